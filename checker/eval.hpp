@@ -1,0 +1,82 @@
+#pragma once
+// The evaluator (internal to checker/): evaluates compiled expressions and rules against the
+// snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
+// frames and the findings it returns. One evaluator per thread.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pack.hpp"
+
+namespace kbl {
+
+/// A snapshot as the engine sees it: loaded file, node name and cluster.
+struct snap_entry {
+    const snap::snapshot* s = nullptr;
+    std::string node_name;    ///< from the schema's node_id, else the file name without extension
+    std::uint32_t cluster = 0;
+};
+
+struct cluster_entry {
+    std::string name;                  ///< as written in the first snapshot that names it (may be empty)
+    std::vector<std::uint32_t> members;  ///< snapshot indices, in file order
+};
+
+/// Read-only data shared by every evaluator of one `check` call.
+struct eval_world {
+    const pack* p = nullptr;
+    std::vector<snap_entry> snaps;
+    std::vector<cluster_entry> clusters;
+    eval_limits lim;
+};
+
+/// A limit was hit: the message names the limit and its flag.
+struct eval_limit_error : std::runtime_error {
+    source_ptr file;
+    pos where;
+    eval_limit_error(source_ptr f, pos p, const std::string& msg) : std::runtime_error(msg), file(std::move(f)), where(p) {}
+};
+
+class evaluator {
+public:
+    evaluator(const eval_world& w, std::uint32_t cluster);
+
+    /// Evaluate `r` over this cluster (each member for node scope, once for cluster scope).
+    void run_rule(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+
+    /// The schema violations of snapshot `snap` as records (message, path), each located at its value.
+    std::vector<rt::value> schema_violations(std::uint32_t snap);
+
+private:
+    using frame = std::vector<rt::value>;
+
+    rt::value eval(const cexpr& c, frame& f);
+    rt::value eval_builtin(const cexpr& c, frame& f);
+    rt::value eval_call(const cexpr& c, frame& f);
+    rt::value eval_compare(const cexpr& c, frame& f);
+    rt::value eval_quant(const cexpr& c, frame& f);
+    rt::value member(const rt::value& base, const std::string& key, pos where);
+    rt::value index(const rt::value& base, const rt::value& idx, pos where);
+    rt::value node_value(std::uint32_t snap) const;
+    std::string render(const ctemplate* t, frame& f);
+    void tick(pos where);
+    bool required_by_schema(const std::string& path) const;
+
+    void run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+    void require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
+                 std::vector<not_evaluated>& skipped, const rt::value* element);
+    void emit(const crule& r, const citem& item, frame& f, const rt::value& result, const rt::value* element,
+              std::vector<finding>& out);
+
+    const eval_world& w_;
+    std::uint32_t cluster_;
+    std::uint32_t self_ = rt::origin::none;
+    const crule* rule_ = nullptr;
+    source_ptr cur_file_;  ///< rule file being evaluated, for limit errors
+    std::uint64_t steps_ = 0;
+    std::uint32_t depth_ = 0;
+    std::vector<not_evaluated>* skipped_sink_ = nullptr;
+};
+
+} // namespace kbl

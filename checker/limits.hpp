@@ -1,0 +1,19 @@
+#pragma once
+// Every limit kblint enforces, in one place. Each is overridable by a flag and named in its error.
+#include <cstddef>
+#include <cstdint>
+
+namespace kbl::limits {
+
+/// Largest snapshot or rule file read, in bytes (--max-file-size).
+inline constexpr std::size_t max_file_bytes = 64ull * 1024 * 1024;
+/// Deepest nesting of tables, arrays, inline tables and dotted-key segments in a snapshot (--max-toml-depth).
+inline constexpr std::uint32_t max_toml_depth = 64;
+/// Deepest nesting of expressions/blocks in a rule file (--max-rule-depth).
+inline constexpr std::uint32_t max_rule_depth = 200;
+/// Deepest call/evaluation recursion in the evaluator (--max-eval-depth).
+inline constexpr std::uint32_t max_eval_depth = 256;
+/// Evaluation steps allowed for one rule against one node or cluster (--max-eval-steps).
+inline constexpr std::uint64_t max_eval_steps = 10'000'000;
+
+} // namespace kbl::limits

@@ -1,0 +1,275 @@
+#pragma once
+// The kblint rule language (.kbl) as a PEGTL grammar.
+//
+// Padding convention: every rule matches its own token(s) only; `sep` (white space and
+// `#` comments, newlines included) is placed explicitly *between* tokens by the enclosing rule,
+// never at the start or end of a rule. Postfix operators (`.key`, `[i]`, `?`) and call
+// parentheses must follow their operand without white space, which keeps newlines harmless
+// between rule items. Keywords have `kw_*` names and use TAO_PEGTL_KEYWORD so that `andx` is an
+// identifier; every `must<>` point is a named rule with its own message in errors.hpp.
+//
+// Differences from the sketch in shared/spec/language.md: a rule body is a flat list of
+// keyword-led items (order is evaluation order for when/let/require), each `require` may carry
+// its own `message`, quantifier bodies take the rest of the expression, and message/fix strings
+// are templates whose `{expr}` parts are parsed here, so their errors are located exactly.
+#include <tao/pegtl.hpp>
+
+#include "depth.hpp"
+
+namespace kbl::grammar {
+
+namespace pegtl = tao::pegtl;
+using namespace pegtl;
+
+// clang-format off
+struct comment : seq< one< '#' >, until< eolf > > {};
+struct sep : star< sor< space, comment > > {};
+
+// Keywords: reserved ones may not be identifiers.
+struct kw_and : TAO_PEGTL_KEYWORD( "and" ) {};
+struct kw_or : TAO_PEGTL_KEYWORD( "or" ) {};
+struct kw_not : TAO_PEGTL_KEYWORD( "not" ) {};
+struct kw_in : TAO_PEGTL_KEYWORD( "in" ) {};
+struct kw_where : TAO_PEGTL_KEYWORD( "where" ) {};
+struct kw_contains : TAO_PEGTL_KEYWORD( "contains" ) {};
+struct kw_matches : TAO_PEGTL_KEYWORD( "matches" ) {};
+struct kw_true : TAO_PEGTL_KEYWORD( "true" ) {};
+struct kw_false : TAO_PEGTL_KEYWORD( "false" ) {};
+struct kw_if : TAO_PEGTL_KEYWORD( "if" ) {};
+struct kw_then : TAO_PEGTL_KEYWORD( "then" ) {};
+struct kw_else : TAO_PEGTL_KEYWORD( "else" ) {};
+struct kw_all : TAO_PEGTL_KEYWORD( "all" ) {};
+struct kw_any : TAO_PEGTL_KEYWORD( "any" ) {};
+struct kw_none : TAO_PEGTL_KEYWORD( "none" ) {};
+struct kw_the : TAO_PEGTL_KEYWORD( "the" ) {};
+struct kw_count : TAO_PEGTL_KEYWORD( "count" ) {};
+struct kw_map : TAO_PEGTL_KEYWORD( "map" ) {};
+struct kw_filter : TAO_PEGTL_KEYWORD( "filter" ) {};
+struct reserved : sor< kw_and, kw_or, kw_not, kw_in, kw_where, kw_contains, kw_matches, kw_true, kw_false,
+                       kw_if, kw_then, kw_else, kw_all, kw_any, kw_none, kw_the > {};
+
+// Declaration and item keywords (contextual: only recognised where a declaration or item starts).
+struct kw_rule : TAO_PEGTL_KEYWORD( "rule" ) {};
+struct kw_def : TAO_PEGTL_KEYWORD( "def" ) {};
+struct kw_table : TAO_PEGTL_KEYWORD( "table" ) {};
+struct kw_schema : TAO_PEGTL_KEYWORD( "schema" ) {};
+struct kw_use : TAO_PEGTL_KEYWORD( "use" ) {};
+struct kw_title : TAO_PEGTL_KEYWORD( "title" ) {};
+struct kw_severity : TAO_PEGTL_KEYWORD( "severity" ) {};
+struct kw_scope : TAO_PEGTL_KEYWORD( "scope" ) {};
+struct kw_ref : TAO_PEGTL_KEYWORD( "ref" ) {};
+struct kw_tags : TAO_PEGTL_KEYWORD( "tags" ) {};
+struct kw_doc : TAO_PEGTL_KEYWORD( "doc" ) {};
+struct kw_fix : TAO_PEGTL_KEYWORD( "fix" ) {};
+struct kw_when : TAO_PEGTL_KEYWORD( "when" ) {};
+struct kw_let : TAO_PEGTL_KEYWORD( "let" ) {};
+struct kw_require : TAO_PEGTL_KEYWORD( "require" ) {};
+struct kw_message : TAO_PEGTL_KEYWORD( "message" ) {};
+struct kw_default : TAO_PEGTL_KEYWORD( "default" ) {};
+struct kw_field : TAO_PEGTL_KEYWORD( "field" ) {};
+struct kw_node_id : TAO_PEGTL_KEYWORD( "node_id" ) {};
+struct kw_cluster_id : TAO_PEGTL_KEYWORD( "cluster_id" ) {};
+struct kw_required : TAO_PEGTL_KEYWORD( "required" ) {};
+struct kw_nocase : TAO_PEGTL_KEYWORD( "nocase" ) {};
+struct kw_list : TAO_PEGTL_KEYWORD( "list" ) {};
+struct kw_enum : TAO_PEGTL_KEYWORD( "enum" ) {};
+
+struct ident : seq< not_at< reserved >, identifier > {};
+struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
+struct rule_id : seq< alpha, star< sor< alnum, one< '-', '_' > > > > {};
+
+// Literals.
+struct hex_digits : plus< xdigit > {};
+struct escape_unicode : seq< one< 'u' >, one< '{' >, rep_min_max< 1, 6, xdigit >, one< '}' > > {};
+struct escape_code : sor< one< '"', '\\', 'n', 't', 'r', '{', '}' >, escape_unicode > {};
+struct escape : seq< one< '\\' >, must< escape_code > > {};
+struct str_plain : plus< not_one< '"', '\\', '\n', '\r' > > {};
+struct str_close : one< '"' > {};
+struct string_lit : seq< one< '"' >, star< sor< str_plain, escape > >, must< str_close > > {};
+struct raw_plain : plus< not_one< '\'', '\n', '\r' > > {};
+struct raw_close : one< '\'' > {};
+struct raw_string : seq< one< '\'' >, star< raw_plain >, must< raw_close > > {};
+struct any_string : sor< string_lit, raw_string > {};
+struct d2 : rep< 2, digit > {};
+struct d4 : rep< 4, digit > {};
+struct time_part : seq< d2, one< ':' >, d2, one< ':' >, d2, opt< one< '.' >, plus< digit > > > {};
+struct tz_part : sor< one< 'Z', 'z' >, seq< one< '+', '-' >, d2, one< ':' >, d2 > > {};
+struct date_lit : seq< d4, one< '-' >, d2, one< '-' >, d2, opt< one< 'T', 't' >, time_part, opt< tz_part > >, not_at< identifier_other > > {};
+struct hex_lit : seq< one< '0' >, one< 'x', 'X' >, hex_digits, not_at< identifier_other > > {};
+struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > {};
+struct float_lit : seq< plus< digit >, sor< seq< one< '.' >, plus< digit >, opt< exponent > >, exponent >, not_at< identifier_other > > {};
+struct int_lit : seq< plus< digit >, not_at< identifier_other > > {};
+struct bool_lit : sor< kw_true, kw_false > {};
+struct literal : sor< date_lit, hex_lit, float_lit, int_lit, any_string, bool_lit > {};
+
+// Message templates: "text {expr} text", `{{` and `}}` are literal braces.
+struct expr;
+struct tpl_text : plus< sor< not_one< '"', '\\', '{', '}', '\n', '\r' >, escape, TAO_PEGTL_STRING( "{{" ), TAO_PEGTL_STRING( "}}" ) > > {};
+struct tpl_expr : seq< expr > {};
+struct tpl_close_brace : one< '}' > {};
+struct tpl_interp : seq< one< '{' >, sep, must< tpl_expr >, sep, must< tpl_close_brace > > {};
+struct tpl_close : one< '"' > {};
+struct template_lit : sor< seq< one< '"' >, star< sor< tpl_text, tpl_interp > >, must< tpl_close > >, raw_string > {};
+
+// Expressions.
+struct list_close : one< ']' > {};
+struct list_item : seq< expr > {};
+struct list_lit : seq< one< '[' >, sep, opt< list_item, sep, star< one< ',' >, sep, list_item, sep > >, must< list_close > > {};
+struct record_key : sor< ident, any_string > {};
+struct record_eq : one< '=' > {};
+struct record_value : seq< expr > {};
+struct record_entry : seq< record_key, sep, must< record_eq >, sep, must< record_value > > {};
+struct record_close : one< '}' > {};
+struct record_lit : seq< one< '{' >, sep, opt< record_entry, sep, star< one< ',' >, sep, record_entry, sep > >, must< record_close > > {};
+struct paren_close : one< ')' > {};
+struct paren_inner : seq< expr > {};
+struct paren : seq< one< '(' >, sep, must< paren_inner >, sep, must< paren_close > > {};
+struct if_then : seq< kw_then > {};
+struct if_else : seq< kw_else > {};
+struct if_cond : seq< expr > {};
+struct if_a : seq< expr > {};
+struct if_b : seq< expr > {};
+struct if_expr : seq< kw_if, sep, must< if_cond >, sep, must< if_then >, sep, must< if_a >, sep, must< if_else >, sep, must< if_b > > {};
+struct call_arg : seq< expr > {};
+struct call_close : one< ')' > {};
+struct call_name : sor< kw_count, kw_map, kw_filter, ident > {};
+struct call : seq< call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
+struct name : seq< ident > {};
+struct primary : sor< literal, list_lit, record_lit, paren, if_expr, call, name > {};
+
+struct member_key : sor< one< '*' >, any_name, any_string > {};
+struct member : seq< one< '.' >, must< member_key > > {};
+struct index_star : one< '*' > {};
+struct index_expr : seq< expr > {};
+struct index_close : one< ']' > {};
+struct index : seq< one< '[' >, sep, sor< index_star, index_expr >, sep, must< index_close > > {};
+struct optional_mark : seq< one< '?' >, not_at< one< '?' > > > {};
+struct postfix : seq< primary, star< sor< member, index, optional_mark > > > {};
+
+struct unary;
+struct neg_operand : seq< unary > {};
+struct neg : seq< one< '-' >, sep, must< neg_operand > > {};
+struct unary : nested< sor< neg, postfix > > {};
+
+struct add_op : one< '+', '-' > {};
+struct add_rhs : seq< unary > {};
+struct add_expr : seq< unary, star< sep, add_op, sep, must< add_rhs > > > {};
+struct default_rhs : seq< add_expr > {};
+struct default_expr : seq< add_expr, star< sep, TAO_PEGTL_STRING( "??" ), sep, must< default_rhs > > > {};
+struct op_not_in : seq< kw_not, sep, kw_in > {};
+struct cmp_op : sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
+                     TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > {};
+struct cmp_rhs : seq< default_expr > {};
+struct cmp_expr : seq< default_expr, opt< sep, cmp_op, sep, must< cmp_rhs > > > {};
+struct not_operand;
+struct not_op : seq< kw_not, sep, must< not_operand > > {};
+struct not_expr : sor< not_op, cmp_expr > {};
+struct not_operand : nested< not_expr > {};
+struct and_rhs : seq< not_expr > {};
+struct and_expr : seq< not_expr, star< sep, kw_and, sep, must< and_rhs > > > {};
+struct or_rhs : seq< and_expr > {};
+struct or_expr : seq< and_expr, star< sep, kw_or, sep, must< or_rhs > > > {};
+
+struct quant_kw : sor< kw_all, kw_any, kw_none, kw_the, kw_count, kw_map, kw_filter > {};
+struct quant_var : seq< ident > {};
+struct quant_in : seq< kw_in > {};
+struct quant_coll : seq< default_expr > {};
+struct quant_where : seq< or_expr > {};
+struct quant_body : seq< expr > {};
+struct quantifier : seq< quant_kw, sep, quant_var, sep, must< quant_in >, sep, must< quant_coll >,
+                         opt< sep, kw_where, sep, must< quant_where > >,
+                         opt< sep, one< ':' >, sep, must< quant_body > > > {};
+struct expr : nested< sor< quantifier, or_expr > > {};
+
+// Rule items.
+struct title_value : seq< any_string > {};
+struct severity_value : sor< TAO_PEGTL_KEYWORD( "error" ), TAO_PEGTL_KEYWORD( "warning" ), TAO_PEGTL_KEYWORD( "info" ) > {};
+struct scope_value : sor< TAO_PEGTL_KEYWORD( "node" ), TAO_PEGTL_KEYWORD( "cluster" ), TAO_PEGTL_KEYWORD( "runbook" ) > {};
+struct ref_article : plus< sor< alnum, one< '-', '_', '.' > > > {};
+struct ref_section : seq< any_string > {};
+struct tag_value : seq< any_string > {};
+struct doc_value : seq< any_string > {};
+struct fix_value : seq< template_lit > {};
+struct message_value : seq< template_lit > {};
+struct when_value : seq< expr > {};
+struct require_value : seq< expr > {};
+struct let_name : seq< ident > {};
+struct let_eq : one< '=' > {};
+struct let_value : seq< expr > {};
+struct title_item : seq< kw_title, sep, must< title_value > > {};
+struct severity_item : seq< kw_severity, sep, must< severity_value > > {};
+struct scope_item : seq< kw_scope, sep, must< scope_value > > {};
+struct ref_item : seq< kw_ref, sep, must< ref_article >, sep, must< ref_section > > {};
+struct tags_item : seq< kw_tags, sep, must< tag_value >, star< sep, one< ',' >, sep, must< tag_value > > > {};
+struct doc_item : seq< kw_doc, sep, must< doc_value > > {};
+struct fix_item : seq< kw_fix, sep, must< fix_value > > {};
+struct when_item : seq< kw_when, sep, must< when_value > > {};
+struct let_item : seq< kw_let, sep, must< let_name >, sep, must< let_eq >, sep, must< let_value > > {};
+struct require_item : seq< kw_require, sep, must< require_value > > {};
+struct message_item : seq< kw_message, sep, must< message_value > > {};
+struct rule_item : sor< title_item, severity_item, scope_item, ref_item, tags_item, doc_item, fix_item,
+                        when_item, let_item, require_item, message_item > {};
+struct rule_open : one< '{' > {};
+struct rule_close : one< '}' > {};
+struct rule_name : seq< rule_id > {};
+struct rule_decl : seq< kw_rule, sep, must< rule_name >, sep, must< rule_open >, sep, star< rule_item, sep >, must< rule_close > > {};
+
+// def NAME [(params)] = expr
+struct def_name : seq< ident > {};
+struct def_param : seq< ident > {};
+struct def_params_close : one< ')' > {};
+struct def_params : seq< one< '(' >, sep, opt< def_param, sep, star< one< ',' >, sep, must< def_param >, sep > >, must< def_params_close > > {};
+struct def_eq : one< '=' > {};
+struct def_body : seq< expr > {};
+struct def_decl : seq< kw_def, sep, must< def_name >, sep, opt< def_params, sep >, must< def_eq >, sep, must< def_body > > {};
+
+// table NAME { key = value ... default = value }
+struct table_name : seq< ident > {};
+struct table_open : one< '{' > {};
+struct table_close : one< '}' > {};
+struct table_key : sor< kw_default, hex_lit, int_lit, any_string > {};
+struct table_eq : one< '=' > {};
+struct table_value : seq< expr > {};
+struct table_entry : seq< table_key, sep, must< table_eq >, sep, must< table_value > > {};
+struct table_decl : seq< kw_table, sep, must< table_name >, sep, must< table_open >, sep, star< table_entry, sep >, must< table_close > > {};
+
+// schema { node_id PATH  cluster_id PATH  field PATH TYPE [required] [nocase] }
+struct schema_seg_first : sor< any_name, any_string > {};
+struct schema_member : seq< one< '.' >, must< member_key > > {};
+struct schema_any_index : seq< one< '[' >, one< '*' >, must< index_close > > {};
+struct schema_seg : sor< schema_member, schema_any_index > {};
+struct schema_path : seq< schema_seg_first, star< schema_seg > > {};
+struct type_expr;
+struct type_close : one< ')' > {};
+struct enum_value : seq< any_string > {};
+struct type_enum : seq< kw_enum, one< '(' >, sep, must< enum_value >, sep, star< one< ',' >, sep, must< enum_value >, sep >, must< type_close > > {};
+struct type_inner : seq< type_expr > {};
+struct type_list : seq< kw_list, opt< one< '(' >, sep, must< type_inner >, sep, must< type_close > > > {};
+struct type_name : seq< identifier > {};
+struct type_term : sor< type_enum, type_list, type_name > {};
+struct type_alt : seq< type_term > {};
+struct type_expr : seq< type_term, star< sep, one< '|' >, sep, must< type_alt > > > {};
+struct field_flag : sor< kw_required, kw_nocase > {};
+struct field_path : seq< schema_path > {};
+struct field_type : seq< type_expr > {};
+struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_type >, star< sep, field_flag > > {};
+struct id_path : seq< schema_path > {};
+struct node_id_item : seq< kw_node_id, sep, must< id_path > > {};
+struct cluster_id_item : seq< kw_cluster_id, sep, must< id_path > > {};
+struct schema_item : sor< field_item, node_id_item, cluster_id_item > {};
+struct schema_open : one< '{' > {};
+struct schema_close : one< '}' > {};
+struct schema_decl : seq< kw_schema, sep, must< schema_open >, sep, star< schema_item, sep >, must< schema_close > > {};
+
+struct use_path : seq< any_string > {};
+struct use_decl : seq< kw_use, sep, must< use_path > > {};
+
+struct declaration : sor< rule_decl, def_decl, table_decl, schema_decl, use_decl > {};
+struct expected_declaration : seq< declaration > {};
+// One top-level declaration (the parse driver loops over these to recover after errors).
+struct one_declaration : seq< sep, sor< eof, must< expected_declaration > > > {};
+// The whole file, used by the grammar analysis test.
+struct file : seq< sep, star< declaration, sep >, eof > {};
+// clang-format on
+
+} // namespace kbl::grammar

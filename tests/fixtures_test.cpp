@@ -1,0 +1,89 @@
+// Golden findings of the built-in pack: every folder of fixtures/ (a two-node cluster) is checked
+// with the embedded rules and must give exactly the findings of its expected.txt; the example
+// pack for another product (examples/webserver) likewise, with --no-builtin.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// `RULE NODE FILE:LINE:COL STATUS` per finding of a JSON report, in report order.
+std::vector<std::string> finding_lines(const std::string& json) {
+    auto j = nlohmann::json::parse(json);
+    std::vector<std::string> out;
+    for (const auto& f : j.at("findings")) {
+        std::string file = fs::path(f.at("location").at("file").get<std::string>()).filename().string();
+        out.push_back(f.at("rule").get<std::string>() + " " + f.at("node").get<std::string>() + " " + file + ":" +
+                      std::to_string(f.at("location").at("line").get<int>()) + ":" +
+                      std::to_string(f.at("location").at("column").get<int>()) + " " + f.at("status").get<std::string>());
+    }
+    return out;
+}
+
+std::vector<std::string> expected_lines(const std::string& path) {
+    std::istringstream in(kbl::test::read_file(path));
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty() && line[0] != '#') out.push_back(line);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("every fixture folder gives exactly its expected findings", "[fixtures]") {
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(kbl::test::src_path("fixtures")))
+        if (e.is_directory()) dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    REQUIRE(dirs.size() >= 17);
+    for (const auto& d : dirs) {
+        INFO(d.filename().string());
+        auto r = kbl::test::run_kblint({"check", "--format", "json", "--fail-on", "never", d.string()});
+        REQUIRE(r.status == 0);
+        CHECK(finding_lines(r.out) == expected_lines((d / "expected.txt").string()));
+    }
+}
+
+TEST_CASE("each broken fixture fires its own rule and only that rule", "[fixtures]") {
+    for (const auto& e : fs::directory_iterator(kbl::test::src_path("fixtures"))) {
+        if (!e.is_directory() || e.path().filename() == "healthy") continue;
+        std::string rule = e.path().filename().string();
+        INFO(rule);
+        auto lines = expected_lines((e.path() / "expected.txt").string());
+        REQUIRE(!lines.empty());
+        for (const auto& l : lines) CHECK(l.rfind(rule + " ", 0) == 0);
+    }
+    CHECK(expected_lines(kbl::test::src_path("fixtures/healthy/expected.txt")).empty());
+}
+
+TEST_CASE("all fixture clusters checked together give the union of their findings", "[fixtures]") {
+    auto r = kbl::test::run_kblint({"check", "--format", "json", "--fail-on", "never", "fixtures"});
+    REQUIRE(r.status == 0);
+    auto j = nlohmann::json::parse(r.out);
+    std::size_t expected = 0, folders = 0;
+    for (const auto& e : fs::directory_iterator(kbl::test::src_path("fixtures")))
+        if (e.is_directory()) {
+            expected += expected_lines((e.path() / "expected.txt").string()).size();
+            ++folders;
+        }
+    CHECK(j.at("findings").size() == expected);
+    CHECK(j.at("summary").at("clusters").get<std::size_t>() == folders);
+    CHECK(j.at("summary").at("snapshots").get<std::size_t>() == 2 * folders);
+}
+
+TEST_CASE("a rule pack for another product runs with --no-builtin", "[fixtures]") {
+    auto r = kbl::test::run_kblint({"check", "--no-builtin", "-r", "examples/webserver", "--format", "json",
+                                    "examples/webserver/snapshots"});
+    CHECK(r.status == 1);
+    CHECK(finding_lines(r.out) == expected_lines(kbl::test::src_path("examples/webserver/expected.txt")));
+    auto text = kbl::test::run_kblint({"check", "--no-builtin", "-r", "examples/webserver", "examples/webserver/snapshots"});
+    CHECK(text.status == 1);
+    CHECK(text.out.find("[WEB-001]") != std::string::npos);
+}

@@ -1,0 +1,270 @@
+// The rule language parser: grammar analysis, one test per error point (message and position),
+// recovery after errors, nesting limits, and the AST it builds.
+#include <catch2/catch.hpp>
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze.hpp>
+
+#include "parser/grammar.hpp"
+#include "parser/parse.hpp"
+
+namespace {
+
+kbl::ast::file parse(const std::string& text, kbl::diagnostics& d, std::uint32_t depth = 200) {
+    auto src = std::make_shared<kbl::source_file>("t.kbl", text);
+    kbl::parse_options opt;
+    opt.max_depth = depth;
+    return kbl::parse_rules(src, opt, d);
+}
+
+// The first diagnostic, as `line:col: message`.
+std::string first_error(const std::string& text) {
+    kbl::diagnostics d;
+    parse(text, d);
+    if (d.empty()) return "no error";
+    return std::to_string(d[0].where.line) + ":" + std::to_string(d[0].where.column) + ": " + d[0].message;
+}
+
+const std::string head = "rule R-1 {\n  title \"t\"\n";  // lines 1-2
+
+} // namespace
+
+TEST_CASE("grammar analysis finds no problems", "[parser]") {
+    CHECK(tao::pegtl::analyze<kbl::grammar::file>(-1) == 0);
+    CHECK(tao::pegtl::analyze<kbl::grammar::one_declaration>(-1) == 0);
+}
+
+TEST_CASE("every must point has its own message at the exact position", "[parser]") {
+    struct error_case {
+        std::string src;
+        std::string expected;
+    };
+    const std::vector<error_case> cases{
+        {"rule R { title \"abc\n}", "1:20: unterminated string: expected '\"' before the end of the line"},
+        {"rule R { title 'abc\n}", "1:20: unterminated literal string: expected \"'\" before the end of the line"},
+        {"rule R { title \"a\\qb\" }", "1:19: unknown escape sequence: use \\\", \\\\, \\n, \\t, \\r, \\{, \\} or \\u{HEX}"},
+        {"rule R { message \"a { } b\" }", "1:23: expected an expression after '{' in the message (write '{{' for a literal brace)"},
+        {"rule R { message \"a {x y\" }", "1:24: expected '}' to close the interpolation"},
+        {"rule R { message \"a {x}\n\" }", "1:24: unterminated message: expected '\"' before the end of the line (write '}}' for a literal brace)"},
+        {"rule R { require x in [1, 2 }", "1:29: expected ',' or ']' in the list"},
+        {"rule R { require x == {a 1} }", "1:26: expected '=' after the record key"},
+        {"rule R { require x == {a = } }", "1:28: expected a value after '='"},
+        {"rule R { require x == {a = 1 b = 2} }", "1:30: expected ',' or '}' in the record"},
+        {"rule R { require ( ) }", "1:20: expected an expression after '('"},
+        {"rule R { require (a b) }", "1:21: expected ')' to close the parenthesis"},
+        {"rule R { require if then }", "1:21: expected a condition after 'if'"},
+        {"rule R { require if a b }", "1:23: expected 'then' after the condition of 'if', found 'b'"},
+        {"rule R { require if a then }", "1:28: expected an expression after 'then'"},
+        {"rule R { require if a then b }", "1:30: expected 'else': an 'if' expression needs both branches"},
+        {"rule R { require if a then b else }", "1:35: expected an expression after 'else'"},
+        {"rule R { require f(a, ) }", "1:23: expected an argument after ','"},
+        {"rule R { require f(a b) }", "1:22: expected ',' or ')' in the argument list"},
+        {"rule R { require a.= 1 }", "1:20: expected a key name, a quoted key or '*' after '.'"},
+        {"rule R { require a[1 }", "1:22: expected ']' to close the index"},
+        {"rule R { require - }", "1:20: expected an operand after '-'"},
+        {"rule R { require a + }", "1:22: expected an operand after the operator"},
+        {"rule R { require a ?? }", "1:23: expected a default value after '?" "?'"},
+        {"rule R { require a == }", "1:23: expected a value after the comparison operator"},
+        {"rule R { require not }", "1:22: expected an operand after 'not'"},
+        {"rule R { require a and }", "1:24: expected an operand after 'and'"},
+        {"rule R { require a or }", "1:23: expected an operand after 'or'"},
+        {"rule R { require all x nodes }", "1:24: expected 'in' after the quantifier's variable, found 'nodes'"},
+        {"rule R { require all x in }", "1:27: expected a collection after 'in'"},
+        {"rule R { require all x in nodes where }", "1:39: expected a condition after 'where'"},
+        {"rule R { require all x in nodes: }", "1:34: expected an expression after ':'"},
+        {"rule R { title 42 }", "1:16: expected the title as a string after 'title'"},
+        {"rule R { severity eror }", "1:19: unexpected 'eror', did you mean 'error'?"},
+        {"rule R { scope nod }", "1:16: unexpected 'nod', did you mean 'node'?"},
+        {"rule R { ref \"Q1\" }", "1:14: expected the article after 'ref' (for example Q241573)"},
+        {"rule R { ref Q1 step }", "1:17: expected the section as a string after the article"},
+        {"rule R { tags \"a\", b }", "1:20: expected a tag as a string"},
+        {"rule R { doc 1 }", "1:14: expected the documentation as a string after 'doc'"},
+        {"rule R { fix x }", "1:14: expected the fix as a string after 'fix'"},
+        {"rule R { message x }", "1:18: expected the message as a string after 'message'"},
+        {"rule R { when }", "1:15: expected a condition after 'when'"},
+        {"rule R { require }", "1:18: expected a condition after 'require'"},
+        {"rule R { let = 1 }", "1:14: expected a name after 'let'"},
+        {"rule R { let x 1 }", "1:16: expected '=' after the name in 'let'"},
+        {"rule R { let x = }", "1:18: expected an expression after '='"},
+        {"rule { }", "1:6: expected a rule id after 'rule' (for example Q241573-010)"},
+        {"rule R title", "1:8: expected '{' after the rule id"},
+        {"rule R { titel \"x\" }", "1:10: unexpected 'titel', did you mean 'title'?"},
+        {"rule R { title \"x\"", "1:19: expected a rule item (title, severity, scope, ref, tags, doc, fix, when, let, require, message) or '}'"},
+        {"def = 1", "1:5: expected a name after 'def'"},
+        {"def f(a, ) = 1", "1:10: expected a parameter name"},
+        {"def f(a b) = 1", "1:9: expected ',' or ')' in the parameter list"},
+        {"def f(a) 1", "1:10: expected '=' after the definition's name"},
+        {"def f(a) = ", "1:12: expected an expression after '='"},
+        {"table { }", "1:7: expected a name after 'table'"},
+        {"table t 1 = 2", "1:9: expected '{' after the table name"},
+        {"table t { 1 2 }", "1:13: expected '=' after the table key"},
+        {"table t { 1 = }", "1:15: expected a value after '='"},
+        {"table t { x = 1 }", "1:11: expected a table key (a string, an integer or 'default') or '}'"},
+        {"schema { field x enum(1) }", "1:23: expected an enum value as a string"},
+        {"schema { field x enum(\"a\" }", "1:27: expected ')' to close the type"},
+        {"schema { field x list() }", "1:23: expected an element type inside 'list(...)'"},
+        {"schema { field x int | }", "1:24: expected a type after '|'"},
+        {"schema { field 1 int }", "1:16: expected a field path after 'field'"},
+        {"schema { field x }", "1:18: expected a type after the field path (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)"},
+        {"schema { node_id }", "1:18: expected a field path"},
+        {"schema field", "1:8: expected '{' after 'schema'"},
+        {"schema { feild x int }", "1:10: unexpected 'feild', did you mean 'field'?"},
+        {"use x", "1:5: expected a file name as a string after 'use'"},
+        {"rul R { }", "1:1: unexpected 'rul', did you mean 'rule'?"},
+        {"42", "1:1: expected a declaration: 'rule', 'def', 'table', 'schema' or 'use', found '42'"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.src);
+        CHECK(first_error(c.src) == c.expected);
+    }
+}
+
+TEST_CASE("errors are rendered with the source line and a caret", "[parser]") {
+    kbl::diagnostics d;
+    parse(head + "  severity eror\n}\n", d);
+    REQUIRE(d.size() == 1);
+    CHECK(kbl::render_diagnostic(d[0]) ==
+          "t.kbl:3:12: error: unexpected 'eror', did you mean 'error'? [syntax]\n"
+          " 3 |   severity eror\n"
+          "   |            ^\n");
+}
+
+TEST_CASE("the parser recovers at the next declaration and reports every error", "[parser]") {
+    kbl::diagnostics d;
+    auto f = parse("rule A-1 {\n  titel \"x\"\n}\n"
+                   "rule A-2 {\n  title \"ok\"\n}\n"
+                   "def f(a, = 1\n"
+                   "table t { x = 1 }\n"
+                   "rule A-3 { require (a and }\n",
+                   d);
+    REQUIRE(d.size() == 4);
+    CHECK(d[0].where == kbl::pos{2, 3});
+    CHECK(d[1].where == kbl::pos{7, 10});
+    CHECK(d[2].where == kbl::pos{8, 11});
+    CHECK(d[3].where == kbl::pos{9, 27});
+    REQUIRE(f.rules.size() == 1);
+    CHECK(f.rules[0].id == "A-2");
+}
+
+TEST_CASE("nesting deeper than the limit is a located error, never a crash", "[parser]") {
+    for (const std::string& opener : {std::string("("), std::string("not "), std::string("-"), std::string("[")}) {
+        std::string closer = opener == "(" ? ")" : opener == "[" ? "]" : "";
+        std::string src = "rule X { require ";
+        for (int i = 0; i < 10000; ++i) src += opener;
+        src += "a";
+        for (int i = 0; i < 10000 && !closer.empty(); ++i) src += closer;
+        src += " }";
+        kbl::diagnostics d;
+        parse(src, d, 200);
+        INFO(opener);
+        REQUIRE(d.size() == 1);
+        CHECK(d[0].message == "expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+        CHECK(d[0].where.line == 1);
+    }
+    kbl::diagnostics d;
+    parse("rule X { require ((((a)))) }", d, 200);
+    CHECK(d.empty());
+}
+
+TEST_CASE("strings: escapes, literal strings, control characters and invalid UTF-8", "[parser]") {
+    kbl::diagnostics d;
+    auto f = parse("def a = \"x\\n\\u{e9}\\\"\"\ndef b = 'C:\\Program Files\\'\n", d);
+    REQUIRE(d.empty());
+    REQUIRE(f.defs.size() == 2);
+    CHECK(f.defs[0].body->text == "x\n\xc3\xa9\"");
+    CHECK(f.defs[1].body->text == "C:\\Program Files\\");
+    CHECK(first_error(std::string("def a = \"x\x01y\"")) == "1:11: control character \\x01 in a string; write it as an escape");
+    CHECK(first_error(std::string("def a = \"x\xff\"")) == "1:9: string is not valid UTF-8");
+    CHECK(first_error("def a = \"\\u{D800}\"") == "1:9: '\\u{D800}' is not a valid Unicode scalar value");
+    CHECK(first_error("def a = 99999999999999999999") == "1:9: integer literal '99999999999999999999' is out of range");
+}
+
+TEST_CASE("semantic errors found while building the AST are located", "[parser]") {
+    CHECK(first_error(head + "  title \"again\"\n}") == "3:3: 'title' is given twice in rule 'R-1' (first at line 2)");
+    CHECK(first_error("rule R { require x matches y }") == "1:28: the pattern after 'matches' must be a string literal");
+    CHECK(first_error("rule R { require (count x in y: true) > 1 }") == "1:33: 'count' takes no ':' body; put the condition after 'where'");
+    CHECK(first_error("rule R { require the x in y }") == "1:18: 'the' needs a 'where' condition that selects exactly one element");
+    CHECK(first_error("rule R { require x\n message \"a\"\n message \"b\" }") ==
+          "3:2: this 'message' follows a 'require' that already has one in rule 'R'");
+    CHECK(first_error("table t { 1 = \"a\"\n 0x1 = \"b\" }") == "2:2: key 1 is given twice in table 't' (first at line 1)");
+    CHECK(first_error("def f(a, a) = a") == "1:10: parameter 'a' is given twice in 'def f'");
+    CHECK(first_error("schema { field x strng }") == "1:18: unknown type 'strng', did you mean 'string'?");
+    CHECK(first_error("def r = {a = 1, a = 2}") == "1:17: key 'a' is given twice in the record");
+}
+
+TEST_CASE("the AST keeps every part of a rule with positions", "[parser]") {
+    kbl::diagnostics d;
+    auto f = parse("# pack\n"
+                   "rule Q241573-010 {\n"
+                   "  title \"ClusSvc\"\n"
+                   "  severity error\n"
+                   "  scope node\n"
+                   "  ref Q241573 \"step 1\"\n"
+                   "  tags \"a\", \"b\"\n"
+                   "  doc \"why\"\n"
+                   "  fix \"stop {node.netbios_name}\"\n"
+                   "  when iis.version == \"4.0\"\n"
+                   "  let s = services.ClusSvc\n"
+                   "  require s.state == \"stopped\"\n"
+                   "  message \"is {s.state} {{x}}\"\n"
+                   "  require all n in nodes where n.a: n.b ~= 'x'\n"
+                   "}\n",
+                   d);
+    REQUIRE(d.empty());
+    REQUIRE(f.rules.size() == 1);
+    const auto& r = f.rules[0];
+    CHECK(r.id == "Q241573-010");
+    CHECK(r.id_pos == kbl::pos{2, 6});
+    CHECK(*r.title == "ClusSvc");
+    CHECK(*r.severity == "error");
+    CHECK(*r.scope == "node");
+    CHECK(*r.ref_article == "Q241573");
+    CHECK(r.ref_section == "step 1");
+    CHECK(r.tags == std::vector<std::string>{"a", "b"});
+    CHECK(r.doc == "why");
+    REQUIRE(r.fix);
+    CHECK(r.fix->parts.size() == 2);
+    REQUIRE(r.body.size() == 4);
+    CHECK(r.body[0].kind == kbl::ast::item_kind::when);
+    CHECK(r.body[1].kind == kbl::ast::item_kind::let);
+    CHECK(r.body[1].name == "s");
+    CHECK(r.body[2].kind == kbl::ast::item_kind::require);
+    REQUIRE(r.body[2].message);
+    const auto& m = *r.body[2].message;
+    REQUIRE(m.parts.size() == 3);
+    CHECK(m.parts[0].text == "is ");
+    CHECK(m.parts[1].e->kind == kbl::ast::expr_kind::member);
+    CHECK(m.parts[1].e->where == kbl::pos{13, 16});
+    CHECK(m.parts[2].text == " {x}");
+    const auto& q = *r.body[3].e;
+    CHECK(q.kind == kbl::ast::expr_kind::quantifier);
+    CHECK(q.q == kbl::ast::quant::all);
+    CHECK(q.text == "n");
+    CHECK(q.kids[1] != nullptr);
+    CHECK(q.kids[2]->op == kbl::ast::binop::ci_eq);
+    CHECK(r.source_text.rfind("rule Q241573-010 {", 0) == 0);
+}
+
+TEST_CASE("operator precedence and literal forms", "[parser]") {
+    kbl::diagnostics d;
+    auto f = parse("def e = not a == 1 and b or c ?? 2 + -3 in [0x10, 1.5, 2026-12-31, 2002-05-20T09:00:00Z, true]", d);
+    REQUIRE(d.empty());
+    const auto& e = *f.defs[0].body;
+    REQUIRE(e.kind == kbl::ast::expr_kind::binary);
+    CHECK(e.op == kbl::ast::binop::or_);
+    CHECK(e.kids[0]->op == kbl::ast::binop::and_);
+    CHECK(e.kids[0]->kids[0]->kind == kbl::ast::expr_kind::not_);
+    CHECK(e.kids[0]->kids[0]->kids[0]->op == kbl::ast::binop::eq);
+    const auto& in = *e.kids[1];
+    CHECK(in.op == kbl::ast::binop::in);
+    CHECK(in.kids[0]->op == kbl::ast::binop::default_);
+    CHECK(in.kids[0]->kids[1]->op == kbl::ast::binop::add);
+    CHECK(in.kids[0]->kids[1]->kids[1]->i == -3);
+    const auto& list = *in.kids[1];
+    REQUIRE(list.kids.size() == 5);
+    CHECK(list.kids[0]->i == 16);
+    CHECK(list.kids[1]->f == 1.5);
+    CHECK(list.kids[2]->kind == kbl::ast::expr_kind::date_lit);
+    CHECK(list.kids[3]->text == "2002-05-20T09:00:00Z");
+    CHECK(list.kids[4]->b);
+}
