@@ -1,12 +1,20 @@
 // Static checking and compilation of parsed rule files into a pack.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "../parser/parse.hpp"
 #include "pack.hpp"
@@ -130,6 +138,9 @@ const builtin_sig builtins[] = {
     {"other", builtin::other, 1, 1, sbase::table},         {"others", builtin::others, 1, 1, sbase::list},
     {"schema_violations", builtin::schema_violations, 0, 0, sbase::list},
     {"unique", builtin::unique, 1, 1, sbase::list},        {"sort", builtin::sort, 1, 1, sbase::list},
+    {"step_index", builtin::step_index_of, 1, 1, sbase::integer}, {"node_of", builtin::node_of, 1, 1, sbase::table},
+    {"is_action", builtin::is_action, 1, 1, sbase::boolean}, {"actions", builtin::actions, 0, 0, sbase::list},
+    {"trigger", builtin::trigger, 0, 0, sbase::string},     {"str", builtin::str, 1, 1, sbase::string},
 };
 
 const builtin_sig* find_builtin(std::string_view name) {
@@ -232,6 +243,8 @@ public:
         for (auto& [name, t] : p_.tables) compile_table(*t);
         for (auto& [name, d] : p_.defs) compile_def(*d);
         for (const auto& f : p_.asts)
+            for (const auto& a : f.actions) compile_action(f, a);
+        for (const auto& f : p_.asts)
             for (const auto& r : f.rules) compile_rule(f, r);
         std::sort(p_.rules.begin(), p_.rules.end(),
                   [](const auto& a, const auto& b) { return a->info.id < b->info.id; });
@@ -249,6 +262,8 @@ private:
         source_ptr file;
         bool has_self = false;     // node-scope rule or def body
         bool in_def = false;
+        bool has_step = false;     // step, step_index, target (actions, before/after rules)
+        bool has_steps = false;    // steps, runbook (rules of scope runbook)
         std::vector<var> vars;
         std::uint32_t next = 0, max = 0;
     };
@@ -317,6 +332,10 @@ private:
                 };
                 set_id(s.node_id, s.node_id_pos, p_.node_id, "node_id");
                 set_id(s.cluster_id, s.cluster_id_pos, p_.cluster_id, "cluster_id");
+                set_id(s.planned, s.planned_pos, p_.planned, "planned");
+                set_id(s.runbook, s.runbook_pos, p_.runbook, "runbook");
+                set_id(s.step_action, s.step_action_pos, p_.step_action, "step_action");
+                set_id(s.step_node, s.step_node_pos, p_.step_node, "step_node");
                 for (const auto& fd : s.fields) {
                     schema_node* n = p_.schema.get();
                     std::string path;
@@ -452,6 +471,108 @@ private:
         d.compiled = true;
     }
 
+    // ---- Actions ----
+    void compile_action(const ast::file& f, const ast::action_decl& a) {
+        if (auto it = p_.actions.find(a.name); it != p_.actions.end()) {
+            error(f.src, a.name_pos, fmt::format("action '{}' is declared twice", a.name), "duplicate-name",
+                  {diag_note{diag_note::kind::note, "first declared here", it->second->file, it->second->where}});
+            return;
+        }
+        auto c = std::make_unique<caction>();
+        c->name = a.name;
+        c->doc = a.doc;
+        c->file = f.src;
+        c->where = a.name_pos;
+        scope sc;
+        sc.file = f.src;
+        sc.has_step = true;
+        for (const auto& st : a.body) c->body.push_back(statement(sc, st));
+        c->frame_size = sc.max;
+        p_.actions.emplace(a.name, std::move(c));
+    }
+
+    cstmt statement(scope& sc, const ast::stmt& st) {
+        cstmt c;
+        c.kind = st.kind;
+        c.where = st.where;
+        if (st.target) {
+            std::vector<const ast::expr*> chain;
+            const ast::expr* e = st.target.get();
+            while (e->kind == ast::expr_kind::member || e->kind == ast::expr_kind::index) {
+                chain.push_back(e);
+                e = e->kids[0].get();
+            }
+            if (chain.empty())
+                error(sc.file, st.target->where, "the target of a statement must be a path below a node, such as 'target.services[name].state'",
+                      "action");
+            c.root = expr(sc, *e);
+            c.text = source_slice(sc.file, st.target->where, st.target->where);
+            for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+                cseg seg;
+                if ((*it)->kind == ast::expr_kind::member) {
+                    seg.key = (*it)->text;
+                } else {
+                    seg.is_index = true;
+                    seg.idx = expr(sc, *(*it)->kids[1]);
+                }
+                c.segs.push_back(std::move(seg));
+            }
+        }
+        switch (st.kind) {
+        case ast::stmt_kind::set:
+        case ast::stmt_kind::add:
+        case ast::stmt_kind::remove: c.value = expr(sc, *st.value); break;
+        case ast::stmt_kind::del: break;
+        case ast::stmt_kind::let: {
+            c.value = expr(sc, *st.value);
+            c.slot = sc.next++;
+            sc.max = std::max(sc.max, sc.next);
+            sc.vars.push_back({st.name, c.slot, last_type_, nullptr});
+            break;
+        }
+        case ast::stmt_kind::if_: {
+            c.value = expr(sc, *st.value);
+            check_condition(sc, *st.value, last_type_);
+            std::size_t mark = sc.vars.size();
+            for (const auto& b : st.body) c.body.push_back(statement(sc, b));
+            sc.vars.resize(mark);
+            for (const auto& b : st.else_body) c.else_body.push_back(statement(sc, b));
+            sc.vars.resize(mark);
+            break;
+        }
+        case ast::stmt_kind::for_: {
+            c.value = expr(sc, *st.value);
+            stype ct = last_type_;
+            stype vt;
+            if (ct.base == sbase::list) {
+                vt = type_of_schema(ct.elem_sn);
+                if (!ct.elem_sn) vt.base = ct.elem;
+                if (ct.elem_is_node) {
+                    vt.is_node = true;
+                    vt.base = sbase::table;
+                    vt.sn = p_.schema.get();
+                }
+            } else if (ct.base == sbase::table && ct.sn && ct.sn->any_key) {
+                vt = type_of_schema(ct.sn->any_key.get());
+            } else if (ct.base != sbase::unknown && ct.base != sbase::table) {
+                error(sc.file, st.value->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
+            }
+            c.slot = sc.next++;
+            sc.max = std::max(sc.max, sc.next);
+            std::size_t mark = sc.vars.size();
+            sc.vars.push_back({st.name, c.slot, vt, nullptr});
+            if (st.where_) {
+                c.where_ = expr(sc, *st.where_);
+                check_condition(sc, *st.where_, last_type_);
+            }
+            for (const auto& b : st.body) c.body.push_back(statement(sc, b));
+            sc.vars.resize(mark);
+            break;
+        }
+        }
+        return c;
+    }
+
     // ---- Rules ----
     void compile_rule(const ast::file& f, const ast::rule_decl& r) {
         auto cr = std::make_unique<crule>();
@@ -483,18 +604,37 @@ private:
         for (const auto& b : r.body)
             if (!default_msg && b.kind == ast::item_kind::require && b.message) default_msg = &*b.message;
         if (has_require && !default_msg) missing_meta("message");
-        if (r.scope && *r.scope == "runbook") {
-            error(f.src, r.id_pos, "rules of scope 'runbook' need runbook support, which this version of kblint does not have yet",
-                  "unsupported");
-            return;
-        }
 
+        for (const auto& t : r.triggers) {
+            ctrigger ct;
+            ct.k = t.k;
+            ct.actions = t.actions;
+            if (info.scope == rule_scope::runbook)
+                error(f.src, t.where, "a rule of scope 'runbook' is evaluated once per runbook; 'on' does not apply to it", "trigger");
+            for (const auto& a : t.actions)
+                if (!p_.actions.count(a)) {
+                    std::vector<std::string> names;
+                    for (const auto& [n, x] : p_.actions) names.push_back(n);
+                    std::string m = closest_match(a, names);
+                    error(f.src, t.where,
+                          fmt::format("unknown action '{}'{}", a, m.empty() ? std::string() : fmt::format(", did you mean '{}'?", m)),
+                          "unknown-action");
+                }
+            cr->triggers.push_back(std::move(ct));
+        }
+        if (cr->triggers.empty()) cr->triggers.push_back({});
         scope sc;
         sc.file = f.src;
         sc.has_self = info.scope == rule_scope::node;
+        sc.has_steps = info.scope == rule_scope::runbook ||
+                       std::any_of(cr->triggers.begin(), cr->triggers.end(),
+                                   [](const ctrigger& t) { return t.k != ast::trigger::kind::snapshot; });
+        sc.has_step = std::any_of(cr->triggers.begin(), cr->triggers.end(), [](const ctrigger& t) {
+            return t.k == ast::trigger::kind::before || t.k == ast::trigger::kind::after;
+        });
         std::vector<std::unique_ptr<bool>> let_used;
         std::vector<std::pair<std::string, pos>> let_names;
-        std::string when_text;
+        std::vector<std::string> when_parts;
         for (const auto& b : r.body) {
             citem item;
             item.kind = b.kind;
@@ -519,10 +659,7 @@ private:
                     if (b.kind == ast::item_kind::require && item.e->k.b)
                         warning(f.src, b.e->where, "this requirement is always true, so it can never fail", "always-true");
                 }
-                if (b.kind == ast::item_kind::when) {
-                    if (!when_text.empty()) when_text += " and ";
-                    when_text += source_slice(f.src, b.e->where, b.where);
-                }
+                if (b.kind == ast::item_kind::when) when_parts.push_back(source_slice(f.src, b.e->where, b.where));
                 if (b.kind == ast::item_kind::require) {
                     // Messages and fixes see the variables of the requirement's top-level quantifiers.
                     std::size_t mark = sc.vars.size();
@@ -550,7 +687,20 @@ private:
             if (!*let_used[i])
                 warning(f.src, let_names[i].second, fmt::format("'{}' is bound by 'let' but never used", let_names[i].first),
                         "unused-let");
-        info.when_text = when_text;
+        std::string when_text;
+        for (const auto& w : when_parts) {
+            bool wrap = when_parts.size() > 1 && (w.find(" or ") != std::string::npos || w.find(": ") != std::string::npos);
+            when_text += (when_text.empty() ? "" : " and ") + (wrap ? "(" + w + ")" : w);
+        }
+        std::string on_text;
+        for (const auto& t : r.triggers) {
+            std::string one = t.k == ast::trigger::kind::final ? "on the final state of a runbook"
+                              : t.k == ast::trigger::kind::snapshot ? "on the snapshots"
+                              : fmt::format("{} each '{}' step", t.k == ast::trigger::kind::before ? "before" : "after",
+                                            fmt::join(t.actions, "' or '"));
+            on_text += (on_text.empty() ? "" : "; ") + one;
+        }
+        info.when_text = on_text.empty() ? when_text : (when_text.empty() ? on_text : on_text + ", when " + when_text);
         cr->frame_size = sc.max;
         p_.rules.push_back(std::move(cr));
     }
@@ -728,6 +878,23 @@ private:
             last_type_.is_node = true;
             last_type_.base = sbase::table;
             return make(cop::self, e.where);
+        }
+        if ((e.text == "step" || e.text == "step_index" || e.text == "target") && (sc.has_step || sc.in_def)) {
+            cop op = e.text == "step" ? cop::step : e.text == "step_index" ? cop::step_index : cop::target;
+            last_type_ = {};
+            if (op == cop::step_index) last_type_ = {sbase::integer};
+            if (op == cop::target) {
+                last_type_ = type_of_schema(p_.schema.get());
+                last_type_.base = sbase::table;
+                last_type_.is_node = true;
+            }
+            if (op == cop::step) last_type_ = {sbase::table};
+            return make(op, e.where);
+        }
+        if ((e.text == "steps" || e.text == "runbook") && (sc.has_steps || sc.in_def)) {
+            last_type_ = e.text == "steps" ? stype{sbase::list} : stype{sbase::table};
+            if (e.text == "steps") last_type_.elem = sbase::table;
+            return make(e.text == "steps" ? cop::steps : cop::runbook, e.where);
         }
         if (e.text == "nodes") {
             last_type_ = {sbase::list};
@@ -1166,6 +1333,33 @@ private:
     std::map<std::string, const ast::table_decl*> table_asts_;
 };
 
+// Read a file named by `use`: a regular file of at most `max_bytes` (never a FIFO, a device or a
+// folder, which could block or never end). Returns why it cannot be read, or nullopt.
+std::optional<std::string> read_used_file(const std::string& path, std::size_t max_bytes, std::string& text) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return std::generic_category().message(errno);
+    struct closer {
+        int fd;
+        ~closer() { ::close(fd); }
+    } guard{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return std::generic_category().message(errno);
+    if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+    const auto too_big = [&] {
+        return fmt::format("file is over the limit of {} bytes (--max-file-size)", max_bytes);
+    };
+    if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_big();
+    char buf[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::generic_category().message(errno);
+        if (n == 0) return std::nullopt;
+        text.append(buf, static_cast<std::size_t>(n));
+        if (text.size() > max_bytes) return too_big();
+    }
+}
+
 std::string dir_of(const std::string& name) {
     auto slash = name.find_last_of('/');
     return slash == std::string::npos ? std::string() : name.substr(0, slash + 1);
@@ -1173,7 +1367,8 @@ std::string dir_of(const std::string& name) {
 
 } // namespace
 
-pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth) {
+pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth,
+                      std::size_t max_file_bytes) {
     pack_result res;
     auto p = std::make_shared<pack>();
     std::vector<source_ptr> queue = rule_files;
@@ -1188,20 +1383,18 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
         for (const auto& u : p->asts.back().uses) {
             std::string target = std::filesystem::path(dir_of(src->name()) + u.path).lexically_normal().string();
             if (seen.count(target)) continue;
-            std::ifstream in(target, std::ios::binary);
-            if (!in) {
+            std::string text;
+            if (auto why = read_used_file(target, max_file_bytes, text)) {
                 diagnostic d;
                 d.file = src;
                 d.where = u.where;
-                d.message = fmt::format("cannot read '{}' named by 'use'", target);
+                d.message = fmt::format("cannot read '{}' named by 'use': {}", target, *why);
                 d.check_id = "use";
                 res.diags.push_back(std::move(d));
                 continue;
             }
-            std::ostringstream ss;
-            ss << in.rdbuf();
             seen.insert(target);
-            queue.push_back(std::make_shared<source_file>(target, ss.str()));
+            queue.push_back(std::make_shared<source_file>(target, std::move(text)));
         }
     }
     compiler c(*p, res.diags);

@@ -112,8 +112,9 @@ evaluator::evaluator(const eval_world& w, std::uint32_t cluster) : w_(w), cluste
 void evaluator::tick(pos where) {
     if (++steps_ > w_.lim.max_steps)
         throw eval_limit_error(cur_file_, where,
-                               fmt::format("evaluating rule '{}' took more than {} steps (--max-eval-steps)",
-                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps));
+                               fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
+                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
+                                           w_.lim.max_steps == 1 ? "" : "s"));
 }
 
 value evaluator::node_value(std::uint32_t snap) const {
@@ -169,10 +170,37 @@ value evaluator::eval(const cexpr& c, frame& f) {
     case cop::self:
         if (self_ == rt::origin::none) return value::missing("'self' is not available here");
         return node_value(self_);
+    case cop::step:
+        if (!step_) return value::missing("there is no step here");
+        return step_->step;
+    case cop::step_index:
+        if (!step_) return value::missing("there is no step here");
+        return value::integer(step_->index);
+    case cop::target:
+        if (!step_) return value::missing("there is no step here");
+        if (step_->target == rt::origin::none)
+            return value::missing(fmt::format("step {} names node '{}', which is not in this cluster", step_->index, step_->target_name));
+        return node_value(step_->target);
+    case cop::steps: {
+        if (!rb_) return value::missing("there is no runbook here");
+        value l = value::list(rb_->steps, rb_->table.org);
+        return l;
+    }
+    case cop::runbook:
+        if (!rb_) return value::missing("there is no runbook here");
+        return rb_->table;
     case cop::nodes: {
-        std::vector<value> vs;
-        for (auto m : w_.clusters[cluster_].members) vs.push_back(node_value(m));
-        return value::list(std::move(vs));
+        // Built once per state of the cluster (a simulated step changes it).
+        if (!nodes_cache_ || nodes_version_ != state_version_) {
+            std::vector<value> vs;
+            for (auto m : w_.clusters[cluster_].members) vs.push_back(node_value(m));
+            nodes_cache_ = std::make_shared<const std::vector<value>>(std::move(vs));
+            nodes_version_ = state_version_;
+        }
+        value l;
+        l.k = vkind::list;
+        l.items = nodes_cache_;
+        return l;
     }
     case cop::root_key:
         if (self_ == rt::origin::none) return value::missing(fmt::format("'{}' needs a node", c.key));
@@ -369,13 +397,30 @@ value evaluator::eval(const cexpr& c, frame& f) {
 value evaluator::eval_call(const cexpr& c, frame& f) {
     const cdef& d = *c.def;
     if (!d.body) return value::missing(fmt::format("'{}' could not be compiled", d.name));
-    frame callee(std::max<std::uint32_t>(d.frame_size, d.params));
+    // Frames are reused: a call takes one from the pool and gives it back.
+    frame callee;
+    if (!frame_pool_.empty()) {
+        callee = std::move(frame_pool_.back());
+        frame_pool_.pop_back();
+    }
+    callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
     for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
+    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     return v;
+}
+
+value evaluator::call(const cdef& d, std::vector<value> args) {
+    if (!d.body) return value::missing(fmt::format("'{}' could not be compiled", d.name));
+    frame callee(std::max<std::uint32_t>(d.frame_size, d.params));
+    for (std::size_t i = 0; i < args.size() && i < callee.size(); ++i) callee[i] = std::move(args[i]);
+    cur_file_ = d.file;
+    steps_ = 0;
+    depth_ = 0;
+    return eval(*d.body, callee);
 }
 
 value evaluator::eval_compare(const cexpr& c, frame& f) {
@@ -515,17 +560,19 @@ value evaluator::eval_quant(const cexpr& c, frame& f) {
         return value::list(std::move(out), coll.org);
     }
     case ast::quant::map: return value::list(std::move(mapped), coll.org);
-    case ast::quant::all: return value::boolean(true, coll.org);
-    case ast::quant::any: return value::boolean(false, coll.org);
-    case ast::quant::none: return value::boolean(true, coll.org);
+    // No element decided the result: it has no place of its own, so a finding falls back to the
+    // enclosing element (or the runbook table, or the snapshot).
+    case ast::quant::all: return value::boolean(true);
+    case ast::quant::any: return value::boolean(false);
+    case ast::quant::none: return value::boolean(true);
     }
     return value{};
 }
 
 value evaluator::eval_builtin(const cexpr& c, frame& f) {
-    std::vector<value> a;
-    a.reserve(c.kids.size());
-    for (const auto& k : c.kids) a.push_back(eval(*k, f));
+    value a[3];  // builtins take at most three arguments (checked at load time)
+    const std::size_t na = std::min<std::size_t>(c.kids.size(), 3);
+    for (std::size_t i = 0; i < na; ++i) a[i] = eval(*c.kids[i], f);
     // Functions that look at missing values themselves.
     if (c.fn == builtin::exists) return value::boolean(!a[0].is_missing(), a[0].org);
     if (c.fn == builtin::default_) {
@@ -534,8 +581,8 @@ value evaluator::eval_builtin(const cexpr& c, frame& f) {
         if (!b.org.valid()) b.org = a[0].org;
         return b;
     }
-    for (const auto& v : a)
-        if (v.is_missing()) return v;
+    for (std::size_t i = 0; i < na; ++i)
+        if (a[i].is_missing()) return a[i];
     const std::string& name = c.key;
     auto need = [&](std::size_t i, vkind k) { return a[i].k == k; };
     auto map_strings = [&](auto fn) -> value {
@@ -617,11 +664,11 @@ value evaluator::eval_builtin(const cexpr& c, frame& f) {
         return value::string(std::move(out), a[0].org);
     }
     case builtin::substr: {
-        if (!need(0, vkind::string) || !need(1, vkind::integer) || (a.size() > 2 && !need(2, vkind::integer)))
+        if (!need(0, vkind::string) || !need(1, vkind::integer) || (na > 2 && !need(2, vkind::integer)))
             return value::missing("'substr' needs a string and integers", {}, a[0].org);
         std::int64_t n = static_cast<std::int64_t>(a[0].s.size());
         std::int64_t start = std::clamp<std::int64_t>(a[1].i, 0, n);
-        std::int64_t len = a.size() > 2 ? std::clamp<std::int64_t>(a[2].i, 0, n - start) : n - start;
+        std::int64_t len = na > 2 ? std::clamp<std::int64_t>(a[2].i, 0, n - start) : n - start;
         return value::string(a[0].s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(len)), a[0].org);
     }
     case builtin::hex:
@@ -728,6 +775,42 @@ value evaluator::eval_builtin(const cexpr& c, frame& f) {
             out = std::move(u);
         }
         return value::list(std::move(out), a[0].org);
+    }
+    case builtin::step_index_of:
+    case builtin::node_of: {
+        if (!rb_) return value::missing(fmt::format("'{}' needs a runbook", name));
+        std::size_t idx = rb_->steps.size();
+        for (std::size_t i = 0; i < rb_->steps.size(); ++i)
+            if (a[0].node && rb_->steps[i].node == a[0].node) idx = i;
+        if (idx == rb_->steps.size()) return type_missing2("'" + name + "'", "a step", a[0]);
+        if (c.fn == builtin::step_index_of) return value::integer(static_cast<std::int64_t>(idx + 1), a[0].org);
+        std::string who = w_.snaps[rb_->holder].node_name;
+        if (w_.p->step_node && a[0].node) {
+            const snap::node* n = a[0].node;
+            for (const auto& seg : *w_.p->step_node) {
+                const snap::entry* e = n && n->k == snap::kind::table ? n->find(seg.key) : nullptr;
+                n = e ? e->value.get() : nullptr;
+            }
+            if (n && n->k == snap::kind::string) who = n->str;
+        }
+        std::uint32_t t = find_node(who);
+        if (t == rt::origin::none)
+            return value::missing(fmt::format("step {} names node '{}', which is not in this cluster", idx + 1, who), {}, a[0].org);
+        return node_value(t);
+    }
+    case builtin::trigger: {
+        const char* t = step_mode_ ? (trigger_after_ ? "after" : "before") : rb_ ? (rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final") : "snapshot";
+        return value::string(t);
+    }
+    case builtin::str: return value::string(a[0].k == vkind::string ? a[0].s : rt::display(a[0]), a[0].org);
+    case builtin::is_action: {
+        if (!need(0, vkind::string)) return type_missing2("'is_action'", "a string", a[0]);
+        return value::boolean(w_.p->actions.count(a[0].s) > 0, a[0].org);
+    }
+    case builtin::actions: {
+        std::vector<value> out;
+        for (const auto& [n, x] : w_.p->actions) out.push_back(value::string(n));
+        return value::list(std::move(out));
     }
     case builtin::exists:
     case builtin::default_: break;
@@ -880,16 +963,60 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
     fd.ref = r.info.ref;
     rt::origin o = result.org;
     if (!o.valid() && element) o = element->org;
+    if (!o.valid() && rb_ && !step_mode_) o = rb_->table.org;
     if (!o.valid() && self_ != rt::origin::none) o = node_value(self_).org;
     if (!o.valid() && !w_.clusters[cluster_].members.empty()) o = node_value(w_.clusters[cluster_].members.front()).org;
     std::uint32_t snap = o.snap;
     if (snap != rt::origin::none) {
-        fd.loc.file = w_.snaps[snap].s->file;
+        fd.loc.file = o.file ? *o.file : w_.snaps[snap].s->file;
         fd.loc.where = o.where.valid() ? o.where : pos{1, 1};
         fd.loc.path = o.path ? *o.path : std::string();
         fd.node = w_.snaps[snap].node_name;
     }
     fd.cluster = w_.clusters[cluster_].name;
+    if (step_mode_ && step_) {
+        // A step finding points at the step; the value that decided it goes to `related`.
+        location deciding = fd.loc;
+        const rt::origin& so = step_->step.org;
+        fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
+        fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
+        fd.loc.path = so.path ? *so.path : std::string();
+        fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action};
+        if (step_->target != rt::origin::none) fd.node = w_.snaps[step_->target].node_name;
+        if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where)) {
+            std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
+            std::string msg = o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
+                                         : fmt::format("{} read here", what);
+            fd.related.push_back({deciding, msg});
+        }
+    }
+    if (!step_mode_ && rb_ && element && element->node && r.info.scope == rule_scope::runbook) {
+        // In a rule over the whole runbook, a finding about a step points at that step; the value
+        // that decided it goes to `related`.
+        for (std::size_t i = 0; i < rb_->steps.size(); ++i) {
+            if (rb_->steps[i].node != element->node) continue;
+            location deciding = fd.loc;
+            const rt::origin& so = rb_->steps[i].org;
+            fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
+            fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
+            fd.loc.path = so.path ? *so.path : std::string();
+            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i]};
+            if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where) &&
+                deciding.path.rfind(fd.loc.path, 0) != 0) {
+                std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
+                fd.related.push_back({deciding, o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
+                                                           : fmt::format("{} read here", what)});
+            }
+            break;
+        }
+    }
+    if (!step_mode_ && rb_ && !fd.step) {
+        for (std::size_t i = 0; i < rb_->steps.size(); ++i)
+            if (rb_->steps[i].org.path && o.path && *rb_->steps[i].org.path == *o.path && rb_->steps[i].org.snap == o.snap) {
+                fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i]};
+                break;
+            }
+    }
     if (result.is_missing() && required_by_schema(result.missing_path)) {
         // Reported once by the schema check (KBL-001 in the built-in pack); no cascade of unknowns.
         skipped_sink_->push_back({r.info.id, fd.node,
@@ -977,7 +1104,8 @@ void evaluator::run_items(const crule& r, frame& f, std::vector<finding>& out, s
                 std::string node = self_ != rt::origin::none ? w_.snaps[self_].node_name : std::string();
                 skipped.push_back({r.info.id, node,
                                    v.is_missing() ? fmt::format("does not apply: {}", v.s)
-                                                  : std::string("does not apply: a 'when' condition is false")});
+                                                  : std::string("does not apply: a 'when' condition is false"),
+                                   true});
                 return;
             }
             break;
@@ -986,6 +1114,341 @@ void evaluator::run_items(const crule& r, frame& f, std::vector<finding>& out, s
         case ast::item_kind::require: require(r, item, *item.e, f, out, skipped, nullptr); break;
         }
     }
+}
+
+std::uint32_t evaluator::find_node(const std::string& name) const {
+    std::string want = upper(trim(name));
+    if (want.rfind("\\\\", 0) == 0) want = want.substr(2);
+    for (auto m : w_.clusters[cluster_].members)
+        if (upper(trim(w_.snaps[m].node_name)) == want) return m;
+    return rt::origin::none;
+}
+
+std::string evaluator::action_of(std::uint32_t step) const {
+    if (rb_ && step >= 1 && step <= rb_->actions.size()) return rb_->actions[step - 1];
+    return "?";
+}
+
+void evaluator::run_rule_step(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped, bool after) {
+    if (!step_) return;
+    trigger_after_ = after;
+    rule_ = &r;
+    skipped_sink_ = &skipped;
+    cur_file_ = r.info.file;
+    steps_ = 0;
+    depth_ = 0;
+    step_mode_ = true;
+    if (r.info.scope == rule_scope::node) {
+        if (step_->target == rt::origin::none) {
+            skipped.push_back({r.info.id, step_->target_name,
+                               fmt::format("not evaluated at step {}: it names node '{}', which is not in this cluster",
+                                           step_->index, step_->target_name)});
+        } else {
+            self_ = step_->target;
+            frame f(std::max<std::uint32_t>(r.frame_size, 1));
+            run_items(r, f, out, skipped);
+        }
+    } else {
+        self_ = rt::origin::none;
+        frame f(std::max<std::uint32_t>(r.frame_size, 1));
+        run_items(r, f, out, skipped);
+    }
+    self_ = rt::origin::none;
+    step_mode_ = false;
+    rule_ = nullptr;
+}
+
+void evaluator::run_rule_runbook(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
+    rule_ = &r;
+    skipped_sink_ = &skipped;
+    cur_file_ = r.info.file;
+    steps_ = 0;
+    depth_ = 0;
+    self_ = rt::origin::none;
+    frame f(std::max<std::uint32_t>(r.frame_size, 1));
+    run_items(r, f, out, skipped);
+    rule_ = nullptr;
+}
+
+std::shared_ptr<snap::node> evaluator::make_node(const value& v, const std::string& path) const {
+    auto n = std::make_shared<snap::node>();
+    n->path = path;
+    if (step_) {
+        const rt::origin& so = step_->step.org;
+        n->where = so.where;
+        n->src = so.file ? *so.file : w_.snaps[so.snap].s->file;
+        n->step = static_cast<std::uint32_t>(step_->index);
+    }
+    switch (v.k) {
+    case vkind::boolean: n->k = snap::kind::boolean; n->b = v.b; break;
+    case vkind::integer: n->k = snap::kind::integer; n->i = v.i; break;
+    case vkind::floating: n->k = snap::kind::floating; n->f = v.f; break;
+    case vkind::datetime: n->k = snap::kind::offset_datetime; n->str = v.s; break;
+    case vkind::list:
+        n->k = snap::kind::array;
+        for (std::size_t i = 0; i < v.size(); ++i) n->items.push_back(make_node(v.at(i), fmt::format("{}[{}]", path, i)));
+        break;
+    case vkind::table:
+        n->k = snap::kind::table;
+        if (v.node) {
+            n->ci_keys = v.node->ci_keys;
+            for (const auto& e : v.node->entries)
+                n->entries.push_back({e.key, n->where,
+                                      make_node(value::from_node(*e.value, v.org.snap), snap::child_path(path, e.key))});
+        }
+        break;
+    default: n->k = snap::kind::string; n->str = v.s; break;
+    }
+    return n;
+}
+
+evaluator::place evaluator::resolve(const cstmt& s, frame& f) {
+    place pl;
+    value root = eval(*s.root, f);
+    if (root.is_missing()) {
+        pl.why = root.s;
+        return pl;
+    }
+    if (!root.node || root.org.snap == rt::origin::none || !w_.state) {
+        pl.why = fmt::format("'{}' is not a table of a snapshot", s.text);
+        return pl;
+    }
+    pl.snap = root.org.snap;
+    pl.steps = snap::split_path(root.node->path);
+    const snap::node* cur = root.node;
+    for (const auto& seg : s.segs) {
+        snap::path_step st;
+        if (seg.is_index) {
+            value k = eval(*seg.idx, f);
+            if (k.is_missing()) {
+                pl.why = k.s;
+                return pl;
+            }
+            if (k.k == vkind::integer) {
+                st.is_index = true;
+                if (k.i < 0) {
+                    pl.why = fmt::format("index {} is negative", k.i);
+                    return pl;
+                }
+                st.index = static_cast<std::size_t>(k.i);
+            } else if (k.k == vkind::string) {
+                st.key = k.s;
+            } else {
+                pl.why = fmt::format("cannot index with a {}", rt::type_name(k.k));
+                return pl;
+            }
+        } else {
+            st.key = seg.key;
+        }
+        if (cur && !st.is_index && cur->k == snap::kind::table) {
+            const snap::entry* e = cur->find(st.key);
+            if (e) st.key = e->key;  // the key as written (nocase tables)
+            cur = e ? e->value.get() : nullptr;
+        } else if (cur && st.is_index && cur->k == snap::kind::array) {
+            cur = st.index < cur->items.size() ? cur->items[st.index].get() : nullptr;
+        } else {
+            cur = nullptr;
+        }
+        pl.steps.push_back(std::move(st));
+    }
+    return pl;
+}
+
+namespace {
+
+// Is the table at `steps` marked nocase by the schema?
+bool schema_nocase(const schema_node* sn, const std::vector<snap::path_step>& steps, std::size_t upto) {
+    for (std::size_t i = 0; i < upto && sn; ++i) sn = steps[i].is_index ? sn->any_index.get() : sn->child(steps[i].key);
+    return sn && sn->nocase;
+}
+
+// Copy on write: a new tree where the value at `steps` is replaced by `fn(old)` (old may be null).
+// Returns null when the path goes through a scalar or past the end of a list.
+template <typename Fn>
+snap::node_ptr rewrite(const snap::node_ptr& n, const std::vector<snap::path_step>& steps, std::size_t i,
+                       const std::string& path, const schema_node* schema, pos where, const source_ptr& src,
+                       std::uint32_t step, Fn&& fn) {
+    if (i == steps.size()) return fn(n, path);
+    const snap::path_step& st = steps[i];
+    auto copy = n ? std::make_shared<snap::node>(*n) : std::make_shared<snap::node>();
+    if (!n) {
+        copy->k = snap::kind::table;
+        copy->where = where;
+        copy->path = path;
+        copy->src = src;
+        copy->step = step;
+        copy->ci_keys = schema_nocase(schema, steps, i);
+    }
+    if (st.is_index) {
+        if (copy->k != snap::kind::array || st.index >= copy->items.size()) return nullptr;
+        auto r = rewrite(copy->items[st.index], steps, i + 1, fmt::format("{}[{}]", path, st.index), schema, where, src, step, fn);
+        if (!r) return nullptr;
+        copy->items[st.index] = r;
+        return copy;
+    }
+    if (copy->k != snap::kind::table) return nullptr;
+    std::string child = snap::child_path(path, st.key);
+    for (std::size_t k = 0; k < copy->entries.size(); ++k) {
+        const auto& e = copy->entries[k];
+        bool same = e.key == st.key || (copy->ci_keys && rt::ascii_lower(e.key) == rt::ascii_lower(st.key));
+        if (!same) continue;
+        auto r = rewrite(e.value, steps, i + 1, child, schema, where, src, step, fn);
+        if (!r) return nullptr;
+        copy->entries[k].value = r;
+        return copy;
+    }
+    auto r = rewrite(snap::node_ptr{}, steps, i + 1, child, schema, where, src, step, fn);
+    if (!r) return nullptr;
+    copy->entries.push_back({st.key, where, r});
+    return copy;
+}
+
+} // namespace
+
+void evaluator::exec(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped) {
+    tick(s.where);
+    auto skip = [&](const std::string& why) {
+        skipped.push_back({step_ ? step_->action : std::string(), step_ ? step_->target_name : std::string(),
+                           fmt::format("step {}: a statement at {}:{} did nothing: {}", step_ ? step_->index : 0,
+                                       s.where.line, s.where.column, why)});
+    };
+    switch (s.kind) {
+    case ast::stmt_kind::let: f[s.slot] = eval(*s.value, f); return;
+    case ast::stmt_kind::if_: {
+        value c = eval(*s.value, f);
+        if (c.k != vkind::boolean) {
+            skip(c.is_missing() ? c.s : "the condition is not a boolean");
+            return;
+        }
+        for (const auto& b : c.b ? s.body : s.else_body) exec(b, f, skipped);
+        return;
+    }
+    case ast::stmt_kind::for_: {
+        value coll = eval(*s.value, f);
+        if (coll.is_missing()) {
+            skip(coll.s);
+            return;
+        }
+        std::vector<value> elems;
+        if (coll.k == vkind::list) {
+            for (std::size_t i = 0; i < coll.size(); ++i) elems.push_back(coll.at(i));
+        } else if (coll.k == vkind::table && coll.node) {
+            for (const auto& e : coll.node->entries) elems.push_back(value::from_node(*e.value, coll.org.snap));
+        } else {
+            skip(fmt::format("cannot iterate over a {}", rt::type_name(coll.k)));
+            return;
+        }
+        for (auto& e : elems) {
+            f[s.slot] = e;
+            if (s.where_) {
+                value w = eval(*s.where_, f);
+                if (w.k != vkind::boolean || !w.b) continue;
+            }
+            for (const auto& b : s.body) exec(b, f, skipped);
+        }
+        return;
+    }
+    default: break;
+    }
+    place pl = resolve(s, f);
+    if (!pl.why.empty()) {
+        skip(pl.why);
+        return;
+    }
+    value v;
+    if (s.value) {
+        v = eval(*s.value, f);
+        if (v.is_missing()) {
+            skip(v.s);
+            return;
+        }
+    }
+    auto& st = (*w_.state)[pl.snap];
+    const rt::origin& so = step_->step.org;
+    source_ptr src = so.file ? *so.file : w_.snaps[so.snap].s->file;
+    auto idx = static_cast<std::uint32_t>(step_->index);
+    std::vector<snap::path_step> steps = pl.steps;
+    snap::node_ptr result;
+    const schema_node* schema = w_.p->schema.get();
+    if (s.kind == ast::stmt_kind::del) {
+        if (steps.empty()) {
+            skip("cannot delete a whole snapshot");
+            return;
+        }
+        snap::path_step last = steps.back();
+        steps.pop_back();
+        bool found = false;
+        result = rewrite(st.root, steps, 0, "", schema, so.where, src, idx, [&](const snap::node_ptr& old, const std::string&) -> snap::node_ptr {
+            if (!old) return nullptr;
+            auto copy = std::make_shared<snap::node>(*old);
+            if (last.is_index && copy->k == snap::kind::array && last.index < copy->items.size()) {
+                copy->items.erase(copy->items.begin() + static_cast<std::ptrdiff_t>(last.index));
+                // Later elements move up: give them their new paths.
+                for (std::size_t i = last.index; i < copy->items.size(); ++i) {
+                    auto moved = std::make_shared<snap::node>(*copy->items[i]);
+                    moved->path = fmt::format("{}[{}]", copy->path, i);
+                    copy->items[i] = moved;
+                }
+                found = true;
+            } else if (!last.is_index && copy->k == snap::kind::table) {
+                for (std::size_t i = 0; i < copy->entries.size(); ++i)
+                    if (copy->entries[i].key == last.key ||
+                        (copy->ci_keys && rt::ascii_lower(copy->entries[i].key) == rt::ascii_lower(last.key))) {
+                        copy->entries.erase(copy->entries.begin() + static_cast<std::ptrdiff_t>(i));
+                        found = true;
+                        break;
+                    }
+            }
+            return copy;
+        });
+        if (!found) result = nullptr;
+    } else {
+        result = rewrite(st.root, steps, 0, "", schema, so.where, src, idx, [&](const snap::node_ptr& old, const std::string& path) -> snap::node_ptr {
+            if (s.kind == ast::stmt_kind::set) {
+                auto n = make_node(v, path);
+                if (n->k == snap::kind::table) n->ci_keys = schema_nocase(schema, pl.steps, pl.steps.size());
+                return n;
+            }
+            // add / remove on a list
+            auto copy = old ? std::make_shared<snap::node>(*old) : make_node(value::list({}), path);
+            if (copy->k != snap::kind::array) return nullptr;
+            if (s.kind == ast::stmt_kind::add) {
+                copy->items.push_back(make_node(v, fmt::format("{}[{}]", path, copy->items.size())));
+            } else {
+                std::vector<snap::node_ptr> kept;
+                for (const auto& item : copy->items) {
+                    value iv = value::from_node(*item, pl.snap);
+                    bool same = rt::compare(iv, v, true) == rt::cmp_result::equal;
+                    if (!same) kept.push_back(item);
+                }
+                copy->items = std::move(kept);
+                for (std::size_t i = 0; i < copy->items.size(); ++i)
+                    if (copy->items[i]->path != fmt::format("{}[{}]", path, i)) {
+                        auto moved = std::make_shared<snap::node>(*copy->items[i]);
+                        moved->path = fmt::format("{}[{}]", path, i);
+                        copy->items[i] = moved;
+                    }
+            }
+            return copy;
+        });
+    }
+    if (!result) {
+        skip(fmt::format("'{}' cannot be changed there", s.text));
+        return;
+    }
+    w_.keep->push_back(st.root);
+    st.root = result;
+    ++state_version_;
+}
+
+void evaluator::apply(const caction& a, std::vector<not_evaluated>& skipped) {
+    if (!step_ || !w_.state) return;
+    cur_file_ = a.file;
+    steps_ = 0;
+    depth_ = 0;
+    rule_ = nullptr;
+    frame f(std::max<std::uint32_t>(a.frame_size, 1));
+    for (const auto& s : a.body) exec(s, f, skipped);
 }
 
 void evaluator::run_rule(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {

@@ -23,12 +23,31 @@ struct cluster_entry {
     std::vector<std::uint32_t> members;  ///< snapshot indices, in file order
 };
 
-/// Read-only data shared by every evaluator of one `check` call.
+/// Read-only data shared by every evaluator of one `check` call (or one simulated cluster).
 struct eval_world {
     const pack* p = nullptr;
     std::vector<snap_entry> snaps;
     std::vector<cluster_entry> clusters;
     eval_limits lim;
+    std::vector<snap::snapshot>* state = nullptr;  ///< simulation: the snapshots steps may change
+    std::vector<snap::node_ptr>* keep = nullptr;   ///< simulation: replaced trees kept alive for held values
+};
+
+/// The step being checked or applied.
+struct step_ctx {
+    rt::value step;               ///< the step table
+    std::int64_t index = 0;       ///< 1-based
+    std::string action;
+    std::uint32_t target = rt::origin::none;  ///< snapshot the step runs on
+    std::string target_name;      ///< as the step wrote it (for messages)
+};
+
+/// The runbook (or planned change) being simulated.
+struct runbook_ctx {
+    std::vector<rt::value> steps;
+    std::vector<std::string> actions;  ///< action of each step
+    rt::value table;                   ///< `[runbook]` or `[planned]`
+    std::uint32_t holder = 0;          ///< snapshot holding it
 };
 
 /// A limit was hit: the message names the limit and its flag.
@@ -44,6 +63,24 @@ public:
 
     /// Evaluate `r` over this cluster (each member for node scope, once for cluster scope).
     void run_rule(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+
+    /// Runbook context for the following calls (null to clear).
+    void set_context(const step_ctx* step, const runbook_ctx* rb) { step_ = step; rb_ = rb; }
+
+    /// Evaluate a before/after rule against the current step (`set_context` first).
+    void run_rule_step(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped, bool after = false);
+
+    /// Evaluate a rule of scope runbook against the current runbook.
+    void run_rule_runbook(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+
+    /// Apply the effects of `a` for the current step to the world's state.
+    void apply(const caction& a, std::vector<not_evaluated>& skipped);
+
+    /// The snapshot whose node name matches `name` (ignoring case, white space and a leading `\\`).
+    std::uint32_t find_node(const std::string& name) const;
+
+    /// Evaluate `d` with the given arguments.
+    rt::value call(const cdef& d, std::vector<rt::value> args);
 
     /// The schema violations of snapshot `snap` as records (message, path), each located at its value.
     std::vector<rt::value> schema_violations(std::uint32_t snap);
@@ -69,6 +106,20 @@ private:
     void emit(const crule& r, const citem& item, frame& f, const rt::value& result, const rt::value* element,
               std::vector<finding>& out);
 
+    void exec(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    struct place {
+        std::uint32_t snap = rt::origin::none;
+        std::vector<snap::path_step> steps;
+        std::string why;  ///< set when the place cannot be resolved
+    };
+    place resolve(const cstmt& s, frame& f);
+    std::shared_ptr<snap::node> make_node(const rt::value& v, const std::string& path) const;
+    std::string action_of(std::uint32_t step) const;
+
+    const step_ctx* step_ = nullptr;
+    const runbook_ctx* rb_ = nullptr;
+    bool step_mode_ = false;  ///< findings are located at the current step
+    bool trigger_after_ = false;  ///< the current step rule runs after the step
     const eval_world& w_;
     std::uint32_t cluster_;
     std::uint32_t self_ = rt::origin::none;
@@ -77,6 +128,9 @@ private:
     std::uint64_t steps_ = 0;
     std::uint32_t depth_ = 0;
     std::vector<not_evaluated>* skipped_sink_ = nullptr;
+    std::shared_ptr<const std::vector<rt::value>> nodes_cache_;  ///< `nodes` of the current state
+    std::uint64_t nodes_version_ = 0, state_version_ = 0;
+    std::vector<frame> frame_pool_;
 };
 
 } // namespace kbl

@@ -39,6 +39,15 @@ struct kb_ref {
     std::string section;
 };
 
+/// The waiver that gave a finding the status `waived`.
+struct waiver_ref {
+    std::string reason;
+    std::string expires;      ///< YYYY-MM-DD
+    std::string approved_by;  ///< may be empty
+    std::string file;         ///< the waiver file
+    pos where;                ///< its `[[waiver]]` table
+};
+
 struct finding {
     std::string rule;
     severity sev = severity::error;
@@ -54,12 +63,13 @@ struct finding {
     std::optional<step_ref> step;
     std::vector<related_location> related;
     std::string fingerprint;  ///< hex hash of rule, cluster, node, key path, step index
+    std::optional<waiver_ref> waiver;  ///< set when the status is `waived`
 };
 
 /// Stable fingerprint: 16 hex digits of a 64-bit FNV-1a over rule, upper(cluster), upper(node), path, step.
 std::string make_fingerprint(const finding& f);
 
-/// Deterministic report order: file name, line, column, rule id, then message.
+/// Deterministic report order: file name, line, column, rule id, node, then message.
 bool finding_less(const finding& a, const finding& b);
 
 } // namespace kbl

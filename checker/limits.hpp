@@ -15,5 +15,9 @@ inline constexpr std::uint32_t max_rule_depth = 200;
 inline constexpr std::uint32_t max_eval_depth = 256;
 /// Evaluation steps allowed for one rule against one node or cluster (--max-eval-steps).
 inline constexpr std::uint64_t max_eval_steps = 10'000'000;
+/// Most steps in one runbook (--max-runbook-steps); sequence rules make the cost quadratic in it.
+inline constexpr std::uint32_t max_runbook_steps = 1000;
+/// Most nodes in one cluster (--max-cluster-nodes); cross-node rules make the cost quadratic in it.
+inline constexpr std::uint32_t max_cluster_nodes = 64;
 
 } // namespace kbl::limits

@@ -35,13 +35,14 @@ struct schema_node {
 };
 
 enum class cop : std::uint8_t {
-    constant, var, self, nodes, root_key, member, member_star, index, index_star, optional,
+    constant, var, self, nodes, root_key, step, step_index, target, steps, runbook, member, member_star, index, index_star, optional,
     builtin, call, table_lookup, neg, not_, and_, or_, compare, default_, add, sub, quant, cond, list, record
 };
 
 enum class builtin : std::uint8_t {
     lower, upper, trim, len, count, starts_with, ends_with, replace, split, join, substr, hex, to_int, parse_int,
-    u32, capture, type, keys, values, key, exists, default_, other, others, schema_violations, unique, sort
+    u32, capture, type, keys, values, key, exists, default_, other, others, schema_violations, unique, sort,
+    step_index_of, node_of, is_action, actions, trigger, str
 };
 
 struct cdef;
@@ -104,8 +105,43 @@ struct citem {
     std::string text;  ///< the condition as written (for -v)
 };
 
+/// One step of an lvalue path: a key, or an index computed at run time.
+struct cseg {
+    bool is_index = false;
+    std::string key;
+    cexpr_ptr idx;
+};
+
+/// A compiled statement of an action.
+struct cstmt {
+    ast::stmt_kind kind = ast::stmt_kind::set;
+    pos where;
+    cexpr_ptr root;              ///< lvalue root (set/add/remove/delete)
+    std::vector<cseg> segs;      ///< lvalue steps after the root
+    std::string text;            ///< the lvalue as written
+    cexpr_ptr value;             ///< value / condition / collection
+    cexpr_ptr where_;            ///< for: filter
+    std::uint32_t slot = 0;      ///< let/for variable
+    std::vector<cstmt> body, else_body;
+};
+
+struct caction {
+    std::string name;
+    std::string doc;
+    std::vector<cstmt> body;
+    std::uint32_t frame_size = 0;
+    source_ptr file;
+    pos where;
+};
+
+struct ctrigger {
+    ast::trigger::kind k = ast::trigger::kind::snapshot;
+    std::vector<std::string> actions;
+};
+
 struct crule {
     rule_info info;
+    std::vector<ctrigger> triggers;  ///< never empty
     std::vector<citem> body;
     std::vector<std::unique_ptr<ctemplate>> templates;
     const ctemplate* fix = nullptr;
@@ -120,7 +156,8 @@ public:
     std::map<std::string, std::unique_ptr<ctable>> tables;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::unique_ptr<schema_node> schema;       ///< null when the pack has no schema
-    std::optional<std::vector<ast::path_seg>> node_id, cluster_id;
+    std::optional<std::vector<ast::path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
+    std::map<std::string, std::unique_ptr<caction>> actions;
     std::vector<std::string> ci_tables;
     std::vector<ast::file> asts;               ///< kept for the lifetime of the pack
 };

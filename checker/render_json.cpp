@@ -54,6 +54,15 @@ ojson finding_json(const finding& f) {
     }
     j["related"] = std::move(related);
     j["fingerprint"] = f.fingerprint.empty() ? make_fingerprint(f) : f.fingerprint;
+    if (f.waiver) {
+        const waiver_ref& w = *f.waiver;
+        j["waiver"] = ojson{{"reason", w.reason},
+                            {"expires", w.expires},
+                            {"approved_by", name_or_null(w.approved_by)},
+                            {"file", w.file},
+                            {"line", position_field(w.where.line, w.where.valid())},
+                            {"column", position_field(w.where.column, w.where.valid() && w.where.column != 0)}};
+    }
     return j;
 }
 

@@ -156,9 +156,17 @@ void append_finding(std::string& out, const finding& f, const painter& p) {
             ref += fmt::format("{}\"{}\"", ref.empty() ? "" : " ", escape_for_terminal(f.ref.section));
         out += fmt::format("{} {}: {}\n", eq, p.bold("note"), ref);
     }
+    if (f.waiver) {
+        std::string by = f.waiver->approved_by.empty() ? std::string()
+                                                         : fmt::format(" (approved by {})", escape_for_terminal(f.waiver->approved_by));
+        out += fmt::format("{} {}: waived until {}: {}{}\n", eq, p.bold("note"), escape_for_terminal(f.waiver->expires),
+                           escape_for_terminal(f.waiver->reason), by);
+    }
 }
 
-std::string summary_line(const report& r) {
+} // namespace
+
+std::string render_summary(const report& r) {
     const auto& s = r.summary;
     std::string line = fmt::format("{}, {}, {}", plural(s.errors, "error", "errors"),
                                    plural(s.warnings, "warning", "warnings"), plural(s.infos, "info", "infos"));
@@ -171,12 +179,12 @@ std::string summary_line(const report& r) {
                         plural(s.clusters, "cluster", "clusters"));
     if (s.runbooks != 0) line += fmt::format(", {}", plural(s.runbooks, "runbook", "runbooks"));
     line += fmt::format(", {}", plural(s.rules, "rule", "rules"));
-    if (!r.errors.empty()) line += fmt::format("; {}", plural(r.errors.size(), "input error", "input errors"));
+    auto input_errors = static_cast<std::size_t>(std::count_if(
+        r.errors.begin(), r.errors.end(), [](const diagnostic& d) { return d.severity == diag_severity::error; }));
+    if (input_errors != 0) line += fmt::format("; {}", plural(input_errors, "input error", "input errors"));
     line += '\n';
     return line;
 }
-
-} // namespace
 
 std::string render_text(const report& r, const text_options& opt) {
     painter p{opt.color};
@@ -193,7 +201,7 @@ std::string render_text(const report& r, const text_options& opt) {
             blocks.push_back(std::move(b));
         }
     }
-    blocks.push_back(summary_line(r));
+    blocks.push_back(render_summary(r));
     std::string out;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         if (i != 0) out += '\n';

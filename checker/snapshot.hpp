@@ -41,6 +41,8 @@ struct node {
     bool ci_keys = false;   ///< table whose keys are Windows names: looked up case-insensitively
     std::vector<entry> entries;   ///< tables, in source order
     std::vector<node_ptr> items;  ///< arrays
+    source_ptr src;               ///< set on values made by a simulated step: the file holding that step
+    std::uint32_t step = 0;       ///< 1-based index of the simulated step that made this value (0: loaded)
 
     /// Exact key lookup (or case-insensitive when ci_keys); null when absent.
     [[nodiscard]] const entry* find(std::string_view key) const;
@@ -69,6 +71,20 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
 /// Read a file from disk and load it; unreadable files are reported as located diagnostics.
 std::optional<snapshot> load_snapshot_file(const std::string& path, const load_limits& lim,
                                            const std::vector<std::string>& ci_tables, diagnostics& errs);
+
+/// A key as it appears in a dotted path: bare when it is bare-key safe, else a quoted TOML string.
+std::string quote_key(std::string_view k);
+/// `parent.key` with the key quoted as needed (just the key when `parent` is empty).
+std::string child_path(const std::string& parent, std::string_view key);
+
+/// One step of a dotted path: a key, or an array index.
+struct path_step {
+    bool is_index = false;
+    std::string key;
+    std::size_t index = 0;
+};
+/// Split a path written by the loader (`a."b c"[2].d`) into its steps.
+std::vector<path_step> split_path(std::string_view path);
 
 /// Name of a kind for messages: "table", "array", "string", "integer", "float", "boolean", "datetime"...
 std::string_view kind_name(kind k);

@@ -53,7 +53,7 @@ value value::missing(std::string reason, std::string path, origin o) {
 
 value value::from_node(const snap::node& n, std::uint32_t snap) {
     value r;
-    r.org = origin{snap, n.where, &n.path};
+    r.org = origin{snap, n.where, &n.path, n.src ? &n.src : nullptr, n.step};
     switch (n.k) {
     case snap::kind::table: r.k = vkind::table; r.node = &n; break;
     case snap::kind::array: r.k = vkind::list; r.node = &n; break;

@@ -19,6 +19,8 @@ struct origin {
     std::uint32_t snap = none;
     pos where;
     const std::string* path = nullptr;  ///< points into a snap::node that outlives evaluation
+    const source_ptr* file = nullptr;   ///< the file, when it is not the snapshot's own (simulated values)
+    std::uint32_t step = 0;             ///< the simulated step that made the value (0: loaded)
     [[nodiscard]] bool valid() const noexcept { return snap != none; }
 };
 

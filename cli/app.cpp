@@ -25,16 +25,27 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/baseline.hpp"
 #include "checker/engine.hpp"
 #include "checker/limits.hpp"
+#include "checker/render_markdown.hpp"
 #include "checker/report.hpp"
 #include "checker/snapshot.hpp"
+#include "checker/waivers.hpp"
 #include "cli/builtin_rules.hpp"
+#include "cli/cmd_decode.hpp"
+#include "cli/cmd_test.hpp"
+#include "cli/cmd_fmt.hpp"
+#include "cli/common.hpp"
+#include "cli/config.hpp"
 #include "parser/diagnostic.hpp"
 #include "parser/source.hpp"
 
 #ifndef KBLINT_VERSION
 #error "KBLINT_VERSION must be defined by the build"
+#endif
+#ifndef KBLINT_HOMEPAGE
+#define KBLINT_HOMEPAGE ""
 #endif
 
 namespace kbl {
@@ -49,6 +60,8 @@ constexpr int exit_usage = 2;
 constexpr int exit_nothing = 3;
 
 constexpr std::string_view kblint_version = KBLINT_VERSION;
+constexpr std::string_view kblint_homepage = KBLINT_HOMEPAGE;
+constexpr std::string_view default_waiver_file = ".kblint-waivers.toml";
 
 // ---------------------------------------------------------------------------------------------
 // Messages on stderr
@@ -168,7 +181,9 @@ file_list find_files(const std::vector<std::string>& roots, std::string_view ext
         for (const fs::recursive_directory_iterator end; it != end;) {
             const fs::path& fp = it->path();
             std::error_code fe;
-            if (it->is_regular_file(fe) && fp.extension() == ext && !(snapshots && is_config_file(fp)))
+            // Anything named `*.ext` that is not a folder is an input: a FIFO, a dangling symlink or a
+            // symlink loop is reported when it is read, never skipped in silence.
+            if (fp.extension() == ext && !it->is_directory(fe) && !(snapshots && is_config_file(fp)))
                 out.files.push_back(display_name(fp));
             it.increment(ec);
             if (ec) {
@@ -185,12 +200,17 @@ file_list find_files(const std::vector<std::string>& roots, std::string_view ext
 
 // The bytes of a rule file, or a diagnostic.
 std::optional<std::string> read_rule_file(const std::string& path, std::size_t max_bytes, diagnostics& errs) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         errs.push_back(file_error(path, fmt::format("cannot read rule file: {}", system_message(errno))));
         return std::nullopt;
     }
     struct stat st {};
+    if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        errs.push_back(file_error(path, "cannot read rule file: not a regular file"));
+        return std::nullopt;
+    }
     if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
         ::close(fd);
         errs.push_back(file_error(path,
@@ -287,10 +307,7 @@ int write_stdout(std::string_view bytes) {
 // ---------------------------------------------------------------------------------------------
 // Options of each command
 
-struct pack_flags {
-    std::vector<std::string> rules;
-    bool no_builtin = false;
-};
+using cli::pack_flags;
 
 struct check_flags {
     pack_flags pack;
@@ -309,9 +326,12 @@ struct check_flags {
     std::uint32_t max_rule_depth = limits::max_rule_depth;
     std::uint32_t max_eval_depth = limits::max_eval_depth;
     std::uint64_t max_eval_steps = limits::max_eval_steps;
+    std::uint32_t max_runbook_steps = limits::max_runbook_steps;
+    std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
     std::string baseline;
     std::string waivers;
     bool no_config = false;
+    CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
 };
 
 struct rules_flags {
@@ -328,13 +348,16 @@ struct cli_state {
     check_flags check;
     rules_flags rules;
     explain_flags explain;
+    cli::test_flags test;
+    cli::decode_flags decode;
+    cli::fmt_flags fmt;
 };
 
 const std::vector<std::string> report_formats = {"text", "json", "sarif", "junit", "github", "html"};
-const std::vector<std::string> supported_report_formats = {"text", "json"};
 const std::vector<std::string> fail_levels = {"error", "warning", "info", "never"};
 const std::vector<std::string> color_modes = {"auto", "always", "never"};
 const std::vector<std::string> list_formats = {"text", "json"};
+const std::vector<std::string> rules_formats = {"text", "json", "markdown"};
 
 // A usage error unless `value` is one of `choices` (with "did you mean" when one is close).
 std::optional<int> check_choice(std::string_view option, const std::string& value,
@@ -357,11 +380,12 @@ void add_pack_options(CLI::App& sub, pack_flags& f) {
 
 void define_check(CLI::App& sub, cli_state& s) {
     auto& f = s.check;
+    f.app = &sub;
     sub.add_option("PATH", f.paths, "snapshot file, or folder searched recursively for '*.toml' files")
         ->required()
         ->type_name("");
     add_pack_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "report format: text or json (sarif, junit, github and html: not yet)")
+    sub.add_option("-f,--format", f.format, "report format: text, json, sarif, junit, github or html")
         ->type_name("NAME")
         ->capture_default_str();
     sub.add_option("-o,--output", f.output, "write the report to FILE (atomically) instead of stdout")
@@ -402,10 +426,20 @@ void define_check(CLI::App& sub, cli_state& s) {
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");
-    // Documented in cli.md for a later phase: accepted by the parser so the user gets a clear answer.
-    sub.add_option("--baseline", f.baseline)->group("");
-    sub.add_option("--waivers", f.waivers)->group("");
-    sub.add_flag("--no-config", f.no_config)->group("");
+    sub.add_option("--max-runbook-steps", f.max_runbook_steps, "most steps in one runbook")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-cluster-nodes", f.max_cluster_nodes, "most snapshots (nodes) in one cluster")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--baseline", f.baseline,
+                   "a previous JSON report: findings already in it are reported as baselined and do not fail")
+        ->type_name("FILE");
+    sub.add_option("--waivers", f.waivers, "TOML waiver file (default: .kblint-waivers.toml when present)")
+        ->type_name("FILE");
+    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
         "3 nothing evaluated (no snapshot found, or every rule filtered out); 4 internal error.");
@@ -413,7 +447,7 @@ void define_check(CLI::App& sub, cli_state& s) {
 
 void define_rules(CLI::App& sub, cli_state& s) {
     add_pack_options(sub, s.rules.pack);
-    sub.add_option("-f,--format", s.rules.format, "output format: text or json")
+    sub.add_option("-f,--format", s.rules.format, "output format: text, json or markdown (a reference page)")
         ->type_name("NAME")
         ->capture_default_str();
 }
@@ -463,7 +497,7 @@ loaded_pack load_rules(const pack_flags& f, std::size_t max_file_bytes, std::uin
             usage_error("no rule to load: '--no-builtin' was given and no '--rules' path holds a '*.kbl' file");
         return out;
     }
-    pack_result r = load_pack(sources, max_rule_depth);
+    pack_result r = load_pack(sources, max_rule_depth, max_file_bytes);
     out.p = std::move(r.p);
     out.diags = std::move(r.diags);
     if (!out.p || has_errors(out.diags)) {
@@ -532,22 +566,79 @@ void print_not_evaluated(const std::vector<not_evaluated>& skipped) {
     }
 }
 
+// The project file's values for what the command line left unset (flags win).
+void apply_config(const cli::project_config& cfg, check_flags& f) {
+    auto given = [&](const char* name) { return f.app != nullptr && f.app->get_option(name)->count() > 0; };
+    if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
+    if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
+    if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
+    if (cfg.waivers && !given("--waivers")) f.waivers = *cfg.waivers;
+    if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
+    if (cfg.only && !given("--only")) f.only = *cfg.only;
+    if (cfg.format && !given("--format")) f.format = *cfg.format;
+}
+
+// Print every diagnostic of a project, waiver or baseline file; the exit status of an invalid input.
+int input_file_errors(const diagnostics& errs, bool color) {
+    print_diagnostics(errs, color, true);
+    std::fputc('\n', stderr);
+    say("{} in the input files; nothing was checked", plural(error_count(errs), "error", "errors"));
+    return exit_usage;
+}
+
+std::string render_report(const report& r, const check_flags& f) {
+    if (f.format == "json") return render_json(r);
+    if (f.format == "sarif") return render_sarif(r);
+    if (f.format == "junit") return render_junit(r);
+    if (f.format == "github") return render_github(r);
+    if (f.format == "html") return render_html(r);
+    text_options topt;
+    topt.color = f.output.empty() && color_wanted(f.color, STDOUT_FILENO);
+    topt.quiet = f.quiet;
+    return render_text(r, topt);
+}
+
 int run_check(cli_state& s) {
-    const check_flags& f = s.check;
-    if (std::find(report_formats.begin(), report_formats.end(), f.format) != report_formats.end() &&
-        std::find(supported_report_formats.begin(), supported_report_formats.end(), f.format) ==
-            supported_report_formats.end())
-        return usage_error("format '{}' is not supported yet (supported: {})", f.format,
-                           choice_list(supported_report_formats));
+    check_flags f = s.check;  // a copy: the project file fills in what the command line left unset
     if (auto st = check_choice("--format", f.format, report_formats)) return *st;
     if (auto st = check_choice("--fail-on", f.fail_on, fail_levels)) return *st;
     if (auto st = check_choice("--color", f.color, color_modes)) return *st;
-    if (!f.baseline.empty()) return usage_error("option '--baseline' is not supported yet");
-    if (!f.waivers.empty()) return usage_error("option '--waivers' is not supported yet");
-    if (f.no_config) return usage_error("option '--no-config' is not supported yet");
     if (f.quiet && f.verbose) return usage_error("'--quiet' and '--verbose' cannot be used together");
-
+    std::string today = utc_today();
+    if (const char* pinned = std::getenv("KBLINT_TODAY"); pinned != nullptr && *pinned != '\0') {
+        if (!is_date(pinned))
+            return usage_error("invalid KBLINT_TODAY '{}' (expected a date such as 2026-11-23)", shown(pinned));
+        today = pinned;
+    }
     bool err_color = color_wanted(f.color, STDERR_FILENO);
+
+    // The project file, then the waiver and baseline files: every problem reported, nothing checked.
+    diagnostics file_errs;
+    if (!f.no_config) {
+        std::error_code ec;
+        fs::path here = fs::current_path(ec);
+        if (auto name = ec ? std::nullopt : cli::find_config(here)) {
+            if (auto text = cli::read_input(*name, "project file", f.max_file_size, file_errs))
+                if (auto cfg = cli::parse_config(*name, std::move(*text), {report_formats, fail_levels}, file_errs))
+                    apply_config(*cfg, f);
+            if (!file_errs.empty()) return input_file_errors(file_errs, err_color);
+        }
+    }
+    std::string waiver_path = f.waivers;
+    if (waiver_path.empty()) {
+        std::error_code ec;
+        if (fs::is_regular_file(default_waiver_file, ec)) waiver_path = std::string(default_waiver_file);
+    }
+    std::optional<waiver_file> waivers;
+    if (!waiver_path.empty())
+        if (auto text = cli::read_input(waiver_path, "waiver file", f.max_file_size, file_errs))
+            waivers = load_waivers(waiver_path, std::move(*text), file_errs);
+    std::optional<baseline> base;
+    if (!f.baseline.empty())
+        if (auto text = cli::read_input(f.baseline, "baseline", f.max_file_size, file_errs))
+            base = load_baseline(f.baseline, std::move(*text), file_errs);
+    if (!file_errs.empty()) return input_file_errors(file_errs, err_color);
+
     loaded_pack pk = load_rules(f.pack, f.max_file_size, f.max_rule_depth, err_color, f.quiet);
     if (!pk.p) return pk.status;
 
@@ -571,61 +662,68 @@ int run_check(cli_state& s) {
     opt.skip = f.skip;
     opt.lim.max_depth = f.max_eval_depth;
     opt.lim.max_steps = f.max_eval_steps;
+    opt.lim.max_runbook_steps = f.max_runbook_steps;
+    opt.lim.max_cluster_nodes = f.max_cluster_nodes;
+    // Test hook: tests/failclosed_test.cpp shows that a bug during evaluation ends in exit 4.
+    if (const char* hook = std::getenv("KBLINT_TEST_INTERNAL_ERROR"); hook != nullptr && *hook != '\0')
+        opt.fail_for_test = true;
     opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
     check_result res = check(*pk.p, snaps, opt);
 
     report r;
     r.version = std::string(kblint_version);
+    r.information_uri = std::string(kblint_homepage);
     r.findings = std::move(res.findings);
+    if (waivers) r.notifications = apply_waivers(*waivers, r.findings, today);
+    if (base) apply_baseline(*base, r.findings);
+    r.baseline = base.has_value();
     r.errors = std::move(input_errors);
     r.errors.insert(r.errors.end(), res.errors.begin(), res.errors.end());
     for (auto& ri : all_rules)
         if (selected(ri.id, f.only, f.skip)) r.rules.push_back(std::move(ri));
+    r.evaluated = std::move(res.evaluated);
     r.summary.snapshots = res.snapshots;
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
     r.summary.rules = res.rules;
     count_findings(r);
 
-    std::string bytes;
-    if (f.format == "json") {
-        bytes = render_json(r);
-    } else {
-        text_options topt;
-        topt.color = f.output.empty() && color_wanted(f.color, STDOUT_FILENO);
-        topt.quiet = f.quiet;
-        bytes = render_text(r, topt);
+    // The exit status is known before the report is written: SARIF records it.
+    int status = exit_clean;
+    std::optional<severity> level = threshold(f.fail_on);
+    if (has_errors(r.errors)) {
+        status = exit_usage;
+    } else if (found.files.empty() || res.rules == 0) {
+        status = exit_nothing;
+    } else if (level && std::any_of(r.findings.begin(), r.findings.end(), [&](const finding& fd) {
+                   return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
+               })) {
+        status = exit_findings;
     }
+    r.exit_status = status;
+
+    std::string bytes = render_report(r, f);
     if (f.output.empty()) {
         if (write_stdout(bytes) != exit_clean) return exit_usage;
     } else if (auto err = write_atomically(f.output, bytes)) {
         return usage_error("cannot write '{}': {}", shown(f.output), *err);
     }
     if (f.format == "text" && !f.quiet) print_notifications(r.notifications);
+    if (f.format == "github") print_block(stderr, render_summary(r));
     if (f.verbose) print_not_evaluated(res.skipped);
 
-    if (has_errors(r.errors)) {
+    if (status == exit_usage) {
         if (f.format != "text" || !f.output.empty())
-            say("{} could not be checked; see the report", plural(error_count(r.errors), "input", "inputs"));
-        return exit_usage;
-    }
-    if (found.files.empty()) {
+            say("{}; see the report", plural(error_count(r.errors), "input error", "input errors"));
+    } else if (found.files.empty()) {
         say("no snapshot found under {}", quoted_list(f.paths));
-        return exit_nothing;
-    }
-    if (res.rules == 0) {
+    } else if (res.rules == 0) {
         if (f.only.empty() && f.skip.empty())
             say("the rule pack holds no rule; nothing was checked");
         else
             say("every rule was filtered out by --only/--skip");
-        return exit_nothing;
     }
-    std::optional<severity> level = threshold(f.fail_on);
-    if (!level) return exit_clean;
-    bool failing = std::any_of(r.findings.begin(), r.findings.end(), [&](const finding& fd) {
-        return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
-    });
-    return failing ? exit_findings : exit_clean;
+    return status;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,11 +747,12 @@ std::string ref_text(const kb_ref& ref) {
 
 int run_rules(cli_state& s) {
     const rules_flags& f = s.rules;
-    if (auto st = check_choice("--format", f.format, list_formats)) return *st;
+    if (auto st = check_choice("--format", f.format, rules_formats)) return *st;
     loaded_pack pk = load_rules(f.pack, limits::max_file_bytes, limits::max_rule_depth,
                                 color_wanted("auto", STDERR_FILENO), false);
     if (!pk.p) return pk.status;
     std::vector<rule_info> rules = pack_rules(*pk.p);
+    if (f.format == "markdown") return write_stdout(render_markdown(rules));
     if (f.format == "json") {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& r : rules) {
@@ -839,10 +938,17 @@ const command commands[] = {
     {"rules", "list the loaded rules: id, severity, scope, title, reference", define_rules, run_rules},
     {"explain", "show a rule's title, rationale, reference, fix and source", define_explain, run_explain},
     {"version", "print the version of kblint and of its built-in rule pack", define_version, run_version},
+    {"test", "run the rule unit tests (TOML cases under rules/tests)",
+     [](CLI::App& sub, cli_state& s) { cli::define_test(sub, s.test); }, [](cli_state& s) { return cli::run_test(s.test); }},
+    {"fmt", "rewrite rule files in the canonical layout (comments kept); --check only reports",
+     [](CLI::App& sub, cli_state& s) { cli::define_fmt(sub, s.fmt); }, [](cli_state& s) { return cli::run_fmt(s.fmt); }},
+    {"decode", "decode a status code with the rule pack's 'decode_TABLE' function (e.g. iissync)",
+     [](CLI::App& sub, cli_state& s) { cli::define_decode(sub, s.decode); },
+     [](cli_state& s) { return cli::run_decode(s.decode); }},
 };
 
 // Commands of cli.md that a later version brings.
-const std::vector<std::string> planned_commands = {"test", "fmt", "decode", "schema"};
+const std::vector<std::string> planned_commands = {"schema"};
 
 const std::vector<std::string> top_options = {"-h", "--help", "--version"};
 
@@ -907,6 +1013,7 @@ std::optional<int> prescan(int argc, char** argv, CLI::App& app) {
         std::string_view a = argv[j];
         if (a == "--") break;
         if (a.size() < 2 || a[0] != '-') continue;
+        if (a[1] >= '0' && a[1] <= '9') continue;  // a negative number (kblint decode T -2146368502)
         if (a[1] == '-') {
             std::size_t eq = a.find('=');
             const option_name* o = lookup(a.substr(0, eq));
@@ -928,6 +1035,28 @@ std::optional<int> prescan(int argc, char** argv, CLI::App& app) {
 }
 
 } // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Shared with the commands in their own files (cli/common.hpp)
+
+namespace cli {
+
+void add_rule_options(CLI::App& sub, pack_flags& f) { add_pack_options(sub, f); }
+
+std::shared_ptr<const pack> load_rule_pack(const pack_flags& f, int& status) {
+    loaded_pack pk = load_rules(f, limits::max_file_bytes, limits::max_rule_depth, color_wanted("auto", STDERR_FILENO),
+                                false);
+    status = pk.status;
+    return pk.p;
+}
+
+int write_output(std::string_view bytes) { return write_stdout(bytes); }
+
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view bytes) {
+    return write_atomically(path, bytes);
+}
+
+} // namespace cli
 
 int run_app(int argc, char** argv) {
     cli_state state;

@@ -41,11 +41,11 @@ struct expr {
     expr_kind kind = expr_kind::name;
     pos where;           ///< where the expression starts
     pos key_pos;         ///< member: where the key is written
-    std::string text;    ///< string value, name, key, function name, date text
+    std::string text;    ///< string value, name, key, function name, date text, number as written
     std::int64_t i = 0;
     double f = 0.0;
     bool b = false;
-    bool quoted = false; ///< member key written as a quoted string
+    bool quoted = false; ///< member key written as a quoted string; string literal written '...'
     binop op = binop::eq;
     quant q = quant::all;
     std::vector<std::string> keys;  ///< record keys (kids are the values)
@@ -61,6 +61,7 @@ struct template_str {
     pos where;
     std::vector<template_part> parts;
     std::string raw;  ///< as written, without quotes
+    bool literal = false;  ///< written as a 'literal string' (no interpolation)
 };
 
 enum class item_kind : std::uint8_t { when, let, require };
@@ -75,8 +76,18 @@ struct body_item {
     std::optional<template_str> message;  ///< require's own message
 };
 
+/// When a rule is evaluated: on the snapshots, before/after steps with given actions, on the final state.
+struct trigger {
+    enum class kind : std::uint8_t { snapshot, final, before, after } k = kind::snapshot;
+    std::vector<std::string> actions;
+    pos where;
+};
+
 struct rule_decl {
     pos where;
+    pos end;                        ///< just after the closing brace
+    std::vector<std::pair<std::string, pos>> meta_pos;  ///< where each metadata item was written
+    std::vector<trigger> triggers;  ///< empty: `on snapshot`
     std::string id;
     pos id_pos;
     std::optional<std::string> title;
@@ -94,6 +105,7 @@ struct rule_decl {
 
 struct def_decl {
     pos where;
+    pos end;
     std::string name;
     pos name_pos;
     bool has_params = false;
@@ -108,11 +120,13 @@ struct table_entry {
     bool int_key = false;
     std::int64_t i = 0;
     std::string s;
+    std::string text;  ///< the key as written (for the formatter)
     expr_ptr value;
 };
 
 struct table_decl {
     pos where;
+    pos end;
     std::string name;
     pos name_pos;
     std::vector<table_entry> entries;
@@ -144,9 +158,34 @@ struct field_decl {
 
 struct schema_decl {
     pos where;
+    pos end;
     std::vector<field_decl> fields;
-    std::optional<std::vector<path_seg>> node_id, cluster_id;
-    pos node_id_pos, cluster_id_pos;
+    std::optional<std::vector<path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
+    pos node_id_pos, cluster_id_pos, planned_pos, runbook_pos, step_action_pos, step_node_pos;
+};
+
+enum class stmt_kind : std::uint8_t { set, add, remove, del, let, if_, for_ };
+
+/// A statement of an action.
+struct stmt {
+    stmt_kind kind = stmt_kind::set;
+    pos where;
+    expr_ptr target;   ///< set/add/remove/delete: the path changed
+    expr_ptr value;    ///< set/add/remove/let: the value; if: the condition; for: the collection
+    expr_ptr where_;   ///< for: the optional filter
+    std::string name;  ///< let/for: the variable
+    pos name_pos;
+    std::vector<stmt> body, else_body;
+};
+
+/// `action NAME { ... }`: the effects of a step with this action on the simulated state.
+struct action_decl {
+    pos where;
+    pos end;
+    std::string name;
+    pos name_pos;
+    std::string doc;
+    std::vector<stmt> body;
 };
 
 struct use_decl {
@@ -162,6 +201,7 @@ struct file {
     std::vector<def_decl> defs;
     std::vector<table_decl> tables;
     std::vector<rule_decl> rules;
+    std::vector<action_decl> actions;
 };
 
 } // namespace kbl::ast

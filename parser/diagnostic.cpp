@@ -39,23 +39,30 @@ std::string expand_line(std::string_view line, std::uint32_t col, std::size_t& c
     std::string out;
     caret = 0;
     std::size_t i = 0;
+    std::size_t width = 0;  // display columns so far
     while (i < line.size()) {
         if (i + 1 == col) caret = out.size();
         char c = line[i];
         if (c == '\t') {
-            do out += ' '; while (out.size() % 4 != 0);
+            do {
+                out += ' ';
+                ++width;
+            } while (width % 4 != 0);
             ++i;
             continue;
         }
         std::size_t n = utf8_len(line, i);
         auto uc = static_cast<unsigned char>(c);
-        if (n == 0 || uc < 0x20 || uc == 0x7F) {
+        bool c1 = n == 2 && uc == 0xC2 && static_cast<unsigned char>(line[i + 1]) < 0xA0;
+        if (n == 0 || uc < 0x20 || uc == 0x7F || c1) {
             std::string esc = escape_for_terminal(line.substr(i, n == 0 ? 1 : n));
             out += esc;
+            width += esc.size();
             i += n == 0 ? 1 : n;
             continue;
         }
         out.append(line.substr(i, n));
+        ++width;
         i += n;
     }
     if (col > line.size()) caret = out.size() + (col - 1 - line.size());

@@ -58,7 +58,7 @@ template<> inline constexpr const char* error_message< let_eq > = "expected '=' 
 template<> inline constexpr const char* error_message< let_value > = "expected an expression after '='";
 template<> inline constexpr const char* error_message< rule_name > = "expected a rule id after 'rule' (for example Q241573-010)";
 template<> inline constexpr const char* error_message< rule_open > = "expected '{' after the rule id";
-template<> inline constexpr const char* error_message< rule_close > = "expected a rule item (title, severity, scope, ref, tags, doc, fix, when, let, require, message) or '}'";
+template<> inline constexpr const char* error_message< rule_close > = "expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'";
 template<> inline constexpr const char* error_message< def_name > = "expected a name after 'def'";
 template<> inline constexpr const char* error_message< def_param > = "expected a parameter name";
 template<> inline constexpr const char* error_message< def_params_close > = "expected ',' or ')' in the parameter list";
@@ -77,9 +77,25 @@ template<> inline constexpr const char* error_message< field_path > = "expected 
 template<> inline constexpr const char* error_message< field_type > = "expected a type after the field path (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< id_path > = "expected a field path";
 template<> inline constexpr const char* error_message< schema_open > = "expected '{' after 'schema'";
-template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'node_id', 'cluster_id' or '}' in the schema";
+template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node' or '}' in the schema";
 template<> inline constexpr const char* error_message< use_path > = "expected a file name as a string after 'use'";
-template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema' or 'use'";
+template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use'";
+template<> inline constexpr const char* error_message< on_action > = "expected an action name";
+template<> inline constexpr const char* error_message< on_value > = "expected 'before ACTION', 'after ACTION', 'final' or 'snapshot' after 'on'";
+template<> inline constexpr const char* error_message< block_close > = "expected a statement (set, add, remove, delete, let, if, for) or '}'";
+template<> inline constexpr const char* error_message< stmt_target > = "expected the path to change";
+template<> inline constexpr const char* error_message< stmt_eq > = "expected '=' after the path";
+template<> inline constexpr const char* error_message< stmt_comma > = "expected ',' after the path";
+template<> inline constexpr const char* error_message< stmt_value > = "expected a value";
+template<> inline constexpr const char* error_message< stmt_cond > = "expected a condition after 'if'";
+template<> inline constexpr const char* error_message< stmt_block > = "expected '{' to open a block";
+template<> inline constexpr const char* error_message< for_var > = "expected a name after 'for'";
+template<> inline constexpr const char* error_message< for_in > = "expected 'in' after the loop variable";
+template<> inline constexpr const char* error_message< for_coll > = "expected a collection after 'in'";
+template<> inline constexpr const char* error_message< for_where > = "expected a condition after 'where'";
+template<> inline constexpr const char* error_message< action_name > = "expected a name after 'action'";
+template<> inline constexpr const char* error_message< action_open > = "expected '{' after the action name";
+template<> inline constexpr const char* error_message< action_close > = "expected a statement (set, add, remove, delete, let, if, for, doc) or '}'";
 // clang-format on
 
 /// Words that may stand where a must<> point failed, for "did you mean" (empty: no suggestion).
@@ -87,11 +103,17 @@ template <typename Rule>
 inline const std::vector<std::string> expected_words{};
 template <>
 inline const std::vector<std::string> expected_words<rule_close>{"title", "severity", "scope", "ref", "tags", "doc",
-                                                                  "fix", "when", "let", "require", "message"};
+                                                                  "fix", "on", "when", "let", "require", "message"};
 template <>
-inline const std::vector<std::string> expected_words<schema_close>{"field", "node_id", "cluster_id"};
+inline const std::vector<std::string> expected_words<schema_close>{"field", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node"};
 template <>
-inline const std::vector<std::string> expected_words<expected_declaration>{"rule", "def", "table", "schema", "use"};
+inline const std::vector<std::string> expected_words<expected_declaration>{"rule", "def", "table", "schema", "use", "action"};
+template <>
+inline const std::vector<std::string> expected_words<on_value>{"before", "after", "final", "snapshot"};
+template <>
+inline const std::vector<std::string> expected_words<block_close>{"set", "add", "remove", "delete", "let", "if", "for"};
+template <>
+inline const std::vector<std::string> expected_words<action_close>{"set", "add", "remove", "delete", "let", "if", "for", "doc"};
 template <>
 inline const std::vector<std::string> expected_words<severity_value>{"error", "warning", "info"};
 template <>

@@ -73,6 +73,21 @@ struct kw_required : TAO_PEGTL_KEYWORD( "required" ) {};
 struct kw_nocase : TAO_PEGTL_KEYWORD( "nocase" ) {};
 struct kw_list : TAO_PEGTL_KEYWORD( "list" ) {};
 struct kw_enum : TAO_PEGTL_KEYWORD( "enum" ) {};
+struct kw_action : TAO_PEGTL_KEYWORD( "action" ) {};
+struct kw_on : TAO_PEGTL_KEYWORD( "on" ) {};
+struct kw_before : TAO_PEGTL_KEYWORD( "before" ) {};
+struct kw_after : TAO_PEGTL_KEYWORD( "after" ) {};
+struct kw_final : TAO_PEGTL_KEYWORD( "final" ) {};
+struct kw_snapshot : TAO_PEGTL_KEYWORD( "snapshot" ) {};
+struct kw_set : TAO_PEGTL_KEYWORD( "set" ) {};
+struct kw_add : TAO_PEGTL_KEYWORD( "add" ) {};
+struct kw_remove : TAO_PEGTL_KEYWORD( "remove" ) {};
+struct kw_delete : TAO_PEGTL_KEYWORD( "delete" ) {};
+struct kw_for : TAO_PEGTL_KEYWORD( "for" ) {};
+struct kw_planned : TAO_PEGTL_KEYWORD( "planned" ) {};
+struct kw_runbook : TAO_PEGTL_KEYWORD( "runbook" ) {};
+struct kw_step_action : TAO_PEGTL_KEYWORD( "step_action" ) {};
+struct kw_step_node : TAO_PEGTL_KEYWORD( "step_node" ) {};
 
 struct ident : seq< not_at< reserved >, identifier > {};
 struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
@@ -207,8 +222,16 @@ struct when_item : seq< kw_when, sep, must< when_value > > {};
 struct let_item : seq< kw_let, sep, must< let_name >, sep, must< let_eq >, sep, must< let_value > > {};
 struct require_item : seq< kw_require, sep, must< require_value > > {};
 struct message_item : seq< kw_message, sep, must< message_value > > {};
+struct on_action : seq< ident > {};
+struct on_actions : seq< must< on_action >, star< sep, one< ',' >, sep, must< on_action > > > {};
+struct on_before : seq< kw_before, sep, on_actions > {};
+struct on_after : seq< kw_after, sep, on_actions > {};
+struct on_final : kw_final {};
+struct on_snapshot : kw_snapshot {};
+struct on_value : sor< on_before, on_after, on_final, on_snapshot > {};
+struct on_item : seq< kw_on, sep, must< on_value > > {};
 struct rule_item : sor< title_item, severity_item, scope_item, ref_item, tags_item, doc_item, fix_item,
-                        when_item, let_item, require_item, message_item > {};
+                        when_item, let_item, require_item, message_item, on_item > {};
 struct rule_open : one< '{' > {};
 struct rule_close : one< '}' > {};
 struct rule_name : seq< rule_id > {};
@@ -256,15 +279,49 @@ struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_typ
 struct id_path : seq< schema_path > {};
 struct node_id_item : seq< kw_node_id, sep, must< id_path > > {};
 struct cluster_id_item : seq< kw_cluster_id, sep, must< id_path > > {};
-struct schema_item : sor< field_item, node_id_item, cluster_id_item > {};
+struct planned_item : seq< kw_planned, sep, must< id_path > > {};
+struct runbook_item : seq< kw_runbook, sep, must< id_path > > {};
+struct step_action_item : seq< kw_step_action, sep, must< id_path > > {};
+struct step_node_item : seq< kw_step_node, sep, must< id_path > > {};
+struct schema_item : sor< field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
 struct schema_open : one< '{' > {};
 struct schema_close : one< '}' > {};
 struct schema_decl : seq< kw_schema, sep, must< schema_open >, sep, star< schema_item, sep >, must< schema_close > > {};
 
+// action NAME { statements }
+struct stmt;
+struct block_close : one< '}' > {};
+struct block : seq< one< '{' >, sep, star< stmt, sep >, must< block_close > > {};
+struct lvalue : seq< postfix > {};
+struct stmt_eq : one< '=' > {};
+struct stmt_comma : one< ',' > {};
+struct stmt_value : seq< expr > {};
+struct stmt_target : seq< lvalue > {};
+struct stmt_block : seq< block > {};
+struct set_stmt : seq< kw_set, sep, must< stmt_target >, sep, must< stmt_eq >, sep, must< stmt_value > > {};
+struct add_stmt : seq< kw_add, sep, must< stmt_target >, sep, must< stmt_comma >, sep, must< stmt_value > > {};
+struct remove_stmt : seq< kw_remove, sep, must< stmt_target >, sep, must< stmt_comma >, sep, must< stmt_value > > {};
+struct delete_stmt : seq< kw_delete, sep, must< stmt_target > > {};
+struct let_stmt : seq< kw_let, sep, must< let_name >, sep, must< let_eq >, sep, must< let_value > > {};
+struct stmt_cond : seq< expr > {};
+struct else_part : seq< kw_else, sep, must< stmt_block > > {};
+struct if_stmt : seq< kw_if, sep, must< stmt_cond >, sep, must< stmt_block >, opt< sep, else_part > > {};
+struct for_var : seq< ident > {};
+struct for_in : seq< kw_in > {};
+struct for_coll : seq< default_expr > {};
+struct for_where : seq< or_expr > {};
+struct for_stmt : seq< kw_for, sep, must< for_var >, sep, must< for_in >, sep, must< for_coll >,
+                       opt< sep, kw_where, sep, must< for_where > >, sep, must< stmt_block > > {};
+struct stmt : nested< sor< set_stmt, add_stmt, remove_stmt, delete_stmt, let_stmt, if_stmt, for_stmt, doc_item > > {};
+struct action_name : seq< ident > {};
+struct action_open : one< '{' > {};
+struct action_close : one< '}' > {};
+struct action_decl : seq< kw_action, sep, must< action_name >, sep, must< action_open >, sep, star< stmt, sep >, must< action_close > > {};
+
 struct use_path : seq< any_string > {};
 struct use_decl : seq< kw_use, sep, must< use_path > > {};
 
-struct declaration : sor< rule_decl, def_decl, table_decl, schema_decl, use_decl > {};
+struct declaration : sor< rule_decl, def_decl, table_decl, schema_decl, use_decl, action_decl > {};
 struct expected_declaration : seq< declaration > {};
 // One top-level declaration (the parse driver loops over these to recover after errors).
 struct one_declaration : seq< sep, sor< eof, must< expected_declaration > > > {};

@@ -4,6 +4,7 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -99,12 +100,19 @@ using selector = pegtl::parse_tree::selector<
         g::ref_item, g::tags_item, g::doc_item, g::fix_item, g::when_item, g::let_item, g::require_item,
         g::message_item, g::rule_decl, g::def_decl, g::def_params, g::table_decl, g::table_entry, g::schema_decl,
         g::field_item, g::node_id_item, g::cluster_id_item, g::schema_member, g::schema_any_index, g::type_enum,
-        g::type_list, g::use_decl>,
-    pegtl::parse_tree::fold_one::on<g::expr, g::unary, g::not_operand, g::postfix, g::add_expr, g::default_expr,
+        g::type_list, g::use_decl, g::on_item, g::on_before, g::on_after, g::on_final, g::on_snapshot, g::on_action,
+        g::action_decl, g::action_name, g::set_stmt, g::add_stmt, g::remove_stmt, g::delete_stmt, g::let_stmt, g::if_stmt,
+        g::else_part, g::for_stmt, g::for_var, g::for_where, g::planned_item, g::runbook_item, g::step_action_item,
+        g::step_node_item>,
+    pegtl::parse_tree::fold_one::on<g::expr, g::stmt, g::unary, g::not_operand, g::postfix, g::add_expr, g::default_expr,
                                     g::cmp_expr, g::and_expr, g::or_expr, g::type_expr>>;
 
 pos at(const pt_node& n) {
     return pos{static_cast<std::uint32_t>(n.m_begin.line), static_cast<std::uint32_t>(n.m_begin.column)};
+}
+
+pos end_of(const pt_node& n) {
+    return pos{static_cast<std::uint32_t>(n.m_end.line), static_cast<std::uint32_t>(n.m_end.column)};
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -226,15 +234,19 @@ public:
         if (n.is_type<g::string_lit>() || n.is_type<g::raw_string>()) {
             e->kind = ast::expr_kind::string_lit;
             e->text = string_value(n);
+            e->quoted = n.is_type<g::raw_string>();
         } else if (n.is_type<g::int_lit>()) {
             e->kind = ast::expr_kind::int_lit;
             e->i = parse_integer(n.string_view(), 10, e->where);
+            e->text = n.string();
         } else if (n.is_type<g::hex_lit>()) {
             e->kind = ast::expr_kind::int_lit;
             e->i = parse_integer(n.string_view().substr(2), 16, e->where);
+            e->text = n.string();
         } else if (n.is_type<g::float_lit>()) {
             e->kind = ast::expr_kind::float_lit;
             e->f = std::strtod(n.string().c_str(), nullptr);
+            e->text = n.string();
         } else if (n.is_type<g::bool_lit>()) {
             e->kind = ast::expr_kind::bool_lit;
             e->b = n.string_view() == "true";
@@ -273,6 +285,7 @@ public:
             if (e->kids[0]->kind == ast::expr_kind::int_lit) {
                 auto lit = std::move(e->kids[0]);
                 lit->i = -lit->i;
+                lit->text = "-" + lit->text;
                 lit->where = e->where;
                 return lit;
             }
@@ -304,6 +317,7 @@ public:
         std::string_view raw = n.string_view();
         t.raw = std::string(raw.substr(1, raw.size() - 2));
         if (n.children.size() == 1 && n.children[0]->is_type<g::raw_string>()) {
+            t.literal = true;
             t.parts.push_back({string_value(*n.children[0]), nullptr});
             return t;
         }
@@ -317,6 +331,7 @@ public:
     ast::rule_decl rule(const pt_node& n) {
         ast::rule_decl r;
         r.where = at(n);
+        r.end = end_of(n);
         r.source_text = n.string();
         const pt_node& id = *n.children.at(0);
         r.id = id.string();
@@ -328,6 +343,7 @@ public:
                     throw build_error(at(c), fmt::format("'{}' is given twice in rule '{}' (first at line {})", item,
                                                          r.id, p.line));
             seen.emplace_back(std::string(item), at(c));
+            r.meta_pos.emplace_back(std::string(item), at(c));
         };
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const pt_node& c = *n.children[i];
@@ -345,6 +361,8 @@ public:
                 r.ref_article = c.children.at(0)->string();
                 r.ref_section = string_value(*c.children.at(1));
             } else if (c.is_type<g::tags_item>()) {
+                if (std::none_of(r.meta_pos.begin(), r.meta_pos.end(), [](const auto& m) { return m.first == "tags"; }))
+                    r.meta_pos.emplace_back("tags", at(c));
                 for (const auto& t : c.children) r.tags.push_back(string_value(*t));
             } else if (c.is_type<g::doc_item>()) {
                 once("doc", c);
@@ -353,6 +371,7 @@ public:
                 once("fix", c);
                 r.fix = tpl(*c.children.at(0));
             } else if (c.is_type<g::message_item>()) {
+                r.meta_pos.emplace_back("message", at(c));
                 auto m = tpl(*c.children.at(0));
                 ast::body_item* last_require = nullptr;
                 for (auto& b : r.body)
@@ -372,6 +391,20 @@ public:
                 b.where = at(c);
                 b.e = expr(*c.children.at(0));
                 r.body.push_back(std::move(b));
+            } else if (c.is_type<g::on_item>()) {
+                const pt_node& v = *c.children.at(0);
+                ast::trigger t;
+                t.where = at(c);
+                if (v.is_type<g::on_before>() || v.is_type<g::on_after>()) {
+                    t.k = v.is_type<g::on_before>() ? ast::trigger::kind::before : ast::trigger::kind::after;
+                    for (const auto& a : v.children) t.actions.push_back(a->string());
+                } else {
+                    t.k = v.is_type<g::on_final>() ? ast::trigger::kind::final : ast::trigger::kind::snapshot;
+                }
+                for (const auto& prev : r.triggers)
+                    if (prev.k == t.k && (t.k == ast::trigger::kind::final || t.k == ast::trigger::kind::snapshot))
+                        throw build_error(at(c), fmt::format("this 'on' is given twice in rule '{}'", r.id));
+                r.triggers.push_back(std::move(t));
             } else if (c.is_type<g::let_item>()) {
                 ast::body_item b;
                 b.kind = ast::item_kind::let;
@@ -388,6 +421,7 @@ public:
     ast::def_decl def(const pt_node& n) {
         ast::def_decl d;
         d.where = at(n);
+        d.end = end_of(n);
         d.name = n.children.at(0)->string();
         d.name_pos = at(*n.children.at(0));
         std::size_t body = 1;
@@ -409,6 +443,7 @@ public:
     ast::table_decl table(const pt_node& n) {
         ast::table_decl t;
         t.where = at(n);
+        t.end = end_of(n);
         t.name = n.children.at(0)->string();
         t.name_pos = at(*n.children.at(0));
         for (std::size_t i = 1; i < n.children.size(); ++i) {
@@ -417,6 +452,7 @@ public:
             ast::table_entry e;
             e.where = at(key);
             std::string_view kt = key.string_view();
+            e.text = std::string(kt);
             if (kt == "default") {
                 e.is_default = true;
             } else if (!key.children.empty() &&
@@ -512,17 +548,28 @@ public:
     ast::schema_decl schema(const pt_node& n) {
         ast::schema_decl s;
         s.where = at(n);
+        s.end = end_of(n);
         for (const auto& cp : n.children) {
             const pt_node& c = *cp;
             std::size_t i = 0;
             std::string text;
             auto path = schema_path(c, i, text);
-            if (c.is_type<g::node_id_item>() || c.is_type<g::cluster_id_item>()) {
-                bool node = c.is_type<g::node_id_item>();
-                auto& slot = node ? s.node_id : s.cluster_id;
-                if (slot) throw build_error(at(c), fmt::format("'{}' is given twice in the schema", node ? "node_id" : "cluster_id"));
-                slot = std::move(path);
-                (node ? s.node_id_pos : s.cluster_id_pos) = at(c);
+            std::optional<std::vector<ast::path_seg>>* slot = nullptr;
+            pos* slot_pos = nullptr;
+            const char* what = "";
+            if (c.is_type<g::node_id_item>()) slot = &s.node_id, slot_pos = &s.node_id_pos, what = "node_id";
+            else if (c.is_type<g::cluster_id_item>()) slot = &s.cluster_id, slot_pos = &s.cluster_id_pos, what = "cluster_id";
+            else if (c.is_type<g::planned_item>()) slot = &s.planned, slot_pos = &s.planned_pos, what = "planned";
+            else if (c.is_type<g::runbook_item>()) slot = &s.runbook, slot_pos = &s.runbook_pos, what = "runbook";
+            else if (c.is_type<g::step_action_item>()) slot = &s.step_action, slot_pos = &s.step_action_pos, what = "step_action";
+            else if (c.is_type<g::step_node_item>()) slot = &s.step_node, slot_pos = &s.step_node_pos, what = "step_node";
+            if (slot) {
+                if (*slot) throw build_error(at(c), fmt::format("'{}' is given twice in the schema", what));
+                for (const auto& seg : path)
+                    if (seg.k != ast::path_seg::kind::key)
+                        throw build_error(at(c), fmt::format("the path of '{}' must name keys only (no '*' or '[*]')", what));
+                *slot = std::move(path);
+                *slot_pos = at(c);
                 continue;
             }
             ast::field_decl f;
@@ -545,6 +592,72 @@ public:
         else if (n.is_type<g::table_decl>()) f.tables.push_back(table(n));
         else if (n.is_type<g::schema_decl>()) f.schemas.push_back(schema(n));
         else if (n.is_type<g::use_decl>()) f.uses.push_back({at(n), string_value(*find_child_string(n))});
+        else if (n.is_type<g::action_decl>()) f.actions.push_back(action(n));
+    }
+
+    ast::action_decl action(const pt_node& n) {
+        ast::action_decl a;
+        a.where = at(n);
+        a.end = end_of(n);
+        a.name = n.children.at(0)->string();
+        a.name_pos = at(*n.children.at(0));
+        for (std::size_t i = 1; i < n.children.size(); ++i) {
+            const pt_node& c = *n.children[i];
+            if (c.is_type<g::doc_item>()) {
+                if (!a.doc.empty()) throw build_error(at(c), fmt::format("'doc' is given twice in action '{}'", a.name));
+                a.doc = string_value(*find_child_string(c));
+                continue;
+            }
+            a.body.push_back(statement(c));
+        }
+        return a;
+    }
+
+    ast::stmt statement(const pt_node& c) {
+        ast::stmt st;
+        st.where = at(c);
+        if (c.is_type<g::doc_item>()) throw build_error(at(c), "'doc' belongs at the top of an action, not inside a block");
+        if (c.is_type<g::set_stmt>() || c.is_type<g::add_stmt>() || c.is_type<g::remove_stmt>()) {
+            st.kind = c.is_type<g::set_stmt>() ? ast::stmt_kind::set : c.is_type<g::add_stmt>() ? ast::stmt_kind::add : ast::stmt_kind::remove;
+            st.target = expr(*c.children.at(0));
+            st.value = expr(*c.children.at(1));
+        } else if (c.is_type<g::delete_stmt>()) {
+            st.kind = ast::stmt_kind::del;
+            st.target = expr(*c.children.at(0));
+        } else if (c.is_type<g::let_stmt>()) {
+            st.kind = ast::stmt_kind::let;
+            st.name = c.children.at(0)->string();
+            st.name_pos = at(*c.children.at(0));
+            st.value = expr(*c.children.at(1));
+        } else if (c.is_type<g::if_stmt>()) {
+            st.kind = ast::stmt_kind::if_;
+            st.value = expr(*c.children.at(0));
+            for (std::size_t i = 1; i < c.children.size(); ++i) {
+                const pt_node& k = *c.children[i];
+                if (k.is_type<g::else_part>()) {
+                    for (const auto& e : k.children) st.else_body.push_back(statement(*e));
+                } else {
+                    st.body.push_back(statement(k));
+                }
+            }
+        } else if (c.is_type<g::for_stmt>()) {
+            st.kind = ast::stmt_kind::for_;
+            st.name = c.children.at(0)->string();
+            st.name_pos = at(*c.children.at(0));
+            st.value = expr(*c.children.at(1));
+            std::size_t i = 2;
+            if (i < c.children.size() && c.children[i]->is_type<g::for_where>()) st.where_ = expr(*c.children[i++]->children.at(0));
+            for (; i < c.children.size(); ++i) st.body.push_back(statement(*c.children[i]));
+        } else {
+            throw build_error(at(c), fmt::format("unexpected '{}' in an action", c.type));
+        }
+        if (st.target) {
+            using ek = ast::expr_kind;
+            auto k = st.target->kind;
+            if (k != ek::member && k != ek::index && k != ek::name)
+                throw build_error(st.target->where, "the target of a statement must be a path such as 'target.services[name].state'");
+        }
+        return st;
     }
 
 private:
@@ -681,7 +794,7 @@ std::size_t skip_sep(const std::string& t, std::size_t off) {
 }
 
 bool starts_declaration(const std::string& t, std::size_t off) {
-    static const char* const words[] = {"rule", "def", "table", "schema", "use"};
+    static const char* const words[] = {"rule", "def", "table", "schema", "use", "action"};
     for (const char* w : words) {
         std::size_t n = std::strlen(w);
         if (t.compare(off, n, w) == 0 && (off + n >= t.size() || !(std::isalnum(static_cast<unsigned char>(t[off + n])) || t[off + n] == '_')))

@@ -9,3 +9,10 @@ $SUDO apt-get install -y --no-install-recommends \
   ca-certificates cmake make g++ pkg-config git \
   libtomlplusplus-dev tao-pegtl-dev libfmt-dev catch2 \
   libcli11-dev nlohmann-json3-dev libre2-dev
+# Test-only tools (the tests fail without them, they never skip):
+# - python3 and python3-jsonschema: tests/validate_sarif.py checks every SARIF report against the
+#   SARIF 2.1.0 schema, and python3's XML parser checks that JUnit reports are well-formed;
+# - chromium (and a font, for a readable screenshot): tests/html_test.cpp renders an HTML report of
+#   a hostile snapshot in headless Chromium and inspects the DOM it built.
+$SUDO apt-get install -y --no-install-recommends \
+  python3 python3-jsonschema chromium fonts-dejavu-core

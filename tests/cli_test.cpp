@@ -176,7 +176,7 @@ TEST_CASE("check: exit 2 on an invalid snapshot, whatever --fail-on says", "[cli
     SECTION("the snapshots that loaded are still checked and reported") {
         run_output both = run_kblint(args({"check", "-f", "json", "tests/data/snaps/bad", "tests/data/snaps/farm"}));
         CHECK(both.status == 2);
-        CHECK(both.err == "kblint: 1 input could not be checked; see the report\n");
+        CHECK(both.err == "kblint: 1 input error; see the report\n");
         auto doc = nlohmann::json::parse(both.out);
         REQUIRE(doc["errors"].size() == 1);
         CHECK(doc["errors"][0]["file"] == "tests/data/snaps/bad/broken.toml");
@@ -273,6 +273,14 @@ TEST_CASE("check: --color, --quiet and --verbose", "[cli]") {
     CHECK(verbose.out == not_verbose.out);
 }
 
+TEST_CASE("check: the report does not depend on --jobs", "[cli]") {
+    run_output one = run_kblint(args({"check", "-f", "json", "-j", "1", "tests/data/snaps"}));
+    run_output many = run_kblint(args({"check", "-f", "json", "--jobs", "8", "tests/data/snaps"}));
+    CHECK(one.status == 2);  // tests/data/snaps/bad
+    CHECK(many.status == one.status);
+    CHECK(many.out == one.out);
+}
+
 TEST_CASE("check: limit flags are accepted and applied", "[cli]") {
     run_output r = run_kblint(args({"check", "--max-file-size", "20", "tests/data/snaps/clean"}));
     CHECK(r.status == 2);
@@ -287,16 +295,26 @@ TEST_CASE("check: limit flags are accepted and applied", "[cli]") {
     CHECK(r.status == 2);
     CHECK(r.out.find(dir + "/big.toml") == 0);
 
+    // A rule that hits an evaluation limit is an error located in the rule file: exit 2.
+    r = run_kblint(args({"check", "-f", "json", "--max-eval-steps", "1", "tests/data/snaps/clean"}));
+    CHECK(r.status == 2);
+    auto doc = nlohmann::json::parse(r.out);
+    REQUIRE(doc["errors"].size() == 3);
+    CHECK(doc["errors"][0]["file"] == "tests/data/pack/web.kbl");
+    CHECK(doc["errors"][0]["message"].get<std::string>().find("(--max-eval-steps)") != std::string::npos);
+    CHECK(r.err == "kblint: 3 input errors; see the report\n");
+
     r = run_kblint(args({"check", "--max-toml-depth", "64", "--max-rule-depth", "100", "--max-eval-depth", "100",
                          "--max-eval-steps", "100000", "tests/data/snaps/clean"}));
     CHECK(r.status == 0);
 }
 
-TEST_CASE("check: formats of a later version are refused clearly", "[cli]") {
-    for (const char* f : {"sarif", "junit", "github", "html"}) {
+TEST_CASE("check: every report format of cli.md is accepted; others get a suggestion", "[cli]") {
+    // The formats themselves are tested in sarif_test, junit_test, github_test and html_test.
+    for (const char* f : {"text", "json", "sarif", "junit", "github", "html"}) {
         run_output r = run_kblint(args({"check", "-f", f, "tests/data/snaps/farm"}));
-        CHECK(r.status == 2);
-        CHECK(r.err == std::string("kblint: format '") + f + "' is not supported yet (supported: text or json)\n");
+        CHECK(r.status == 1);
+        CHECK(!r.out.empty());
     }
     run_output r = run_kblint(args({"check", "--format", "jsn", "tests/data/snaps/farm"}));
     CHECK(r.status == 2);
@@ -332,13 +350,13 @@ TEST_CASE("usage errors: unknown commands and options get a suggestion", "[cli]"
     CHECK(r.status == 2);
     CHECK(r.err == "kblint: unknown option '--verison', did you mean '--version'?\n");
 
-    r = run_kblint({"test"});
+    r = run_kblint({"schema"});
     CHECK(r.status == 2);
-    CHECK(r.err == "kblint: command 'test' is not supported yet\n");
+    CHECK(r.err == "kblint: command 'schema' is not supported yet\n");
 
-    r = run_kblint({"check", "--baseline", "old.json", "tests/data/snaps/farm"});
+    r = run_kblint({"check", "--baselin", "old.json", "tests/data/snaps/farm"});
     CHECK(r.status == 2);
-    CHECK(r.err == "kblint: option '--baseline' is not supported yet\n");
+    CHECK(r.err == "kblint: unknown option '--baselin', did you mean '--baseline'?\n");
 
     SECTION("option values that look like options are not taken for options") {
         run_output v = run_kblint(args({"check", "--only", "-x", "tests/data/snaps/farm"}));
@@ -358,7 +376,7 @@ TEST_CASE("--help works on every command", "[cli]") {
     run_output top = run_kblint({"--help"});
     CHECK(top.status == 0);
     CHECK(top.out.find("Usage: kblint [OPTIONS] [SUBCOMMAND]") != std::string::npos);
-    for (const char* cmd : {"check", "rules", "explain", "version"}) {
+    for (const char* cmd : {"check", "rules", "explain", "version", "test", "decode"}) {
         INFO(cmd);
         run_output r = run_kblint({cmd, "--help"});
         CHECK(r.status == 0);
@@ -370,7 +388,7 @@ TEST_CASE("--help works on every command", "[cli]") {
     run_output check = run_kblint({"check", "--help"});
     for (const char* opt : {"--rules", "--no-builtin", "--format", "--output", "--fail-on", "--only", "--skip",
                             "--jobs", "--color", "--quiet", "--verbose", "--max-file-size", "--max-toml-depth",
-                            "--max-rule-depth", "--max-eval-depth", "--max-eval-steps"}) {
+                            "--max-rule-depth", "--max-eval-depth", "--max-eval-steps", "--baseline", "--waivers", "--no-config"}) {
         INFO(opt);
         CHECK(check.out.find(opt) != std::string::npos);
     }
@@ -394,7 +412,7 @@ TEST_CASE("rules lists every loaded rule", "[cli]") {
 
     run_output bad = run_kblint(args({"rules", "--format", "yaml"}));
     CHECK(bad.status == 2);
-    CHECK(bad.err == "kblint: invalid value 'yaml' for '--format' (expected text or json)\n");
+    CHECK(bad.err == "kblint: invalid value 'yaml' for '--format' (expected text, json or markdown)\n");
 }
 
 TEST_CASE("explain shows a rule's metadata and source", "[cli]") {

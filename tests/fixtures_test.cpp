@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <regex>
 #include <filesystem>
 #include <sstream>
 
@@ -52,15 +53,26 @@ TEST_CASE("every fixture folder gives exactly its expected findings", "[fixtures
 }
 
 TEST_CASE("each broken fixture fires its own rule and only that rule", "[fixtures]") {
+    static const std::regex rule_id("^[A-Z]+[0-9]*-[0-9]+$");
     for (const auto& e : fs::directory_iterator(kbl::test::src_path("fixtures"))) {
-        if (!e.is_directory() || e.path().filename() == "healthy") continue;
         std::string rule = e.path().filename().string();
+        if (!e.is_directory() || !std::regex_match(rule, rule_id)) continue;
         INFO(rule);
         auto lines = expected_lines((e.path() / "expected.txt").string());
         REQUIRE(!lines.empty());
         for (const auto& l : lines) CHECK(l.rfind(rule + " ", 0) == 0);
     }
     CHECK(expected_lines(kbl::test::src_path("fixtures/healthy/expected.txt")).empty());
+    // The bundled runbook example over the healthy baseline is safe; with the ClusSvc stop moved
+    // after the uninstall it fires Q241573-010 at the uninstall step, and nothing else.
+    CHECK(expected_lines(kbl::test::src_path("fixtures/runbook/expected.txt")).empty());
+    auto late = expected_lines(kbl::test::src_path("fixtures/runbook-late-stop/expected.txt"));
+    REQUIRE(late.size() == 1);
+    CHECK(late[0].rfind("Q241573-010 NODE2 NODE1.toml:", 0) == 0);
+    auto r = kbl::test::run_kblint({"check", "fixtures/runbook-late-stop"});
+    CHECK(r.status == 1);
+    CHECK(r.out.find("ClusSvc on NODE2 is 'running'") != std::string::npos);
+    CHECK(r.out.find("in step 2 'uninstall_ntop'") != std::string::npos);
 }
 
 TEST_CASE("all fixture clusters checked together give the union of their findings", "[fixtures]") {

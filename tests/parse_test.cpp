@@ -89,7 +89,7 @@ TEST_CASE("every must point has its own message at the exact position", "[parser
         {"rule { }", "1:6: expected a rule id after 'rule' (for example Q241573-010)"},
         {"rule R title", "1:8: expected '{' after the rule id"},
         {"rule R { titel \"x\" }", "1:10: unexpected 'titel', did you mean 'title'?"},
-        {"rule R { title \"x\"", "1:19: expected a rule item (title, severity, scope, ref, tags, doc, fix, when, let, require, message) or '}'"},
+        {"rule R { title \"x\"", "1:19: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
         {"def = 1", "1:5: expected a name after 'def'"},
         {"def f(a, ) = 1", "1:10: expected a parameter name"},
         {"def f(a b) = 1", "1:9: expected ',' or ')' in the parameter list"},
@@ -109,9 +109,29 @@ TEST_CASE("every must point has its own message at the exact position", "[parser
         {"schema { node_id }", "1:18: expected a field path"},
         {"schema field", "1:8: expected '{' after 'schema'"},
         {"schema { feild x int }", "1:10: unexpected 'feild', did you mean 'field'?"},
+        {"rule R { on }", "1:13: expected 'before ACTION', 'after ACTION', 'final' or 'snapshot' after 'on'"},
+        {"rule R { on befor x }", "1:13: unexpected 'befor', did you mean 'before'?"},
+        {"rule R { on before }", "1:20: expected an action name"},
+        {"rule R { on before a, }", "1:23: expected an action name"},
+        {"action { }", "1:8: expected a name after 'action'"},
+        {"action a set", "1:10: expected '{' after the action name"},
+        {"action a { sett x = 1 }", "1:12: unexpected 'sett', did you mean 'set'?"},
+        {"action a { set = 1 }", "1:16: expected the path to change"},
+        {"action a { set x.y 1 }", "1:20: expected '=' after the path"},
+        {"action a { set x.y = }", "1:22: expected a value"},
+        {"action a { add x.y 1 }", "1:20: expected ',' after the path"},
+        {"action a { if { } }", "1:19: expected '{' to open a block"},
+        {"action a { if }", "1:15: expected a condition after 'if'"},
+        {"action a { if c set x.y = 1 }", "1:17: expected '{' to open a block"},
+        {"action a { if c { sett } }", "1:19: unexpected 'sett', did you mean 'set'?"},
+        {"action a { for in x { } }", "1:16: expected a name after 'for'"},
+        {"action a { for n x { } }", "1:18: expected 'in' after the loop variable"},
+        {"action a { for n in { } }", "1:25: expected '{' to open a block"},
+        {"action a { for n in }", "1:21: expected a collection after 'in'"},
+        {"action a { for n in x where }", "1:29: expected a condition after 'where'"},
         {"use x", "1:5: expected a file name as a string after 'use'"},
         {"rul R { }", "1:1: unexpected 'rul', did you mean 'rule'?"},
-        {"42", "1:1: expected a declaration: 'rule', 'def', 'table', 'schema' or 'use', found '42'"},
+        {"42", "1:1: expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use', found '42'"},
     };
     for (const auto& c : cases) {
         INFO(c.src);
@@ -267,4 +287,53 @@ TEST_CASE("operator precedence and literal forms", "[parser]") {
     CHECK(list.kids[2]->kind == kbl::ast::expr_kind::date_lit);
     CHECK(list.kids[3]->text == "2002-05-20T09:00:00Z");
     CHECK(list.kids[4]->b);
+}
+
+TEST_CASE("actions, statements and triggers build the AST", "[parser]") {
+    kbl::diagnostics d;
+    auto f = parse("action stop_service {\n"
+                   "  doc \"stops\"\n"
+                   "  let names = step.services ?? [step.service]\n"
+                   "  for n in names where n != \"\" {\n"
+                   "    set target.services[n].state = \"stopped\"\n"
+                   "    if lower(n) == \"clussvc\" { set target.cluster.node_state = \"down\" } else { delete target.x }\n"
+                   "  }\n"
+                   "  add target.list, 1\n"
+                   "  remove target.list, 2\n"
+                   "}\n"
+                   "rule R-1 { on before a, b\n on after c\n on final\n on snapshot }\n"
+                   "schema { planned planned\n runbook runbook.steps\n step_action action\n step_node node }\n",
+                   d);
+    REQUIRE(d.empty());
+    REQUIRE(f.actions.size() == 1);
+    const auto& a = f.actions[0];
+    CHECK(a.name == "stop_service");
+    CHECK(a.doc == "stops");
+    REQUIRE(a.body.size() == 4);
+    CHECK(a.body[0].kind == kbl::ast::stmt_kind::let);
+    CHECK(a.body[1].kind == kbl::ast::stmt_kind::for_);
+    CHECK(a.body[1].name == "n");
+    REQUIRE(a.body[1].where_);
+    REQUIRE(a.body[1].body.size() == 2);
+    CHECK(a.body[1].body[0].kind == kbl::ast::stmt_kind::set);
+    CHECK(a.body[1].body[0].target->kind == kbl::ast::expr_kind::member);
+    CHECK(a.body[1].body[1].kind == kbl::ast::stmt_kind::if_);
+    CHECK(a.body[1].body[1].body.size() == 1);
+    CHECK(a.body[1].body[1].else_body.size() == 1);
+    CHECK(a.body[1].body[1].else_body[0].kind == kbl::ast::stmt_kind::del);
+    CHECK(a.body[2].kind == kbl::ast::stmt_kind::add);
+    CHECK(a.body[3].kind == kbl::ast::stmt_kind::remove);
+    REQUIRE(f.rules.size() == 1);
+    const auto& t = f.rules[0].triggers;
+    REQUIRE(t.size() == 4);
+    CHECK(t[0].k == kbl::ast::trigger::kind::before);
+    CHECK(t[0].actions == std::vector<std::string>{"a", "b"});
+    CHECK(t[1].k == kbl::ast::trigger::kind::after);
+    CHECK(t[2].k == kbl::ast::trigger::kind::final);
+    CHECK(t[3].k == kbl::ast::trigger::kind::snapshot);
+    REQUIRE(f.schemas.size() == 1);
+    CHECK(f.schemas[0].runbook->size() == 2);
+    CHECK(f.schemas[0].step_node->at(0).key == "node");
+    CHECK(first_error("action a { set f(x) = 1 }") == "1:16: the target of a statement must be a path such as 'target.services[name].state'");
+    CHECK(first_error("rule R { on final\n on final }") == "2:2: this 'on' is given twice in rule 'R'");
 }

@@ -1,0 +1,21 @@
+#pragma once
+// `kblint fmt [--check] FILE...`: rewrite rule files in the canonical layout.
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+
+namespace kbl::cli {
+
+struct fmt_flags {
+    std::vector<std::string> paths;
+    bool check = false;
+};
+
+/// Declare the arguments and options of `kblint fmt`.
+void define_fmt(CLI::App& sub, fmt_flags& f);
+
+/// Format: 0 done (or nothing to change), 1 with --check when a file would change, 2 input error.
+int run_fmt(const fmt_flags& f);
+
+} // namespace kbl::cli

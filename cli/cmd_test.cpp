@@ -1,0 +1,117 @@
+#include "cli/cmd_test.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+#include <utility>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checker/rule_test.hpp"
+#include "parser/diagnostic.hpp"
+
+namespace kbl::cli {
+
+namespace {
+
+constexpr int exit_failed = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_nothing = 3;
+
+constexpr std::string_view default_folder = "rules/tests";
+
+template <typename... Args>
+void say(fmt::format_string<Args...> f, Args&&... args) {
+    fmt::print(stderr, "kblint: {}\n", fmt::format(f, std::forward<Args>(args)...));
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::vector<std::string> q;
+    for (const auto& i : items) q.push_back(fmt::format("'{}'", escape_for_terminal(i)));
+    return fmt::format("{}", fmt::join(q, ", "));
+}
+
+std::string filter_list(const std::vector<std::string>& globs) {
+    std::vector<std::string> q;
+    for (const auto& g : globs) q.push_back(fmt::format("--filter '{}'", escape_for_terminal(g)));
+    return fmt::format("{}", fmt::join(q, " or "));
+}
+
+bool stderr_color() {
+    const char* no_color = std::getenv("NO_COLOR");
+    return (no_color == nullptr || *no_color == '\0') && ::isatty(STDERR_FILENO) == 1;
+}
+
+void print_diagnostics(const diagnostics& ds) {
+    bool color = stderr_color();
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+        if (i != 0) std::fputc('\n', stderr);
+        std::string text = render_diagnostic(ds[i], color);
+        std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    if (!ds.empty()) std::fputc('\n', stderr);
+}
+
+} // namespace
+
+void define_test(CLI::App& sub, test_flags& f) {
+    sub.add_option("PATH", f.paths,
+                   "test file, or folder searched recursively for '*.toml' test files (default: rules/tests)")
+        ->type_name("");
+    add_rule_options(sub, f.pack);
+    sub.add_option("--filter", f.filter, "run only the cases whose name matches this glob; repeatable")
+        ->type_name("GLOB")
+        ->allow_extra_args(false);
+    sub.add_flag("-v,--verbose", f.verbose, "also print a PASS line for each passing case");
+    sub.footer(
+        "Prints 'FAIL file:line: case' and its differences for each failing case, then 'N passed, N failed'.\n"
+        "Exit status: 0 every case passed; 1 a case failed; 2 invalid test file or rules; 3 no case found.");
+}
+
+int run_test(const test_flags& f) {
+    std::vector<std::string> roots = f.paths;
+    if (roots.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::exists(std::string(default_folder), ec)) {
+            say("no test case found: '{}' does not exist (give test files or folders as PATH)", default_folder);
+            return exit_nothing;
+        }
+        roots.emplace_back(default_folder);
+    }
+    int status = 0;
+    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    if (!p) return status;
+
+    ruletest::run_options opt;
+    opt.filter = f.filter;
+    ruletest::test_run r = ruletest::run_tests(*p, roots, opt);
+    print_diagnostics(r.errors);
+    if (has_errors(r.errors)) {
+        auto n = std::count_if(r.errors.begin(), r.errors.end(),
+                               [](const diagnostic& d) { return d.severity == diag_severity::error; });
+        say("{} {} in the test files; no test was run", n, n == 1 ? "error" : "errors");
+        return exit_usage;
+    }
+    if (int st = write_output(ruletest::render_test_report(r, f.verbose)); st != 0) return st;
+    if (r.results.empty()) {
+        if (r.cases == 0)
+            say("no test case found under {}", quoted_list(roots));
+        else
+            say("no case name matches {}", filter_list(f.filter));
+        return exit_nothing;
+    }
+    auto eval_errors = std::count_if(r.results.begin(), r.results.end(),
+                                     [](const ruletest::case_result& c) { return !c.errors.empty(); });
+    if (eval_errors != 0) {
+        say("{} {} could not be evaluated (see '! error' above)", eval_errors, eval_errors == 1 ? "case" : "cases");
+        return exit_usage;
+    }
+    return r.failed != 0 ? exit_failed : 0;
+}
+
+} // namespace kbl::cli

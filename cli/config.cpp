@@ -1,0 +1,220 @@
+#include "cli/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "checker/snapshot.hpp"
+
+namespace kbl::cli {
+
+namespace {
+
+// The closest key for "did you mean": by edit distance, else a longer key it starts (`approved`).
+std::string suggest(std::string_view key, const std::vector<std::string>& keys) {
+    std::string near = closest_match(key, keys);
+    if (!near.empty() || key.size() < 3) return near;
+    for (const auto& k : keys)
+        if (k.size() > key.size() && k.compare(0, key.size(), key) == 0) return k;
+    return {};
+}
+
+// "a string", "an integer", "an array"...
+std::string a_kind(snap::kind k) {
+    std::string_view name = snap::kind_name(k);
+    bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
+    return fmt::format("{} {}", vowel ? "an" : "a", name);
+}
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view check_id = "config";
+
+diagnostic located(const source_ptr& file, pos where, std::string message, std::string help = {}) {
+    diagnostic d;
+    d.file = file;
+    d.where = where.valid() ? where : pos{1, 1};
+    d.message = std::move(message);
+    d.check_id = std::string(check_id);
+    if (!help.empty()) d.notes.push_back({diag_note::kind::help, std::move(help), nullptr, {}});
+    return d;
+}
+
+std::string lower_first(std::string s) {
+    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
+        s[0] = static_cast<char>(s[0] - 'A' + 'a');
+    return s;
+}
+
+std::string choice_list(const std::vector<std::string>& items) {
+    if (items.empty()) return {};
+    if (items.size() == 1) return items[0];
+    std::vector<std::string> head(items.begin(), items.end() - 1);
+    return fmt::format("{} or {}", fmt::join(head, ", "), items.back());
+}
+
+// `value` relative to the folder of the project file (absolute paths stay as they are).
+std::string resolve(const std::string& config_file, const std::string& value) {
+    fs::path v(value);
+    if (v.is_absolute()) return value;
+    fs::path dir = fs::path(config_file).parent_path();
+    return (dir / v).lexically_normal().generic_string();
+}
+
+struct reader {
+    const source_ptr& file;
+    diagnostics& errs;
+
+    std::optional<std::string> string(const snap::entry& e) const {
+        const snap::node& v = *e.value;
+        if (v.k == snap::kind::string) return v.str;
+        errs.push_back(located(file, v.where, fmt::format("'{}' must be a string, not {}", e.key, a_kind(v.k))));
+        return std::nullopt;
+    }
+    std::optional<bool> boolean(const snap::entry& e) const {
+        const snap::node& v = *e.value;
+        if (v.k == snap::kind::boolean) return v.b;
+        errs.push_back(
+            located(file, v.where, fmt::format("'{}' must be true or false, not {}", e.key, a_kind(v.k))));
+        return std::nullopt;
+    }
+    // A string, or an array of strings.
+    std::optional<std::vector<std::string>> strings(const snap::entry& e) const {
+        const snap::node& v = *e.value;
+        if (v.k == snap::kind::string) return std::vector<std::string>{v.str};
+        if (v.k != snap::kind::array) {
+            errs.push_back(located(file, v.where,
+                                   fmt::format("'{}' must be a string or an array of strings, not {}", e.key,
+                                               a_kind(v.k))));
+            return std::nullopt;
+        }
+        std::vector<std::string> out;
+        bool ok = true;
+        for (const auto& item : v.items) {
+            if (item->k == snap::kind::string) {
+                out.push_back(item->str);
+                continue;
+            }
+            errs.push_back(located(file, item->where,
+                                   fmt::format("'{}' must hold only strings, not {}", e.key, a_kind(item->k))));
+            ok = false;
+        }
+        if (!ok) return std::nullopt;
+        return out;
+    }
+    std::optional<std::string> choice(const snap::entry& e, const std::vector<std::string>& choices) const {
+        auto s = string(e);
+        if (!s) return std::nullopt;
+        if (std::find(choices.begin(), choices.end(), *s) != choices.end()) return s;
+        std::string near = closest_match(*s, choices);
+        if (!near.empty())
+            errs.push_back(located(file, e.value->where,
+                                   fmt::format("invalid value '{}' for '{}', did you mean '{}'?", *s, e.key, near)));
+        else
+            errs.push_back(located(file, e.value->where,
+                                   fmt::format("invalid value '{}' for '{}' (expected {})", *s, e.key, choice_list(choices))));
+        return std::nullopt;
+    }
+};
+
+} // namespace
+
+const std::vector<std::string>& config_keys() {
+    static const std::vector<std::string> keys = {"rules", "no_builtin", "fail_on", "waivers", "skip", "only", "format"};
+    return keys;
+}
+
+std::optional<std::string> find_config(const fs::path& start) {
+    std::error_code ec;
+    fs::path dir = fs::absolute(start, ec);
+    if (ec) return std::nullopt;
+    std::string up;
+    for (;;) {
+        if (fs::is_regular_file(dir / config_file_name, ec)) return up + std::string(config_file_name);
+        if (fs::exists(dir / ".git", ec)) return std::nullopt;
+        fs::path parent = dir.parent_path();
+        if (parent == dir || parent.empty()) return std::nullopt;
+        dir = parent;
+        up += "../";
+    }
+}
+
+std::optional<project_config> parse_config(const std::string& name, std::string text, const config_choices& choices,
+                                           diagnostics& errs) {
+    std::size_t before = errs.size();
+    auto doc = snap::load_snapshot(name, std::move(text), snap::default_load_limits(), {}, errs);
+    if (!doc) return std::nullopt;
+    project_config out;
+    out.file = name;
+    reader rd{doc->file, errs};
+    auto resolved = [&](std::optional<std::vector<std::string>> v) {
+        if (v)
+            for (auto& p : *v) p = resolve(name, p);
+        return v;
+    };
+    for (const auto& e : doc->root->entries) {
+        if (e.key == "rules") {
+            out.rules = resolved(rd.strings(e));
+        } else if (e.key == "no_builtin") {
+            out.no_builtin = rd.boolean(e);
+        } else if (e.key == "fail_on") {
+            out.fail_on = rd.choice(e, choices.fail_levels);
+        } else if (e.key == "waivers") {
+            if (auto s = rd.string(e)) out.waivers = resolve(name, *s);
+        } else if (e.key == "skip") {
+            out.skip = rd.strings(e);
+        } else if (e.key == "only") {
+            out.only = rd.strings(e);
+        } else if (e.key == "format") {
+            out.format = rd.choice(e, choices.formats);
+        } else {
+            std::string near = suggest(e.key, config_keys());
+            if (!near.empty())
+                errs.push_back(located(doc->file, e.key_pos,
+                                       fmt::format("unknown key '{}' in the project file, did you mean '{}'?", e.key, near)));
+            else
+                errs.push_back(located(doc->file, e.key_pos, fmt::format("unknown key '{}' in the project file", e.key),
+                                       fmt::format("a project file may set '{}'", fmt::join(config_keys(), "', '"))));
+        }
+    }
+    if (errs.size() != before) return std::nullopt;
+    return out;
+}
+
+std::optional<std::string> read_input(const std::string& path, std::string_view what, std::size_t max_bytes,
+                                      diagnostics& errs) {
+    auto fail = [&](std::string reason) {
+        diagnostic d;
+        d.file_name = path;
+        d.message = fmt::format("cannot read {}: {}", what, reason);
+        errs.push_back(std::move(d));
+        return std::nullopt;
+    };
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return fail("it is a folder");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return fail(lower_first(std::strerror(errno)));
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        std::size_t n = std::fread(buf, 1, sizeof buf, f);
+        text.append(buf, n);
+        if (text.size() > max_bytes) {
+            std::fclose(f);
+            return fail(fmt::format("it is over the limit of {} bytes (--max-file-size)", max_bytes));
+        }
+        if (n < sizeof buf) break;
+    }
+    bool bad = std::ferror(f) != 0;
+    int err = errno;
+    std::fclose(f);
+    if (bad) return fail(lower_first(std::strerror(err)));
+    return text;
+}
+
+} // namespace kbl::cli

@@ -1,0 +1,657 @@
+#include "format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "ast.hpp"
+#include "parse.hpp"
+
+namespace kbl {
+
+namespace {
+
+using ast::binop;
+using ast::expr;
+using ast::expr_kind;
+
+// A `#` comment of the source: where it is, and whether code precedes it on its line.
+struct comment {
+    std::uint32_t line = 0;
+    std::string text;
+    bool trailing = false;
+    bool used = false;
+};
+
+// Find every comment, skipping strings and templates (whose `{...}` parts may hold strings).
+std::vector<comment> find_comments(const std::string& t) {
+    std::vector<comment> out;
+    std::uint32_t line = 1;
+    bool code_on_line = false;
+    // Stack of contexts: 'c' code, '"' basic string / template, '\'' literal string, '{' interpolation.
+    std::vector<char> ctx{'c'};
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        char ch = t[i];
+        char top = ctx.back();
+        if (ch == '\n') {
+            ++line;
+            code_on_line = false;
+            if (top == '"' || top == '\'') ctx.pop_back();  // unterminated: the parser reports it
+            continue;
+        }
+        if (top == '"') {
+            if (ch == '\\') ++i;
+            else if (ch == '"') ctx.pop_back();
+            else if (ch == '{' && i + 1 < t.size() && t[i + 1] == '{') ++i;
+            else if (ch == '{') ctx.push_back('{');
+            continue;
+        }
+        if (top == '\'') {
+            if (ch == '\'') ctx.pop_back();
+            continue;
+        }
+        if (ch == '#') {
+            std::size_t e = t.find('\n', i);
+            if (e == std::string::npos) e = t.size();
+            std::string text = t.substr(i, e - i);
+            while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.pop_back();
+            out.push_back({line, text, code_on_line, false});
+            i = e - 1;
+            continue;
+        }
+        if (ch == '"') ctx.push_back('"');
+        else if (ch == '\'') ctx.push_back('\'');
+        else if (ch == '{' && top == '{') ctx.push_back('{');
+        else if (ch == '}' && top == '{') ctx.pop_back();
+        if (ch != ' ' && ch != '\t' && ch != '\r') code_on_line = true;
+    }
+    return out;
+}
+
+bool is_identifier(std::string_view s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (ch) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{{{:x}}}", c);
+            else out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+std::string string_literal(const expr& e) {
+    bool raw_ok = e.text.find('\'') == std::string::npos &&
+                  std::none_of(e.text.begin(), e.text.end(), [](char c) { return c == '\n' || c == '\r' || (static_cast<unsigned char>(c) < 0x20 && c != '\t'); });
+    if (e.quoted && raw_ok) return "'" + e.text + "'";
+    return quote(e.text);
+}
+
+std::string_view op_text(binop op) {
+    switch (op) {
+    case binop::or_: return "or";
+    case binop::and_: return "and";
+    case binop::eq: return "==";
+    case binop::ne: return "!=";
+    case binop::lt: return "<";
+    case binop::le: return "<=";
+    case binop::gt: return ">";
+    case binop::ge: return ">=";
+    case binop::ci_eq: return "~=";
+    case binop::in: return "in";
+    case binop::not_in: return "not in";
+    case binop::contains: return "contains";
+    case binop::matches: return "matches";
+    case binop::default_: return "??";
+    case binop::add: return "+";
+    case binop::sub: return "-";
+    }
+    return "?";
+}
+
+// Precedence levels: loosest first, as in docs/language.md.
+int level(const expr& e) {
+    switch (e.kind) {
+    case expr_kind::quantifier:
+    case expr_kind::conditional: return 0;
+    case expr_kind::not_: return 3;
+    case expr_kind::neg: return 7;
+    case expr_kind::binary:
+        switch (e.op) {
+        case binop::or_: return 1;
+        case binop::and_: return 2;
+        case binop::default_: return 5;
+        case binop::add:
+        case binop::sub: return 6;
+        default: return 4;
+        }
+    default: return 8;
+    }
+}
+
+std::string print(const expr& e, int min_level = 0);
+std::string print_inner(const expr& e);
+bool is_default(const expr& e) { return e.kind == expr_kind::binary && e.op == binop::default_; }
+
+// An operand: parenthesised when precedence needs it, and also, for the reader, when it is a
+// default (`(a ?? b) == c`) inside another operator, or a binary expression under `not`.
+std::string operand(const expr& e, int min_level, bool clarify) {
+    if (clarify && (is_default(e) || e.kind == expr_kind::binary)) return "(" + print_inner(e) + ")";
+    return print(e, min_level);
+}
+
+std::string print(const expr& e, int min_level) {
+    std::string s = print_inner(e);
+    return level(e) < min_level ? "(" + s + ")" : s;
+}
+
+std::string print_inner(const expr& e) {
+    switch (e.kind) {
+    case expr_kind::string_lit: return string_literal(e);
+    case expr_kind::int_lit:
+    case expr_kind::float_lit: return e.text.empty() ? (e.kind == expr_kind::int_lit ? std::to_string(e.i) : fmt::format("{}", e.f)) : e.text;
+    case expr_kind::bool_lit: return e.b ? "true" : "false";
+    case expr_kind::date_lit: return e.text;
+    case expr_kind::name: return e.text;
+    case expr_kind::list: {
+        std::string s = "[";
+        for (std::size_t i = 0; i < e.kids.size(); ++i) s += (i ? ", " : "") + print(*e.kids[i]);
+        return s + "]";
+    }
+    case expr_kind::record: {
+        std::string s = "{";
+        for (std::size_t i = 0; i < e.kids.size(); ++i)
+            s += (i ? ", " : "") + (is_identifier(e.keys[i]) ? e.keys[i] : quote(e.keys[i])) + " = " + print(*e.kids[i]);
+        return s + "}";
+    }
+    case expr_kind::member: return print(*e.kids[0], 8) + "." + (e.quoted || !is_identifier(e.text) ? quote(e.text) : e.text);
+    case expr_kind::member_star: return print(*e.kids[0], 8) + ".*";
+    case expr_kind::index: return print(*e.kids[0], 8) + "[" + print(*e.kids[1]) + "]";
+    case expr_kind::index_star: return print(*e.kids[0], 8) + "[*]";
+    case expr_kind::optional: return print(*e.kids[0], 8) + "?";
+    case expr_kind::call: {
+        std::string s = e.text + "(";
+        for (std::size_t i = 0; i < e.kids.size(); ++i) s += (i ? ", " : "") + print(*e.kids[i]);
+        return s + ")";
+    }
+    case expr_kind::neg: return "-" + print(*e.kids[0], 7);
+    case expr_kind::not_: return "not " + operand(*e.kids[0], 3, e.kids[0]->kind == expr_kind::binary);
+    case expr_kind::binary: {
+        int l = level(e);
+        int left = l, right = l + 1;
+        if (l == 4) left = right = 5;  // comparisons do not chain
+        bool clarify = e.op != binop::default_;
+        return operand(*e.kids[0], left, clarify && is_default(*e.kids[0])) + " " + std::string(op_text(e.op)) + " " +
+               operand(*e.kids[1], right, clarify && is_default(*e.kids[1]));
+    }
+    case expr_kind::quantifier: {
+        static const char* const names[] = {"all", "any", "none", "count", "the", "map", "filter"};
+        std::string s = fmt::format("{} {} in {}", names[static_cast<int>(e.q)], e.text, print(*e.kids[0], 5));
+        if (e.kids[1]) s += " where " + print(*e.kids[1], 1);
+        if (e.kids[2]) s += ": " + print(*e.kids[2]);
+        return s;
+    }
+    case expr_kind::conditional:
+        return "if " + print(*e.kids[0]) + " then " + print(*e.kids[1]) + " else " + print(*e.kids[2]);
+    }
+    return "?";
+}
+
+
+// An item's expression, broken at its top-level `and`/`or` (or after a quantifier's ':') when the
+// line would be longer than 100 columns. `indent` is the column continuation lines start at.
+std::string print_wrapped(const expr& e, std::size_t first_col, std::size_t indent, int min_level = 0) {
+    if (level(e) < min_level) return print(e, min_level);
+    std::string flat = print(e);
+    if (first_col + flat.size() <= 100) return flat;
+    std::string pad = "\n" + std::string(indent, ' ');
+    if ((e.kind == expr_kind::record || e.kind == expr_kind::list) && !e.kids.empty()) {
+        // One element per line, the closing bracket back at the enclosing indentation.
+        bool rec = e.kind == expr_kind::record;
+        std::string s = rec ? "{" : "[";
+        for (std::size_t i = 0; i < e.kids.size(); ++i) {
+            std::string head = rec ? (is_identifier(e.keys[i]) ? e.keys[i] : quote(e.keys[i])) + " = " : std::string();
+            s += pad + head + print_wrapped(*e.kids[i], indent + head.size(), indent + 2) + (i + 1 < e.kids.size() ? "," : "");
+        }
+        return s + "\n" + std::string(indent >= 2 ? indent - 2 : 0, ' ') + (rec ? "}" : "]");
+    }
+    if (e.kind == expr_kind::binary && (e.op == binop::and_ || e.op == binop::or_)) {
+        std::vector<const expr*> parts;
+        std::function<void(const expr&)> collect = [&](const expr& x) {
+            if (x.kind == expr_kind::binary && x.op == e.op) {
+                collect(*x.kids[0]);
+                parts.push_back(x.kids[1].get());
+            } else {
+                parts.push_back(&x);
+            }
+        };
+        collect(*e.kids[0]);
+        parts.push_back(e.kids[1].get());
+        int l = level(e);
+        std::string s = operand(*parts[0], l, is_default(*parts[0]));
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            s += pad + std::string(op_text(e.op)) + " " + operand(*parts[i], l + 1, is_default(*parts[i]));
+        return s;
+    }
+    if (e.kind == expr_kind::quantifier && (e.kids[2] || e.kids[1])) {
+        static const char* const names[] = {"all", "any", "none", "count", "the", "map", "filter"};
+        std::string s = fmt::format("{} {} in {}", names[static_cast<int>(e.q)], e.text, print(*e.kids[0], 5));
+        if (e.kids[1]) {
+            std::string w = " where " + print(*e.kids[1], 1);
+            if (first_col + s.size() + w.size() + 1 > 100) s += pad + "  where " + print_wrapped(*e.kids[1], indent + 8, indent + 4, 1);
+            else s += w;
+        }
+        if (!e.kids[2]) return s;
+        return s + ":" + pad + print_wrapped(*e.kids[2], indent, indent + 2);
+    }
+    return flat;
+}
+
+std::string print_template(const ast::template_str& t) {
+    if (t.literal) return "'" + t.raw + "'";
+    return "\"" + t.raw + "\"";
+}
+
+std::string print_path(const std::vector<ast::path_seg>& p) {
+    std::string s;
+    for (const auto& seg : p) {
+        if (seg.k == ast::path_seg::kind::any_index) s += "[*]";
+        else if (seg.k == ast::path_seg::kind::any_key) s += ".*";
+        else s += (s.empty() ? "" : ".") + (is_identifier(seg.key) ? seg.key : quote(seg.key));
+    }
+    return s;
+}
+
+std::string print_type(const ast::type_ref& t) {
+    if (!t.alternatives.empty()) {
+        std::string s;
+        for (const auto& a : t.alternatives) s += (s.empty() ? "" : " | ") + print_type(a);
+        return s;
+    }
+    using k = ast::type_ref::kind;
+    switch (t.k) {
+    case k::string: return "string";
+    case k::int_: return "int";
+    case k::float_: return "float";
+    case k::bool_: return "bool";
+    case k::datetime: return "datetime";
+    case k::date: return "date";
+    case k::time: return "time";
+    case k::table: return "table";
+    case k::any: return "any";
+    case k::list: return t.elem.empty() ? "list" : "list(" + print_type(t.elem[0]) + ")";
+    case k::enum_: {
+        std::string s = "enum(";
+        for (std::size_t i = 0; i < t.enum_values.size(); ++i) s += (i ? ", " : "") + quote(t.enum_values[i]);
+        return s + ")";
+    }
+    }
+    return "any";
+}
+
+// The printer: lines out, comments flushed before the item at or after their source line.
+// A code line may hold '\x1f' column marks: in a run of adjacent lines with the same number of
+// marks, each column is padded to its widest cell (schema fields, table keys). Trailing comments
+// of adjacent lines are aligned too.
+class printer {
+public:
+    printer(std::vector<comment> cs, const source_file& src) : comments_(std::move(cs)), src_(src) {}
+
+    // Keep one blank line where the source had one before `line` (not right after an opening brace).
+    void gap(std::uint32_t line) {
+        if (line > 1 && line <= src_.line_count() + 1 && is_blank(line - 1)) blank_soft();
+    }
+    // Own-line comments before `line` at `indent`; trailing comments before `line` end the last line.
+    void flush(std::uint32_t line, std::size_t indent) {
+        for (auto& c : comments_) {
+            if (c.used || c.line >= line) continue;
+            c.used = true;
+            if (c.trailing && !out_.empty() && !out_.back().code.empty() && out_.back().comment.empty()) {
+                out_.back().comment = c.text;
+            } else {
+                gap(c.line);
+                out_.push_back({std::string(indent, ' ') + c.text, {}});
+            }
+        }
+    }
+    void line(std::string s) {
+        while (!s.empty() && s.back() == ' ') s.pop_back();
+        out_.push_back({std::move(s), {}});
+    }
+    void multi(const std::string& s, std::size_t indent) {
+        std::size_t b = 0;
+        bool first = true;
+        while (true) {
+            std::size_t e = s.find('\n', b);
+            std::string part = s.substr(b, e == std::string::npos ? std::string::npos : e - b);
+            line((first ? std::string(indent, ' ') : std::string()) + part);
+            first = false;
+            if (e == std::string::npos) break;
+            b = e + 1;
+        }
+    }
+    void blank() {
+        if (!out_.empty() && !out_.back().code.empty()) out_.push_back({});
+    }
+    std::string text() {
+        flush(UINT32_MAX, 0);
+        while (!out_.empty() && out_.back().code.empty()) out_.pop_back();
+        align_columns();
+        align_comments();
+        std::string s;
+        for (const auto& l : out_) {
+            std::string code = l.code;
+            std::replace(code.begin(), code.end(), '\x1f', ' ');
+            if (!l.comment.empty()) code += (code.empty() ? "" : std::string(l.pad, ' ')) + l.comment;
+            while (!code.empty() && code.back() == ' ') code.pop_back();
+            s += code + "\n";
+        }
+        return s;
+    }
+
+private:
+    struct out_line {
+        std::string code;
+        std::string comment;
+        std::size_t pad = 2;
+    };
+
+    bool is_blank(std::uint32_t line) const {
+        std::string_view t = src_.line_text(line);
+        return std::all_of(t.begin(), t.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+    }
+    void blank_soft() {
+        if (out_.empty() || out_.back().code.empty()) return;
+        const std::string& last = out_.back().code;
+        if (last.back() == '{' && last.find('#') == std::string::npos) return;
+        out_.push_back({});
+    }
+    static std::size_t marks(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\x1f')); }
+    static std::size_t width(std::string_view s) {
+        std::size_t w = 0;
+        for (unsigned char c : s)
+            if ((c & 0xC0) != 0x80) ++w;
+        return w;
+    }
+    void align_columns() {
+        std::size_t i = 0;
+        while (i < out_.size()) {
+            std::size_t m = marks(out_[i].code);
+            if (m == 0) {
+                ++i;
+                continue;
+            }
+            std::size_t j = i;
+            while (j < out_.size() && marks(out_[j].code) == m) ++j;
+            std::vector<std::vector<std::string>> cells;
+            std::vector<std::size_t> widest(m, 0);
+            for (std::size_t k = i; k < j; ++k) {
+                std::vector<std::string> row;
+                std::size_t b = 0;
+                const std::string& c = out_[k].code;
+                for (std::size_t e = c.find('\x1f'); e != std::string::npos; b = e + 1, e = c.find('\x1f', b)) row.push_back(c.substr(b, e - b));
+                row.push_back(c.substr(b));
+                for (std::size_t col = 0; col < m; ++col) widest[col] = std::max(widest[col], width(row[col]));
+                cells.push_back(std::move(row));
+            }
+            for (std::size_t k = i; k < j; ++k) {
+                std::string code;
+                for (std::size_t col = 0; col < m; ++col) code += cells[k - i][col] + std::string(widest[col] - width(cells[k - i][col]) + 1, ' ');
+                code += cells[k - i][m];
+                while (!code.empty() && code.back() == ' ') code.pop_back();
+                out_[k].code = code;
+            }
+            i = j;
+        }
+    }
+    void align_comments() {
+        std::size_t i = 0;
+        while (i < out_.size()) {
+            if (out_[i].comment.empty() || out_[i].code.empty()) {
+                ++i;
+                continue;
+            }
+            std::size_t j = i;
+            std::size_t widest = 0;
+            while (j < out_.size() && !out_[j].comment.empty() && !out_[j].code.empty()) widest = std::max(widest, width(out_[j++].code));
+            for (std::size_t k = i; k < j; ++k) out_[k].pad = widest - width(out_[k].code) + 2;
+            i = j;
+        }
+    }
+
+    std::vector<comment> comments_;
+    const source_file& src_;
+    std::vector<out_line> out_;
+};
+
+constexpr std::size_t item_col = 11;  // rule item values start here: "  severity " is 11 columns
+
+std::string item_head(std::string_view kw) {
+    std::string s = "  " + std::string(kw);
+    if (s.size() < item_col) s += std::string(item_col - s.size(), ' ');
+    else s += ' ';
+    return s;
+}
+
+void print_stmts(printer& pr, const std::vector<ast::stmt>& body, std::size_t indent);
+
+void print_stmt(printer& pr, const ast::stmt& st, std::size_t indent) {
+    pr.flush(st.where.line, indent);
+    pr.gap(st.where.line);
+    std::string pad(indent, ' ');
+    switch (st.kind) {
+    case ast::stmt_kind::set: pr.multi("set " + print(*st.target) + " = " + print_wrapped(*st.value, indent + 8, indent + 4), indent); return;
+    case ast::stmt_kind::add: pr.multi("add " + print(*st.target) + ", " + print(*st.value), indent); return;
+    case ast::stmt_kind::remove: pr.multi("remove " + print(*st.target) + ", " + print(*st.value), indent); return;
+    case ast::stmt_kind::del: pr.line(pad + "delete " + print(*st.target)); return;
+    case ast::stmt_kind::let: pr.multi("let " + st.name + " = " + print_wrapped(*st.value, indent + 8, indent + 4), indent); return;
+    case ast::stmt_kind::if_:
+        pr.line(pad + "if " + print(*st.value) + " {");
+        print_stmts(pr, st.body, indent + 2);
+        if (!st.else_body.empty()) {
+            pr.line(pad + "} else {");
+            print_stmts(pr, st.else_body, indent + 2);
+        }
+        pr.line(pad + "}");
+        return;
+    case ast::stmt_kind::for_:
+        pr.line(pad + "for " + st.name + " in " + print(*st.value, 5) + (st.where_ ? " where " + print(*st.where_, 1) : "") + " {");
+        print_stmts(pr, st.body, indent + 2);
+        pr.line(pad + "}");
+        return;
+    }
+}
+
+void print_stmts(printer& pr, const std::vector<ast::stmt>& body, std::size_t indent) {
+    for (const auto& st : body) print_stmt(pr, st, indent);
+}
+
+// Every top-level declaration with its start line, in source order.
+struct decl_ref {
+    std::uint32_t line;
+    char kind;  // u use, s schema, d def, t table, a action, r rule
+    std::size_t index;
+};
+
+} // namespace
+
+std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diags) {
+    diagnostics local;
+    ast::file f = parse_rules(src, parse_options{}, local);
+    if (has_errors(local)) {
+        for (auto& d : local) diags.push_back(std::move(d));
+        return std::nullopt;
+    }
+    std::vector<decl_ref> decls;
+    for (std::size_t i = 0; i < f.uses.size(); ++i) decls.push_back({f.uses[i].where.line, 'u', i});
+    for (std::size_t i = 0; i < f.schemas.size(); ++i) decls.push_back({f.schemas[i].where.line, 's', i});
+    for (std::size_t i = 0; i < f.defs.size(); ++i) decls.push_back({f.defs[i].where.line, 'd', i});
+    for (std::size_t i = 0; i < f.tables.size(); ++i) decls.push_back({f.tables[i].where.line, 't', i});
+    for (std::size_t i = 0; i < f.actions.size(); ++i) decls.push_back({f.actions[i].where.line, 'a', i});
+    for (std::size_t i = 0; i < f.rules.size(); ++i) decls.push_back({f.rules[i].where.line, 'r', i});
+    std::sort(decls.begin(), decls.end(), [](const decl_ref& a, const decl_ref& b) { return a.line < b.line; });
+
+    printer pr(find_comments(src->text()), *src);
+    char prev = 0;
+    std::uint32_t prev_end = 0;
+    for (const auto& d : decls) {
+        bool one_line = d.kind == 'u' || d.kind == 'd';
+        // A blank line between declarations, except between adjacent one-line ones written together.
+        bool adjacent = one_line && prev == d.kind && d.line == prev_end + 1;
+        if (prev && !adjacent) pr.blank();
+        pr.flush(d.line, 0);
+        pr.gap(d.line);
+        switch (d.kind) {
+        case 'u': pr.line("use " + quote(f.uses[d.index].path)); break;
+        case 'd': {
+            const auto& def = f.defs[d.index];
+            std::string head = "def " + def.name;
+            if (def.has_params) {
+                head += "(";
+                for (std::size_t i = 0; i < def.params.size(); ++i) head += (i ? ", " : "") + def.params[i];
+                head += ")";
+            }
+            head += " = ";
+            pr.multi(head + print_wrapped(*def.body, head.size(), 2), 0);
+            prev_end = def.end.line;
+            break;
+        }
+        case 't': {
+            const auto& t = f.tables[d.index];
+            pr.line("table " + t.name + " {");
+            for (const auto& e : t.entries) {
+                pr.flush(e.where.line, 2);
+                pr.gap(e.where.line);
+                std::string key = e.is_default ? "default" : e.int_key ? e.text : quote(e.s);
+                pr.multi(key + "\x1f= " + print_wrapped(*e.value, 2 + key.size() + 3, 4), 2);
+            }
+            pr.flush(t.end.line, 2);
+            pr.line("}");
+            prev_end = t.end.line;
+            break;
+        }
+        case 's': {
+            const auto& s = f.schemas[d.index];
+            pr.line("schema {");
+            struct item {
+                std::uint32_t line;
+                std::string text;
+            };
+            std::vector<item> items;
+            auto id = [&](const char* kw, const auto& opt, pos p) {
+                if (opt) items.push_back({p.line, std::string(kw) + "\x1f" + print_path(*opt)});
+            };
+            id("node_id", s.node_id, s.node_id_pos);
+            id("cluster_id", s.cluster_id, s.cluster_id_pos);
+            id("planned", s.planned, s.planned_pos);
+            id("runbook", s.runbook, s.runbook_pos);
+            id("step_action", s.step_action, s.step_action_pos);
+            id("step_node", s.step_node, s.step_node_pos);
+            for (const auto& fd : s.fields)
+                items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" +
+                                                    (fd.required ? "required" : "") + (fd.nocase ? (fd.required ? " nocase" : "nocase") : "")});
+            std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) { return a.line < b.line; });
+            for (const auto& it : items) {
+                pr.flush(it.line, 2);
+                pr.gap(it.line);
+                pr.line("  " + it.text);
+            }
+            pr.flush(s.end.line, 2);
+            pr.line("}");
+            prev_end = s.end.line;
+            break;
+        }
+        case 'a': {
+            const auto& a = f.actions[d.index];
+            pr.line("action " + a.name + " {");
+            if (!a.doc.empty()) pr.line("  doc " + quote(a.doc));
+            print_stmts(pr, a.body, 2);
+            pr.flush(a.end.line, 2);
+            pr.line("}");
+            prev_end = a.end.line;
+            break;
+        }
+        case 'r': {
+            const auto& r = f.rules[d.index];
+            pr.line("rule " + r.id + " {");
+            // Every item in written order (the order of when/let/require is their meaning).
+            struct item {
+                pos where;
+                std::function<void()> emit;
+            };
+            std::vector<item> items;
+            bool rule_message_done = false;
+            for (const auto& [name, where] : r.meta_pos) {
+                const std::string n = name;
+                if (n == "message") {
+                    if (!r.message || rule_message_done) continue;
+                    rule_message_done = true;
+                }
+                items.push_back({where, [&pr, &r, n] {
+                                     if (n == "title") pr.line(item_head("title") + quote(*r.title));
+                                     else if (n == "severity") pr.line(item_head("severity") + *r.severity);
+                                     else if (n == "scope") pr.line(item_head("scope") + *r.scope);
+                                     else if (n == "ref") pr.line(item_head("ref") + *r.ref_article + " " + quote(r.ref_section));
+                                     else if (n == "doc") pr.line(item_head("doc") + quote(r.doc));
+                                     else if (n == "fix") pr.line(item_head("fix") + print_template(*r.fix));
+                                     else if (n == "message") pr.line(item_head("message") + print_template(*r.message));
+                                     else if (n == "tags") {
+                                         std::string tags;
+                                         for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + quote(t);
+                                         pr.line(item_head("tags") + tags);
+                                     }
+                                 }});
+            }
+            for (const auto& t : r.triggers)
+                items.push_back({t.where, [&pr, &t] {
+                                     std::string v = t.k == ast::trigger::kind::final      ? "final"
+                                                     : t.k == ast::trigger::kind::snapshot ? "snapshot"
+                                                     : std::string(t.k == ast::trigger::kind::before ? "before " : "after ");
+                                     for (std::size_t i = 0; i < t.actions.size(); ++i) v += (i ? ", " : "") + t.actions[i];
+                                     pr.line(item_head("on") + v);
+                                 }});
+            for (const auto& b : r.body)
+                items.push_back({b.where, [&pr, &b] {
+                                     std::string_view kw = b.kind == ast::item_kind::when  ? "when"
+                                                           : b.kind == ast::item_kind::let ? "let"
+                                                                                           : "require";
+                                     std::string head = item_head(kw);
+                                     std::string value = b.kind == ast::item_kind::let ? b.name + " = " : std::string();
+                                     value += print_wrapped(*b.e, head.size() + value.size(), item_col + 2);
+                                     pr.multi(head + value, 0);
+                                     if (b.message) pr.line(item_head("message") + print_template(*b.message));
+                                 }});
+            std::stable_sort(items.begin(), items.end(), [](const item& x, const item& y) {
+                return x.where.line != y.where.line ? x.where.line < y.where.line : x.where.column < y.where.column;
+            });
+            for (const auto& it : items) {
+                pr.flush(it.where.line, 2);
+                pr.gap(it.where.line);
+                it.emit();
+            }
+            pr.flush(r.end.line, 2);
+            pr.line("}");
+            prev_end = r.end.line;
+            break;
+        }
+        default: break;
+        }
+        if (d.kind == 'u') prev_end = d.line;
+        prev = d.kind;
+    }
+    return pr.text();
+}
+
+} // namespace kbl
