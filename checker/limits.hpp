@@ -15,6 +15,14 @@ inline constexpr std::uint32_t max_rule_depth = 200;
 inline constexpr std::uint32_t max_eval_depth = 256;
 /// Evaluation steps allowed for one rule against one node or cluster (--max-eval-steps).
 inline constexpr std::uint64_t max_eval_steps = 10'000'000;
+/// Deepest snapshot nesting kblint supports whatever --max-toml-depth says: toml++ and the loader
+/// recurse once per level.
+inline constexpr std::uint32_t hard_max_toml_depth = 1024;
+/// Largest --max-rule-depth and --max-eval-depth accepted: the parser and the evaluator recurse once
+/// per level. Measured with an 8 MB stack, a release build overflows past about 4,000 levels of
+/// either, an AddressSanitizer build past about 450 evaluation and 650 parser levels.
+inline constexpr std::uint32_t hard_max_rule_depth = 500;
+inline constexpr std::uint32_t hard_max_eval_depth = 300;
 /// Most steps in one runbook (--max-runbook-steps); sequence rules make the cost quadratic in it.
 inline constexpr std::uint32_t max_runbook_steps = 1000;
 /// Most nodes in one cluster (--max-cluster-nodes); cross-node rules make the cost quadratic in it.

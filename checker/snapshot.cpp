@@ -21,7 +21,7 @@ namespace {
 
 // toml++ recurses once per nesting level (parsing, region ends, destruction) and so do we; past a
 // few thousand levels that overflows the stack, whatever --max-toml-depth says.
-constexpr std::uint32_t hard_max_depth = 1024;
+constexpr std::uint32_t hard_max_depth = limits::hard_max_toml_depth;
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
@@ -888,6 +888,15 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
     return snap;
 }
 
+namespace {
+// strerror text in the style of our messages: "no such file or directory".
+std::string errno_text(int err) {
+    std::string msg = std::generic_category().message(err);
+    lowercase_first(msg);
+    return msg;
+}
+} // namespace
+
 std::optional<snapshot> load_snapshot_file(const std::string& path, const load_limits& lim,
                                            const std::vector<std::string>& ci_tables, diagnostics& errs) {
     const auto fail = [&](std::string message, pos where = pos{}, std::string check_id = "io") {
@@ -896,15 +905,15 @@ std::optional<snapshot> load_snapshot_file(const std::string& path, const load_l
     };
 
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return fail(fmt::format("cannot read file: {}", std::generic_category().message(errno)));
+    if (fd < 0) return fail(fmt::format("cannot read file: {}", errno_text(errno)));
     struct fd_closer {
         int fd;
         ~fd_closer() { ::close(fd); }
     } closer{fd};
 
     struct stat st {};
-    if (::fstat(fd, &st) != 0) return fail(fmt::format("cannot read file: {}", std::generic_category().message(errno)));
-    if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read file: {}", std::generic_category().message(EISDIR)));
+    if (::fstat(fd, &st) != 0) return fail(fmt::format("cannot read file: {}", errno_text(errno)));
+    if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read file: {}", errno_text(EISDIR)));
     if (!S_ISREG(st.st_mode)) {
         const char* what = S_ISFIFO(st.st_mode)   ? "a fifo"
                            : S_ISCHR(st.st_mode)  ? "a character device"
@@ -925,7 +934,7 @@ std::optional<snapshot> load_snapshot_file(const std::string& path, const load_l
         const ssize_t r = ::read(fd, buf, sizeof buf);
         if (r < 0) {
             if (errno == EINTR) continue;
-            return fail(fmt::format("cannot read file: {}", std::generic_category().message(errno)));
+            return fail(fmt::format("cannot read file: {}", errno_text(errno)));
         }
         if (r == 0) break;
         text.append(buf, static_cast<std::size_t>(r));

@@ -604,6 +604,12 @@ int run_check(cli_state& s) {
     if (auto st = check_choice("--fail-on", f.fail_on, fail_levels)) return *st;
     if (auto st = check_choice("--color", f.color, color_modes)) return *st;
     if (f.quiet && f.verbose) return usage_error("'--quiet' and '--verbose' cannot be used together");
+    if (f.max_rule_depth > limits::hard_max_rule_depth)
+        return usage_error("'--max-rule-depth {}' is over {}, the deepest kblint supports", f.max_rule_depth,
+                           limits::hard_max_rule_depth);
+    if (f.max_eval_depth > limits::hard_max_eval_depth)
+        return usage_error("'--max-eval-depth {}' is over {}, the deepest kblint supports", f.max_eval_depth,
+                           limits::hard_max_eval_depth);
     std::string today = utc_today();
     if (const char* pinned = std::getenv("KBLINT_TODAY"); pinned != nullptr && *pinned != '\0') {
         if (!is_date(pinned))

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything kblint needs to build and test, from Debian bookworm's packages.
+# clang, libclang-rt-14-dev and llvm (llvm-symbolizer) are for the sanitizer and fuzz builds
+# (scripts/sanitize.sh, scripts/fuzz.sh, scripts/ci-extra.sh).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -8,7 +10,8 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   ca-certificates cmake make g++ pkg-config git \
   libtomlplusplus-dev tao-pegtl-dev libfmt-dev catch2 \
-  libcli11-dev nlohmann-json3-dev libre2-dev
+  libcli11-dev nlohmann-json3-dev libre2-dev \
+  clang libclang-rt-14-dev llvm
 # Test-only tools (the tests fail without them, they never skip):
 # - python3 and python3-jsonschema: tests/validate_sarif.py checks every SARIF report against the
 #   SARIF 2.1.0 schema, and python3's XML parser checks that JUnit reports are well-formed;

@@ -620,9 +620,9 @@ TEST_CASE("snapshot: reading files", "[snapshot][file]") {
         CHECK(errs[0].where == pos{2, 1});
     }
     SECTION("a missing file") {
-        CHECK(read_error(dir + "/missing.toml") == "cannot read file: No such file or directory");
+        CHECK(read_error(dir + "/missing.toml") == "cannot read file: no such file or directory");
     }
-    SECTION("a directory") { CHECK(read_error(dir) == "cannot read file: Is a directory"); }
+    SECTION("a directory") { CHECK(read_error(dir) == "cannot read file: is a directory"); }
     SECTION("a character device") {
         CHECK(read_error("/dev/null") == "cannot read file: it is a character device, not a regular file");
     }
@@ -650,7 +650,7 @@ TEST_CASE("snapshot: reading files", "[snapshot][file]") {
         if (::access(path.c_str(), R_OK) == 0) {
             WARN("running as a user who can read mode-000 files (root?): unreadable-file test skipped");
         } else {
-            CHECK(read_error(path) == "cannot read file: Permission denied");
+            CHECK(read_error(path) == "cannot read file: permission denied");
         }
         ::chmod(path.c_str(), 0600);
     }
