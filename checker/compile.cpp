@@ -543,18 +543,8 @@ private:
         case ast::stmt_kind::for_: {
             c.value = expr(sc, *st.value);
             stype ct = last_type_;
-            stype vt;
-            if (ct.base == sbase::list) {
-                vt = type_of_schema(ct.elem_sn);
-                if (!ct.elem_sn) vt.base = ct.elem;
-                if (ct.elem_is_node) {
-                    vt.is_node = true;
-                    vt.base = sbase::table;
-                    vt.sn = p_.schema.get();
-                }
-            } else if (ct.base == sbase::table && ct.sn && ct.sn->any_key) {
-                vt = type_of_schema(ct.sn->any_key.get());
-            } else if (ct.base != sbase::unknown && ct.base != sbase::table) {
+            stype vt = element_type(ct);
+            if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table) {
                 error(sc.file, st.value->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
             }
             c.slot = sc.next++;
@@ -1274,14 +1264,8 @@ private:
         return c;
     }
 
-    cexpr_ptr quantifier(scope& sc, const ast::expr& e) {
-        auto c = make(cop::quant, e.where);
-        c->q = e.q;
-        c->key = e.text;
-        c->kids.push_back(expr(sc, *e.kids[0]));
-        stype ct = last_type_;
-        if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table)
-            error(sc.file, e.kids[0]->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
+    // The type of the elements of a collection of type `ct` (list elements, or a table's values).
+    stype element_type(const stype& ct) const {
         stype vt;
         if (ct.base == sbase::list) {
             vt = type_of_schema(ct.elem_sn);
@@ -1294,6 +1278,18 @@ private:
         } else if (ct.base == sbase::table && ct.sn && ct.sn->any_key) {
             vt = type_of_schema(ct.sn->any_key.get());
         }
+        return vt;
+    }
+
+    cexpr_ptr quantifier(scope& sc, const ast::expr& e) {
+        auto c = make(cop::quant, e.where);
+        c->q = e.q;
+        c->key = e.text;
+        c->kids.push_back(expr(sc, *e.kids[0]));
+        stype ct = last_type_;
+        if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table)
+            error(sc.file, e.kids[0]->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
+        stype vt = element_type(ct);
         c->slot = sc.next++;
         sc.max = std::max(sc.max, sc.next);
         bool used = false;

@@ -99,11 +99,6 @@ std::string type_text(const ast::type_ref& t) {
     return "a value";
 }
 
-std::string kind_text(snap::kind k) {
-    std::string_view n = snap::kind_name(k);
-    bool vowel = !n.empty() && std::string_view("aeiou").find(n[0]) != std::string_view::npos;
-    return fmt::format("{} {}", vowel ? "an" : "a", n);
-}
 
 } // namespace
 
@@ -852,7 +847,7 @@ std::vector<value> evaluator::schema_violations(std::uint32_t snap) {
         if (sn.type) {
             if (!type_matches(*sn.type, n)) {
                 add(n, n.where, n.path,
-                    fmt::format("'{}' should be {}, but it is {}", n.path, type_text(*sn.type), kind_text(n.k)));
+                    fmt::format("'{}' should be {}, but it is {}", n.path, type_text(*sn.type), snap::kind_with_article(n.k)));
                 return;
             }
             const auto& t = *sn.type;
@@ -872,7 +867,7 @@ std::vector<value> evaluator::schema_violations(std::uint32_t snap) {
                 for (const auto& item : n.items)
                     if (!type_matches(t.elem[0], *item))
                         add(*item, item->where, item->path,
-                            fmt::format("'{}' should be {}, but it is {}", item->path, type_text(t.elem[0]), kind_text(item->k)));
+                            fmt::format("'{}' should be {}, but it is {}", item->path, type_text(t.elem[0]), snap::kind_with_article(item->k)));
             }
         }
         if (n.k == snap::kind::table) walk(sn, n);

@@ -1001,3 +1001,13 @@ std::vector<path_step> split_path(std::string_view p) {
 }
 
 } // namespace kbl::snap
+
+namespace kbl::snap {
+
+std::string kind_with_article(kind k) {
+    std::string_view name = kind_name(k);
+    bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
+    return fmt::format("{} {}", vowel ? "an" : "a", name);
+}
+
+} // namespace kbl::snap

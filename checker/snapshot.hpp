@@ -89,4 +89,7 @@ std::vector<path_step> split_path(std::string_view path);
 /// Name of a kind for messages: "table", "array", "string", "integer", "float", "boolean", "datetime"...
 std::string_view kind_name(kind k);
 
+/// The kind's name with its article: "a string", "an integer", "an array"...
+std::string kind_with_article(kind k);
+
 } // namespace kbl::snap

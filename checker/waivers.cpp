@@ -16,21 +16,6 @@ namespace kbl {
 
 namespace {
 
-// The closest key for "did you mean": by edit distance, else a longer key it starts (`approved`).
-std::string suggest(std::string_view key, const std::vector<std::string>& keys) {
-    std::string near = closest_match(key, keys);
-    if (!near.empty() || key.size() < 3) return near;
-    for (const auto& k : keys)
-        if (k.size() > key.size() && k.compare(0, key.size(), key) == 0) return k;
-    return {};
-}
-
-// "a string", "an integer", "an array"...
-std::string a_kind(snap::kind k) {
-    std::string_view name = snap::kind_name(k);
-    bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
-    return fmt::format("{} {}", vowel ? "an" : "a", name);
-}
 
 constexpr std::string_view check_id = "waivers";
 
@@ -54,7 +39,7 @@ void add_help(diagnostic& d, std::string text) {
 void read_string(const snap::entry& e, const source_ptr& file, std::string& out, diagnostics& errs) {
     const snap::node& v = *e.value;
     if (v.k != snap::kind::string) {
-        errs.push_back(located(file, v.where, fmt::format("'{}' must be a string, not {}", e.key, a_kind(v.k))));
+        errs.push_back(located(file, v.where, fmt::format("'{}' must be a string, not {}", e.key, snap::kind_with_article(v.k))));
         return;
     }
     if (v.str.find_first_not_of(" \t") == std::string::npos) {
@@ -71,7 +56,7 @@ void read_expires(const snap::entry& e, const source_ptr& file, std::string& out
         return;
     }
     diagnostic d = located(file, v.where,
-                           fmt::format("'expires' must be a TOML date such as 2026-12-31, not {}", a_kind(v.k)));
+                           fmt::format("'expires' must be a TOML date such as 2026-12-31, not {}", snap::kind_with_article(v.k)));
     if (v.k == snap::kind::string && is_date(v.str))
         add_help(d, fmt::format("write the date without quotes: expires = {}", v.str));
     else if (v.k == snap::kind::local_datetime || v.k == snap::kind::offset_datetime)
@@ -101,7 +86,7 @@ std::optional<waiver> read_waiver(const snap::node& t, const source_ptr& file, d
         } else if (e.key == "approved_by") {
             read_string(e, file, w.approved_by, errs);
         } else {
-            std::string near = suggest(e.key, waiver_keys());
+            std::string near = closest_key(e.key, waiver_keys());
             std::string msg = near.empty() ? fmt::format("unknown key '{}' in a waiver", e.key)
                                            : fmt::format("unknown key '{}' in a waiver, did you mean '{}'?", e.key, near);
             diagnostic d = located(file, e.key_pos, std::move(msg));
@@ -189,7 +174,7 @@ std::optional<waiver_file> load_waivers(std::string name, std::string text, diag
                       std::all_of(v.items.begin(), v.items.end(), [](const snap::node_ptr& i) { return i->k == snap::kind::table; });
         if (!tables) {
             diagnostic d = located(doc->file, v.where.valid() ? v.where : e.key_pos,
-                                   fmt::format("'waiver' must be an array of tables, not {}", a_kind(v.k)));
+                                   fmt::format("'waiver' must be an array of tables, not {}", snap::kind_with_article(v.k)));
             add_help(d, "start each waiver with '[[waiver]]'");
             errs.push_back(std::move(d));
             continue;

@@ -15,21 +15,6 @@ namespace kbl::cli {
 
 namespace {
 
-// The closest key for "did you mean": by edit distance, else a longer key it starts (`approved`).
-std::string suggest(std::string_view key, const std::vector<std::string>& keys) {
-    std::string near = closest_match(key, keys);
-    if (!near.empty() || key.size() < 3) return near;
-    for (const auto& k : keys)
-        if (k.size() > key.size() && k.compare(0, key.size(), key) == 0) return k;
-    return {};
-}
-
-// "a string", "an integer", "an array"...
-std::string a_kind(snap::kind k) {
-    std::string_view name = snap::kind_name(k);
-    bool vowel = !name.empty() && std::string_view("aeiou").find(name[0]) != std::string_view::npos;
-    return fmt::format("{} {}", vowel ? "an" : "a", name);
-}
 
 namespace fs = std::filesystem;
 
@@ -73,14 +58,14 @@ struct reader {
     std::optional<std::string> string(const snap::entry& e) const {
         const snap::node& v = *e.value;
         if (v.k == snap::kind::string) return v.str;
-        errs.push_back(located(file, v.where, fmt::format("'{}' must be a string, not {}", e.key, a_kind(v.k))));
+        errs.push_back(located(file, v.where, fmt::format("'{}' must be a string, not {}", e.key, snap::kind_with_article(v.k))));
         return std::nullopt;
     }
     std::optional<bool> boolean(const snap::entry& e) const {
         const snap::node& v = *e.value;
         if (v.k == snap::kind::boolean) return v.b;
         errs.push_back(
-            located(file, v.where, fmt::format("'{}' must be true or false, not {}", e.key, a_kind(v.k))));
+            located(file, v.where, fmt::format("'{}' must be true or false, not {}", e.key, snap::kind_with_article(v.k))));
         return std::nullopt;
     }
     // A string, or an array of strings.
@@ -90,7 +75,7 @@ struct reader {
         if (v.k != snap::kind::array) {
             errs.push_back(located(file, v.where,
                                    fmt::format("'{}' must be a string or an array of strings, not {}", e.key,
-                                               a_kind(v.k))));
+                                               snap::kind_with_article(v.k))));
             return std::nullopt;
         }
         std::vector<std::string> out;
@@ -101,7 +86,7 @@ struct reader {
                 continue;
             }
             errs.push_back(located(file, item->where,
-                                   fmt::format("'{}' must hold only strings, not {}", e.key, a_kind(item->k))));
+                                   fmt::format("'{}' must hold only strings, not {}", e.key, snap::kind_with_article(item->k))));
             ok = false;
         }
         if (!ok) return std::nullopt;
@@ -173,7 +158,7 @@ std::optional<project_config> parse_config(const std::string& name, std::string 
         } else if (e.key == "format") {
             out.format = rd.choice(e, choices.formats);
         } else {
-            std::string near = suggest(e.key, config_keys());
+            std::string near = closest_key(e.key, config_keys());
             if (!near.empty())
                 errs.push_back(located(doc->file, e.key_pos,
                                        fmt::format("unknown key '{}' in the project file, did you mean '{}'?", e.key, near)));

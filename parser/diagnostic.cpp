@@ -213,4 +213,12 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     return best_d <= allowed ? best : std::string();
 }
 
+std::string closest_key(std::string_view word, const std::vector<std::string>& candidates) {
+    std::string near = closest_match(word, candidates);
+    if (!near.empty() || word.size() < 3) return near;
+    for (const auto& k : candidates)
+        if (k.size() > word.size() && k.compare(0, word.size(), word) == 0) return k;
+    return {};
+}
+
 } // namespace kbl

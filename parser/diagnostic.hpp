@@ -45,4 +45,7 @@ std::string escape_for_terminal(std::string_view s);
 /// Closest candidate by edit distance for "did you mean" (empty when nothing is close enough).
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+/// Like closest_match, else a longer candidate that `word` (3 characters or more) begins (`approved`).
+std::string closest_key(std::string_view word, const std::vector<std::string>& candidates);
+
 } // namespace kbl
