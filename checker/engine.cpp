@@ -284,14 +284,14 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                                                 rb->items.size(), w.lim.max_runbook_steps);
                         d.check_id = "limit";
                         errors.push_back(std::move(d));
-                        continue;
+                    } else {
+                        std::vector<ast::path_seg> parent(p.runbook->begin(), p.runbook->end() - 1);
+                        const snap::node* holder = parent.empty() ? root : walk_path(root, parent);
+                        tables.push_back(holder ? holder : rb);
+                        std::vector<const snap::node*> list;
+                        for (const auto& item : rb->items) list.push_back(item.get());
+                        step_lists.push_back(std::move(list));
                     }
-                    std::vector<ast::path_seg> parent(p.runbook->begin(), p.runbook->end() - 1);
-                    const snap::node* holder = parent.empty() ? root : walk_path(root, parent);
-                    tables.push_back(holder ? holder : rb);
-                    std::vector<const snap::node*> list;
-                    for (const auto& item : rb->items) list.push_back(item.get());
-                    step_lists.push_back(std::move(list));
                 }
             for (std::size_t t = 0; t < tables.size(); ++t) {
                 runbook_count.fetch_add(1);
