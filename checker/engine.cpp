@@ -90,6 +90,16 @@ const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg
     return n;
 }
 
+// An evaluation limit hit while evaluating a rule, as a diagnostic located in the rule file.
+diagnostic limit_diagnostic(const eval_limit_error& e) {
+    diagnostic d;
+    d.file = e.file;
+    d.where = e.where;
+    d.message = e.what();
+    d.check_id = "limit";
+    return d;
+}
+
 std::string upper(std::string s) {
     for (auto& c : s)
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
@@ -325,12 +335,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                     try {
                         fn();
                     } catch (const eval_limit_error& e) {
-                        diagnostic d;
-                        d.file = e.file;
-                        d.where = e.where;
-                        d.message = e.what();
-                        d.check_id = "limit";
-                        errors.push_back(std::move(d));
+                        errors.push_back(limit_diagnostic(e));
                         (void)r;
                     }
                 };
@@ -394,12 +399,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                 try {
                     simulate(ci, slots[ci].findings, slots[ci].skipped, slots[ci].errors, slots[ci].evaluated);
                 } catch (const eval_limit_error& e) {
-                    diagnostic d;
-                    d.file = e.file;
-                    d.where = e.where;
-                    d.message = e.what();
-                    d.check_id = "limit";
-                    slots[ci].errors.push_back(std::move(d));
+                    slots[ci].errors.push_back(limit_diagnostic(e));
                 }
             }
             for (const crule* r : on_snapshot) {
@@ -407,12 +407,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                 try {
                     ev.run_rule(*r, slots[ci].findings, slots[ci].skipped);
                 } catch (const eval_limit_error& e) {
-                    diagnostic d;
-                    d.file = e.file;
-                    d.where = e.where;
-                    d.message = e.what();
-                    d.check_id = "limit";
-                    slots[ci].errors.push_back(std::move(d));
+                    slots[ci].errors.push_back(limit_diagnostic(e));
                 }
                 log_rule(slots[ci].evaluated, *r, ci, slots[ci].skipped, mark);
             }
