@@ -18,7 +18,8 @@ using render::outcome;
 
 // Lines of context shown above and below the deciding line of a finding.
 constexpr std::uint32_t snippet_context = 2;
-// Longer snapshot lines are cut in snippets (the page stays readable whatever the input).
+// Longer snapshot lines are cut in snippets to a window around the caret (the page stays readable
+// whatever the input).
 constexpr std::size_t max_snippet_line = 300;
 
 // Every string that reaches the page goes through here: what HTML cannot show safely is made
@@ -110,7 +111,7 @@ std::string snippet_html(const location& l) {
     std::string out = "<pre class=\"snippet\">";
     for (std::uint32_t n = first; n <= last; ++n) {
         std::string_view line = l.file->line_text(n);
-        std::string cut = line.size() > max_snippet_line ? fmt::format("{}...", line.substr(0, max_snippet_line)) : std::string(line);
+        std::string cut = render::cut_line(line, n == p.line ? p.column - 1 : 0, max_snippet_line).text;
         out += fmt::format("<span{}><b>{}</b>{}</span>", n == p.line ? " class=\"hit\"" : "", n, html(cut));
     }
     out += "</pre>\n";

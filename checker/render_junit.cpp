@@ -55,7 +55,8 @@ std::string place(const location& l) {
 std::string snippet(const location& l) {
     pos p = render::shown_pos(l);
     if (!l.file || p.line > l.file->line_count()) return {};
-    return fmt::format(" {} | {}\n", p.line, l.file->line_text(p.line));
+    // Cut like the text report's snippet: a 60 MB line is not copied into every finding.
+    return fmt::format(" {} | {}\n", p.line, render::cut_line(l.file->line_text(p.line), p.column - 1).text);
 }
 
 // The body of a <failure> or <skipped>: the finding as the text report gives it, without colour.

@@ -7,6 +7,7 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include "checker/render_util.hpp"
 #include "checker/report.hpp"
 
 namespace kbl {
@@ -121,20 +122,9 @@ void append_snippet(std::string& out, const location& l, std::size_t width, cons
     std::size_t prefix = w.column - 1;
     // A long line (a 60 MB string value) is shown as a window of about 100 bytes around the caret,
     // as render_diagnostic does, or every finding on it would repeat the whole line.
-    constexpr std::size_t window = 100;
-    std::string cut;
-    if (line.size() > window + 20) {
-        const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
-        std::size_t anchor = std::min(prefix, line.size());
-        std::size_t from = anchor > window / 2 ? anchor - window / 2 : 0;
-        while (from > 0 && continuation(from)) --from;
-        std::size_t to = std::min(line.size(), from + window);
-        while (to < line.size() && continuation(to)) ++to;
-        std::string_view lead = from > 0 ? "..." : "";
-        cut = fmt::format("{}{}{}", lead, line.substr(from, to - from), to < line.size() ? "..." : "");
-        prefix = prefix - from + lead.size();
-        line = cut;
-    }
+    render::line_cut cut = render::cut_line(line, prefix);
+    line = cut.text;
+    prefix = cut.caret;
     shown_line shown = show_line(line, prefix);
     std::string number = fmt::format("{:>{}} |", w.line, width);
     if (shown.text.empty())

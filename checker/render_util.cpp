@@ -18,6 +18,19 @@ pos shown_pos(const location& l) {
     return {l.where.line, l.where.column == 0 ? 1 : l.where.column};
 }
 
+line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window) {
+    if (line.size() <= window + 20) return {std::string(line), caret};
+    const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+    std::size_t anchor = std::min(caret, line.size());
+    std::size_t from = anchor > window / 2 ? anchor - window / 2 : 0;
+    while (from > 0 && continuation(from)) --from;
+    std::size_t to = std::min(line.size(), from + window);
+    while (to < line.size() && continuation(to)) ++to;
+    std::string_view lead = from > 0 ? "..." : "";
+    return {fmt::format("{}{}{}", lead, line.substr(from, to - from), to < line.size() ? "..." : ""),
+            caret - from + lead.size()};
+}
+
 std::size_t utf8_length(std::string_view s, std::size_t i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) return 1;

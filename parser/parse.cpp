@@ -8,7 +8,9 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "errors.hpp"
 #include "grammar.hpp"
@@ -133,22 +135,42 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
-bool valid_utf8(std::string_view s) {
+// Offset of the first byte that does not start a well-formed UTF-8 sequence (overlong forms,
+// surrogates and code points past U+10FFFF included), or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
         std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (n == 0 || i + n > s.size()) return false;
+        if (n == 0 || i + n > s.size()) return i;
         for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        if (n == 2 && c < 0xC2) return false;
-        if (n == 3 && c == 0xE0 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return false;
-        if (n == 3 && c == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) return false;
-        if (n == 4 && c == 0xF0 && static_cast<unsigned char>(s[i + 1]) < 0x90) return false;
-        if (n == 4 && (c > 0xF4 || (c == 0xF4 && static_cast<unsigned char>(s[i + 1]) >= 0x90))) return false;
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+        if (n == 2 && c < 0xC2) return i;
+        if (n == 3 && c == 0xE0 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return i;
+        if (n == 3 && c == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) return i;
+        if (n == 4 && c == 0xF0 && static_cast<unsigned char>(s[i + 1]) < 0x90) return i;
+        if (n == 4 && (c > 0xF4 || (c == 0xF4 && static_cast<unsigned char>(s[i + 1]) >= 0x90))) return i;
         i += n;
     }
-    return true;
+    return std::string_view::npos;
+}
+
+bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
+
+// A rule file is UTF-8 text without NUL bytes, comments included: the first byte that breaks this,
+// with its position (line, byte column), or nothing.
+std::optional<std::pair<pos, std::string>> not_text(std::string_view text) {
+    std::size_t bad = first_invalid_utf8(text);
+    std::size_t nul = text.find('\0');
+    std::size_t at = std::min(bad, nul);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+    line_start = (line_start == std::string_view::npos || at == 0) ? 0 : line_start + 1;
+    auto line = static_cast<std::uint32_t>(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
+    pos where{line, static_cast<std::uint32_t>(at - line_start + 1)};
+    if (at == nul) return std::make_pair(where, std::string("NUL byte in a rule file; rule files are UTF-8 text"));
+    return std::make_pair(where, fmt::format("invalid UTF-8 (byte \\x{:02x}); rule files are UTF-8 text",
+                                             static_cast<unsigned char>(text[at])));
 }
 
 // Decode the escapes of a basic string body (no quotes). `braces` also folds `{{` and `}}`.
@@ -820,6 +842,10 @@ ast::file parse_rules(const source_ptr& src, const parse_options& opt, diagnosti
         d.check_id = "syntax";
         diags.push_back(std::move(d));
     };
+    if (auto bad = not_text(text)) {
+        report(bad->first, std::move(bad->second));
+        return f;
+    }
     while (off <= text.size()) {
         pegtl::memory_input<> in(text.data() + off, text.data() + text.size(), src->name(), off, line, column);
         g::depth_state depth{0, opt.max_depth};

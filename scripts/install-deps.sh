@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Installs everything kblint needs to build and test, from Debian bookworm's packages
-# (the list, with why each is needed, is scripts/deps.txt).
+# Installs everything kblint needs to build and test, from Debian bookworm's packages (the list,
+# with why each is needed, is scripts/deps.txt). When every package is already installed (as after
+# .ci/run's own apt-get), nothing is downloaded and apt-get is not run again.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-packages=$(grep -v '^#' "$(dirname "$0")/deps.txt" | tr '\n' ' ')
+read -r -a packages <<<"$(grep -v '^#' "$(dirname "$0")/deps.txt" | tr '\n' ' ')"
+missing=()
+for p in "${packages[@]}"; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update
-# shellcheck disable=SC2086
-$SUDO apt-get install -y --no-install-recommends $packages
+$SUDO apt-get install -y --no-install-recommends "${packages[@]}"

@@ -65,3 +65,23 @@ TEST_CASE("rules --format markdown: an index and a section per rule", "[docs]") 
           "- **Fix:** Start the Logger service\n"
           "- **Reference:** WEB \"Logging, section 3\"\n");
 }
+
+// The brief: .ci/run installs the dependencies and then runs exactly README's test command.
+TEST_CASE("README's test command is exactly what .ci/run runs", "[docs]") {
+    std::string readme = kbl::test::read_file(kbl::test::src_path("README.md"));
+    std::size_t at = readme.find("**Tests**");
+    REQUIRE(at != std::string::npos);
+    std::size_t open = readme.find("```sh\n", at);
+    REQUIRE(open != std::string::npos);
+    std::size_t close = readme.find("\n```", open + 6);
+    REQUIRE(close != std::string::npos);
+    std::string command = readme.substr(open + 6, close - open - 6);
+    CHECK(command.find('\n') == std::string::npos);
+    std::string ci = kbl::test::read_file(kbl::test::src_path(".ci/run"));
+    while (!ci.empty() && ci.back() == '\n') ci.pop_back();
+    std::string last_line = ci.substr(ci.rfind('\n') + 1);
+    CHECK(last_line == command);
+    // .ci/run installs the packages itself before that command.
+    CHECK(ci.find("\napt-get update\n") != std::string::npos);
+    CHECK(ci.find("\napt-get install -y") != std::string::npos);
+}

@@ -1,10 +1,12 @@
 // Fail closed: a run that could not evaluate everything never exits 0 or 1, whatever --fail-on
 // says, and still reports what it could; a bug is exit 4 with a request for a report.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "proc_util.hpp"
@@ -43,42 +45,74 @@ void write_clusters(const std::string& dir, int pairs) {
     }
 }
 
-} // namespace
-
-TEST_CASE("fail closed: one bad snapshot among 2,000 is exit 2 whatever --fail-on says", "[failclosed]") {
-    // 2,000 snapshot files (1,000 clusters; 400 in a sanitizer build) rather than 10,000: 10,000
-    // take 16 s per run in a release build and several times that under the sanitizers, and the
-    // code path is the same.
-    const int pairs = kbl::test::scale(1000);
-    std::string dir = kbl::test::temp_dir("failclosed");
-    write_clusters(dir + "/snaps", pairs);
-    timed_output clean = run({"check", "-f", "json", "-j", "2", dir + "/snaps"});
+// One bad file among `good` ones (written by `write`) makes every --fail-on exit 2, and the report
+// still holds every finding of the files that loaded, exactly as a run without the bad file gives.
+void one_bad_among(const std::string& dir, std::size_t snapshots, const std::vector<std::string>& pack) {
+    std::vector<std::string> base = {"check", "-f", "json", "-j", "2"};
+    base.insert(base.end(), pack.begin(), pack.end());
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return args;
+    };
+    timed_output clean = run(with({dir + "/snaps"}));
     REQUIRE(clean.status == 1);
     auto reference = nlohmann::json::parse(clean.out);
-    REQUIRE(reference["findings"].size() == static_cast<std::size_t>(pairs / 2));
+    REQUIRE(reference["summary"]["snapshots"] == snapshots);
+    REQUIRE(reference["findings"].size() > 0);
 
-    kbl::test::write_file(dir + "/snaps/c10100/zz-bad.toml", "[node]\nnetbios_name = \"BAD\n");
-    // No SECTIONs: each would write the 2,000 files and run the reference again.
+    std::string bad = dir + "/snaps/c10100/zz-bad.toml";
+    kbl::test::write_file(bad, "[node]\nnetbios_name = \"BAD\n");
     for (std::string level : {"never", "error"}) {
         INFO("--fail-on " << level);
-        timed_output r = run({"check", "-f", "json", "-j", "2", "--fail-on", level, dir + "/snaps"});
+        timed_output r = run(with({"--fail-on", level, dir + "/snaps"}));
         CHECK(r.status == 2);
         CHECK(r.err == "kblint: 1 input error; see the report\n");
         auto doc = nlohmann::json::parse(r.out);
         REQUIRE(doc["errors"].size() == 1);
-        CHECK(doc["errors"][0]["file"] == dir + "/snaps/c10100/zz-bad.toml");
+        CHECK(doc["errors"][0]["file"] == bad);
         CHECK(doc["errors"][0]["line"] == 2);
         CHECK(doc["errors"][0]["column"] == 20);
         // Every finding of the files that loaded is still in the report, unchanged.
-        CHECK(doc["summary"]["snapshots"] == 2 * pairs);
+        CHECK(doc["summary"]["snapshots"] == snapshots);
         CHECK(doc["findings"] == reference["findings"]);
     }
     for (std::string level : {"info", "warning"}) {
         INFO("text report, --fail-on " << level);
-        timed_output r = run({"check", "-q", "-j", "2", "--fail-on", level, dir + "/snaps"});
+        std::vector<std::string> args = {"check", "-q", "-j", "2", "--fail-on", level};
+        args.insert(args.end(), pack.begin(), pack.end());
+        args.push_back(dir + "/snaps");
+        timed_output r = run(args);
         CHECK(r.status == 2);
-        CHECK(r.out.find(dir + "/snaps/c10100/zz-bad.toml:2:20: error: ") == 0);
+        CHECK(r.out.find(bad + ":2:20: error: ") == 0);
     }
+    fs::remove(bad);
+}
+
+} // namespace
+
+TEST_CASE("fail closed: one bad snapshot among 10,000 is exit 2 whatever --fail-on says", "[failclosed]") {
+    // 10,000 small snapshots of 5,000 two-host farms under the test pack (tests/data/pack): one
+    // host in four listens on port 8080, an error of WEB-001.
+    std::string dir = kbl::test::temp_dir("failclosed");
+    for (int i = 0; i < 10'000; ++i)
+        kbl::test::write_file(fmt::format("{}/snaps/c{}/h{}.toml", dir, 10000 + i / 2, i),
+                              fmt::format("[host]\nname = \"h{}\"\n\n[farm]\nname = \"F{}\"\n\n[web]\nport = {}\ntls = true\n", i,
+                                          i / 2, i % 4 == 3 ? 8080 : 80));
+    one_bad_among(dir, 10'000, {"--no-builtin", "-r", "tests/data/pack"});
+    nlohmann::json doc = nlohmann::json::parse(run({"check", "-f", "json", "--no-builtin", "-r", "tests/data/pack", dir + "/snaps"}).out);
+    std::map<std::string, int> per_rule;
+    for (const auto& f : doc["findings"]) ++per_rule[f["rule"].get<std::string>()];
+    CHECK(per_rule["WEB-001"] == 2'500);
+}
+
+TEST_CASE("fail closed: one bad snapshot among the built-in pack's clusters", "[failclosed]") {
+    // The same with the whole built-in pack: 200 two-node clusters, every other one with the
+    // Q241573-010 finding.
+    const int pairs = kbl::test::scale(100);
+    std::string dir = kbl::test::temp_dir("failclosed-builtin");
+    write_clusters(dir + "/snaps", pairs);
+    one_bad_among(dir, 2 * static_cast<std::size_t>(pairs), {});
 }
 
 TEST_CASE("fail closed: a bad rule file among good ones is exit 2 whatever --fail-on says", "[failclosed]") {

@@ -194,7 +194,11 @@ TEST_CASE("strings: escapes, literal strings, control characters and invalid UTF
     CHECK(f.defs[0].body->text == "x\n\xc3\xa9\"");
     CHECK(f.defs[1].body->text == "C:\\Program Files\\");
     CHECK(first_error(std::string("def a = \"x\x01y\"")) == "1:11: control character \\x01 in a string; write it as an escape");
-    CHECK(first_error(std::string("def a = \"x\xff\"")) == "1:9: string is not valid UTF-8");
+    // Bytes that are not UTF-8 are refused wherever they are, at the exact byte.
+    CHECK(first_error(std::string("def a = \"x\xff\"")) == "1:11: invalid UTF-8 (byte \\xff); rule files are UTF-8 text");
+    CHECK(first_error(std::string("def a = 1 # \xc0\xaf overlong\n")) == "1:13: invalid UTF-8 (byte \\xc0); rule files are UTF-8 text");
+    CHECK(first_error(std::string("def a = 1\n# \xed\xa0\x80 surrogate\n")) == "2:3: invalid UTF-8 (byte \\xed); rule files are UTF-8 text");
+    CHECK(first_error(std::string("def a = 1\n\n  ") + std::string(1, '\0')) == "3:3: NUL byte in a rule file; rule files are UTF-8 text");
     CHECK(first_error("def a = \"\\u{D800}\"") == "1:9: '\\u{D800}' is not a valid Unicode scalar value");
     CHECK(first_error("def a = 99999999999999999999") == "1:9: integer literal '99999999999999999999' is out of range");
 }

@@ -3,6 +3,7 @@
 // like kbl::test::run_kblint, but the run is killed when it outlives its bound, so a hang fails
 // the test instead of the whole suite, and the time it took is returned.
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,15 +43,18 @@ struct child_process {
 
 /// Start kblint with `args` in `cwd` (empty: the repository root), NO_COLOR set, extra `env`.
 /// `stdout_to` replaces the captured stdout file (e.g. "/dev/full"; then `out` reads empty).
+/// `run_as` (a user id other than 0) drops root before kblint starts, and `binary` replaces the
+/// built binary (a copy that user may run): how a test run as root gets a file it cannot read.
 inline child_process spawn_kblint(const std::vector<std::string>& args, const std::string& cwd = "",
-                                  const std::vector<std::string>& env = {}, const std::string& stdout_to = "") {
+                                  const std::vector<std::string>& env = {}, const std::string& stdout_to = "",
+                                  uid_t run_as = 0, const std::string& binary = "") {
     child_process c;
     std::string dir = temp_dir("proc");
     c.out_path = stdout_to.empty() ? dir + "/stdout" : stdout_to;
     c.err_path = dir + "/stderr";
     std::string where = cwd.empty() ? src_path("") : cwd;
     std::vector<std::string> argv_s;
-    argv_s.push_back(KBLINT_BIN);
+    argv_s.push_back(binary.empty() ? std::string(KBLINT_BIN) : binary);
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -66,6 +70,7 @@ inline child_process spawn_kblint(const std::vector<std::string>& args, const st
         ::dup2(o, 1);
         ::dup2(e, 2);
         ::dup2(in, 0);
+        if (run_as != 0 && (::setgroups(0, nullptr) != 0 || ::setgid(run_as) != 0 || ::setuid(run_as) != 0)) ::_exit(126);
         if (::chdir(where.c_str()) != 0) ::_exit(127);
         ::setenv("NO_COLOR", "1", 1);
         for (auto& kv : env_copy) ::putenv(kv.data());
