@@ -6,11 +6,12 @@
 #include <atomic>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "eval.hpp"
+#include "stack_thread.hpp"
 
 namespace kbl {
 
@@ -427,12 +428,11 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
             next.store(w.clusters.size());
         }
     };
-    if (jobs == 1) {
-        guarded_worker();
-    } else {
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(guarded_worker);
-        for (auto& t : threads) t.join();
+    // Even with one job, evaluation runs on a thread of its own: one with a large stack.
+    {
+        std::vector<std::unique_ptr<stack_thread>> threads;
+        for (unsigned t = 0; t < jobs; ++t) threads.push_back(std::make_unique<stack_thread>(guarded_worker));
+        for (auto& t : threads) t->join();
     }
     if (failure) std::rethrow_exception(failure);
     for (std::size_t ci = 0; ci < slots.size(); ++ci) {

@@ -23,6 +23,9 @@ inline constexpr std::uint32_t hard_max_toml_depth = 1024;
 /// either, an AddressSanitizer build past about 450 evaluation and 650 parser levels.
 inline constexpr std::uint32_t hard_max_rule_depth = 500;
 inline constexpr std::uint32_t hard_max_eval_depth = 300;
+/// Stack of each evaluation thread (virtual memory: only the pages a deep rule touches are used).
+/// The hard maxima above were measured with an 8 MB stack; this leaves them a wide margin.
+inline constexpr std::size_t worker_stack_bytes = 256ull * 1024 * 1024;
 /// Most steps in one runbook (--max-runbook-steps); sequence rules make the cost quadratic in it.
 inline constexpr std::uint32_t max_runbook_steps = 1000;
 /// Most nodes in one cluster (--max-cluster-nodes); cross-node rules make the cost quadratic in it.

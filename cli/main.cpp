@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/stack_thread.hpp"
 #include "cli/app.hpp"
 #include "parser/diagnostic.hpp"
 
@@ -27,14 +28,26 @@ void report_internal_error(const char* what) {
 } // namespace
 
 int main(int argc, char** argv) {
+    int status = internal_error_status;
     try {
-        int status = kbl::run_app(argc, argv);
-        std::fflush(stdout);
-        return status;
+        // Parsing, loading and evaluation recurse once per nesting level: the whole command runs on
+        // a thread with a large stack (limits::worker_stack_bytes), so that the depth limits hold
+        // in every build, not only in an optimized one.
+        kbl::stack_thread::run([&] {
+            try {
+                status = kbl::run_app(argc, argv);
+                std::fflush(stdout);
+            } catch (const std::exception& e) {
+                report_internal_error(e.what());
+                status = internal_error_status;
+            } catch (...) {
+                report_internal_error("unknown exception");
+                status = internal_error_status;
+            }
+        });
     } catch (const std::exception& e) {
         report_internal_error(e.what());
-    } catch (...) {
-        report_internal_error("unknown exception");
+        status = internal_error_status;
     }
-    return internal_error_status;
+    return status;
 }

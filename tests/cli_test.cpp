@@ -309,7 +309,7 @@ TEST_CASE("check: limit flags are accepted and applied", "[cli]") {
     CHECK(r.status == 0);
 }
 
-TEST_CASE("check: every report format of cli.md is accepted; others get a suggestion", "[cli]") {
+TEST_CASE("check: every report format of cli.md is accepted, others get a suggestion", "[cli]") {
     // The formats themselves are tested in sarif_test, junit_test, github_test and html_test.
     for (const char* f : {"text", "json", "sarif", "junit", "github", "html"}) {
         run_output r = run_kblint(args({"check", "-f", f, "tests/data/snaps/farm"}));

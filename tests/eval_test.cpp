@@ -76,7 +76,7 @@ TEST_CASE("a failing requirement points at the value that decided it", "[eval]")
     CHECK(out == std::vector<std::string>{"T-1 N1 a.toml:6:9 fail: N1 is running"});
 }
 
-TEST_CASE("'when' on missing data means the rule does not apply; 'require' gives unknown", "[eval]") {
+TEST_CASE("'when' on missing data means the rule does not apply, 'require' gives unknown", "[eval]") {
     std::string snap = "[node]\nname = \"N1\"\n[services.W3SVC]\nstate = \"running\"\n";
     CHECK(run(rule("  when services.IISADMIN.state == \"running\"\n  require false == true\n  message \"m\"\n"),
               {{"a.toml", snap}}).empty());

@@ -68,7 +68,7 @@ TEST_CASE("github: a workflow command per finding, the summary on stderr", "[git
     }
 }
 
-TEST_CASE("github: '%', CR, LF, ':' and ',' are escaped; nothing can start a new command", "[github]") {
+TEST_CASE("github: '%', CR, LF, ':' and ',' are escaped and nothing can start a new command", "[github]") {
     kbl::report r = sample_ci_report();
     std::string out = kbl::render_github(r);
     check_golden_in("github", "sample.txt", out);

@@ -96,7 +96,7 @@ TEST_CASE("hostile: snapshots nested 200,000 deep stop at the depth limit", "[ho
     }
 }
 
-TEST_CASE("hostile: a 60 MB string loads; a file over --max-file-size is refused", "[hostile]") {
+TEST_CASE("hostile: a 60 MB string loads, a file over --max-file-size is refused", "[hostile]") {
     std::string dir = kbl::test::temp_dir("hostile-big");
     std::string big = dir + "/big.toml";
     kbl::test::write_file(big, "s = \"" + std::string(60u << 20, 'a') + "\"\n");

@@ -88,7 +88,7 @@ TEST_CASE("html: a self-contained page with the cluster x rule matrix and the fi
     CHECK(r.out.find("<span class=\"hit\"><b>8</b>port = 8080</span>") != std::string::npos);
 }
 
-TEST_CASE("html: every snapshot-derived string is escaped; waived, baselined, not applicable", "[html]") {
+TEST_CASE("html: every snapshot-derived string is escaped (waived, baselined and not applicable too)", "[html]") {
     kbl::report r = sample_ci_report();
     std::string page = kbl::render_html(r);
     check_golden_in("html", "sample.html", page);

@@ -46,7 +46,7 @@ TEST_CASE("junit: a suite per cluster, a test case per rule and node evaluated",
           std::string::npos);
 }
 
-TEST_CASE("junit: waived, baselined and not applicable are skipped; input errors are errors", "[junit]") {
+TEST_CASE("junit: waived, baselined and not applicable are skipped, input errors are errors", "[junit]") {
     kbl::report r = sample_ci_report();
     std::string out = kbl::render_junit(r);
     check_golden_in("junit", "sample.xml", out);

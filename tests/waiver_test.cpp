@@ -43,7 +43,7 @@ std::vector<std::string> statuses(const std::string& report) {
 
 } // namespace
 
-TEST_CASE("waivers: a waived finding is shown and does not fail; warnings go to stderr", "[waivers]") {
+TEST_CASE("waivers: a waived finding is shown and does not fail, warnings go to stderr", "[waivers]") {
     // farm.toml: WEB-001 on web1 (until 2026-12-31), WEB-00* on web2 (expired 2026-10-31), WEB-009 (unused).
     run_output r = on_day("2026-11-23", {"check", "--waivers", farm_waivers, "tests/data/snaps/farm"});
     CHECK(r.status == 0);
