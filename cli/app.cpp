@@ -36,6 +36,7 @@
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_test.hpp"
 #include "cli/cmd_fmt.hpp"
+#include "cli/cmd_schema.hpp"
 #include "cli/common.hpp"
 #include "cli/config.hpp"
 #include "parser/diagnostic.hpp"
@@ -351,6 +352,7 @@ struct cli_state {
     cli::test_flags test;
     cli::decode_flags decode;
     cli::fmt_flags fmt;
+    cli::schema_flags schema;
 };
 
 const std::vector<std::string> report_formats = {"text", "json", "sarif", "junit", "github", "html"};
@@ -951,10 +953,10 @@ const command commands[] = {
     {"decode", "decode a status code with the rule pack's 'decode_TABLE' function (e.g. iissync)",
      [](CLI::App& sub, cli_state& s) { cli::define_decode(sub, s.decode); },
      [](cli_state& s) { return cli::run_decode(s.decode); }},
+    {"schema", "show the snapshot schema the loaded rules expect (text, or a JSON Schema for TOML editors)",
+     [](CLI::App& sub, cli_state& s) { cli::define_schema(sub, s.schema); },
+     [](cli_state& s) { return cli::run_schema(s.schema); }},
 };
-
-// Commands of cli.md that a later version brings.
-const std::vector<std::string> planned_commands = {"schema"};
 
 const std::vector<std::string> top_options = {"-h", "--help", "--version"};
 
@@ -991,8 +993,6 @@ std::optional<int> prescan(int argc, char** argv, CLI::App& app) {
     for (const auto& c : commands)
         if (c.name == cmd) found = &c;
     if (found == nullptr) {
-        if (std::find(planned_commands.begin(), planned_commands.end(), cmd) != planned_commands.end())
-            return usage_error("command '{}' is not supported yet", cmd);
         std::vector<std::string> names;
         for (const auto& c : commands) names.emplace_back(c.name);
         std::string near = closest_match(cmd, names);

@@ -350,9 +350,9 @@ TEST_CASE("usage errors: unknown commands and options get a suggestion", "[cli]"
     CHECK(r.status == 2);
     CHECK(r.err == "kblint: unknown option '--verison', did you mean '--version'?\n");
 
-    r = run_kblint({"schema"});
+    r = run_kblint({"schem"});
     CHECK(r.status == 2);
-    CHECK(r.err == "kblint: command 'schema' is not supported yet\n");
+    CHECK(r.err == "kblint: unknown command 'schem', did you mean 'schema'?\n");
 
     r = run_kblint({"check", "--baselin", "old.json", "tests/data/snaps/farm"});
     CHECK(r.status == 2);
@@ -376,7 +376,7 @@ TEST_CASE("--help works on every command", "[cli]") {
     run_output top = run_kblint({"--help"});
     CHECK(top.status == 0);
     CHECK(top.out.find("Usage: kblint [OPTIONS] [SUBCOMMAND]") != std::string::npos);
-    for (const char* cmd : {"check", "rules", "explain", "version", "test", "decode"}) {
+    for (const char* cmd : {"check", "rules", "explain", "version", "test", "decode", "schema", "fmt"}) {
         INFO(cmd);
         run_output r = run_kblint({cmd, "--help"});
         CHECK(r.status == 0);

@@ -1,0 +1,61 @@
+#include "cli/cmd_schema.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checker/schema_export.hpp"
+#include "parser/diagnostic.hpp"
+
+namespace kbl::cli {
+
+namespace {
+
+constexpr int exit_usage = 2;
+
+const std::vector<std::string> schema_formats = {"text", "json-schema"};
+
+int usage_error(const std::string& message) {
+    fmt::print(stderr, "kblint: {}\n", message);
+    return exit_usage;
+}
+
+} // namespace
+
+void define_schema(CLI::App& sub, schema_flags& f) {
+    add_rule_options(sub, f.pack);
+    sub.add_option("-f,--format", f.format, "output format: text, or json-schema (a JSON Schema for TOML editors)")
+        ->type_name("NAME")
+        ->capture_default_str();
+    sub.footer(
+        "text: one line per field of the snapshot schema (path, type, required, nocase), then the keys that\n"
+        "name the node, its cluster and a planned change or runbook ('-' when the pack declares none).\n"
+        "json-schema: a JSON Schema (draft-07) of a snapshot file, for taplo or Even Better TOML; e.g.\n"
+        "'kblint schema -f json-schema > kblint.schema.json' and a first line '#:schema ./kblint.schema.json'\n"
+        "in each snapshot. It accepts what kblint's schema check accepts as far as JSON Schema can say it:\n"
+        "undeclared keys, enumerated strings in any case, local date-times and times (TOML editors pass\n"
+        "them as strings); it cannot tell a date-time from a string that looks like one, nor 1.0 from 1.\n"
+        "Exit status: 0 printed; 2 usage error, invalid rule files, or a rule pack that declares no schema.");
+}
+
+int run_schema(const schema_flags& f) {
+    if (std::find(schema_formats.begin(), schema_formats.end(), f.format) == schema_formats.end()) {
+        std::string value = escape_for_terminal(f.format);
+        std::string near = closest_match(f.format, schema_formats);
+        return usage_error(near.empty()
+                               ? fmt::format("invalid value '{}' for '--format' (expected text or json-schema)", value)
+                               : fmt::format("invalid value '{}' for '--format', did you mean '{}'?", value, near));
+    }
+    int status = 0;
+    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    if (!p) return status;
+    if (!pack_has_schema(*p))
+        return usage_error("the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
+    return write_output(f.format == "text" ? render_schema_text(*p) : render_json_schema(*p));
+}
+
+} // namespace kbl::cli
