@@ -66,7 +66,7 @@ const node& at(const node& root, const std::vector<std::string>& steps) {
     const node* n = &root;
     for (const auto& step : steps) {
         INFO("step " << step << " of " << n->path);
-        if (step.front() == '[') {
+        if (!step.empty() && step.front() == '[') {
             const auto idx = std::stoul(step.substr(1));
             REQUIRE(n->k == kind::array);
             REQUIRE(idx < n->items.size());
