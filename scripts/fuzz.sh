@@ -4,7 +4,9 @@
 #   scripts/fuzz.sh SECONDS [TARGET...]     targets: rules snapshot eval pack (default: all four)
 #
 # Environment: KBLINT_FUZZ_BUILD (build folder, default build-fuzz), KBLINT_FUZZ_JOBS (targets run
-# side by side, default 1), KBLINT_SHARED (the shared folder holding toml-test, default ../shared).
+# side by side, default 1), KBLINT_SHARED (the shared folder holding toml-test, default ../shared),
+# KBLINT_FUZZ_TIMEOUT (seconds one input may take before it counts as a hang, default 10; raise it
+# for a long run under `nice` on a busy machine, where a starved process can look hung).
 # Seeds are generated at run time from rules/, fixtures/, examples/, tests/data/, the toml-test
 # suite and fuzz/regressions/ (nothing large is kept in the repository); new inputs accumulate in
 # BUILD/corpus/TARGET across runs. Exits 1 when any target crashes, leaks, hangs past -timeout or
@@ -87,7 +89,7 @@ run_target() {  # run_target TARGET -> writes BUILD/logs/TARGET.log, returns lib
   # inputs. malloc_context_size=0: no stack unwinding at each allocation (a crash is replayed
   # from its saved input with full stacks).
   ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0} "$BUILD/fuzz/fuzz_$t" "$BUILD/corpus/$t" "$SEEDS/$t" \
-    -entropic=0 -dict="$(dict_for "$t")" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 \
+    -entropic=0 -dict="$(dict_for "$t")" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout="${KBLINT_FUZZ_TIMEOUT:-10}" \
     -max_len="$(max_len_for "$t")" -print_final_stats=1 -close_fd_mask=1 \
     -artifact_prefix="$BUILD/artifacts/$t/" >"$BUILD/logs/$t.log" 2>&1
 }
