@@ -157,18 +157,23 @@ std::size_t first_invalid_utf8(std::string_view s) {
 
 bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
-// A rule file is UTF-8 text without NUL bytes, comments included: the first byte that breaks this,
-// with its position (line, byte column), or nothing.
+// A rule file is UTF-8 text without NUL bytes, its lines ending in LF or CRLF (as TOML requires of
+// snapshots), comments included: the first byte that breaks this, with its position (line, byte
+// column), or nothing.
 std::optional<std::pair<pos, std::string>> not_text(std::string_view text) {
     std::size_t bad = first_invalid_utf8(text);
     std::size_t nul = text.find('\0');
-    std::size_t at = std::min(bad, nul);
+    std::size_t cr = text.find('\r');
+    while (cr != std::string_view::npos && cr + 1 < text.size() && text[cr + 1] == '\n') cr = text.find('\r', cr + 2);
+    std::size_t at = std::min({bad, nul, cr});
     if (at == std::string_view::npos) return std::nullopt;
     std::size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
     line_start = (line_start == std::string_view::npos || at == 0) ? 0 : line_start + 1;
     auto line = static_cast<std::uint32_t>(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
     pos where{line, static_cast<std::uint32_t>(at - line_start + 1)};
     if (at == nul) return std::make_pair(where, std::string("NUL byte in a rule file; rule files are UTF-8 text"));
+    if (at == cr)
+        return std::make_pair(where, std::string("carriage return without a line feed; end lines with LF or CRLF"));
     return std::make_pair(where, fmt::format("invalid UTF-8 (byte \\x{:02x}); rule files are UTF-8 text",
                                              static_cast<unsigned char>(text[at])));
 }
@@ -845,6 +850,12 @@ ast::file parse_rules(const source_ptr& src, const parse_options& opt, diagnosti
     if (auto bad = not_text(text)) {
         report(bad->first, std::move(bad->second));
         return f;
+    }
+    // A UTF-8 byte order mark (Windows editors write one) is skipped; columns on line 1 count its
+    // bytes, as the file is written (the same as in snapshots).
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        off = 3;
+        column = 4;
     }
     while (off <= text.size()) {
         pegtl::memory_input<> in(text.data() + off, text.data() + text.size(), src->name(), off, line, column);
