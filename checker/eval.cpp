@@ -389,6 +389,35 @@ value evaluator::eval(const cexpr& c, frame& f) {
     return value{};
 }
 
+// The key of a call for the memo: the def, then each argument's kind, flags, origin and content
+// (snapshot tables and computed lists by identity). False when the call must not be remembered:
+// an argument is missing (its reason and path vary) or the key would be large.
+bool evaluator::memo_key(const cdef& d, const std::vector<value>& args, std::string& key) const {
+    constexpr std::size_t max_key_bytes = 4096;
+    key.clear();
+    const auto put = [&](const auto& x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); };
+    put(&d);
+    for (const value& a : args) {
+        if (a.is_missing()) return false;
+        put(a.k);
+        put(static_cast<std::uint8_t>((a.spread ? 1 : 0) | (a.optional ? 2 : 0) | (a.b ? 4 : 0)));
+        put(a.org.snap);
+        put(a.org.where.line);
+        put(a.org.where.column);
+        put(a.org.path);
+        put(a.org.file);
+        put(a.org.step);
+        put(a.node);
+        put(a.items.get());
+        put(a.i);
+        put(a.f);
+        put(a.s.size());
+        key += a.s;
+        if (key.size() > max_key_bytes) return false;
+    }
+    return true;
+}
+
 value evaluator::eval_call(const cexpr& c, frame& f) {
     const cdef& d = *c.def;
     if (!d.body) return value::missing(fmt::format("'{}' could not be compiled", d.name));
@@ -400,11 +429,29 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     }
     callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
     for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
+    if (memo_epoch_ != epoch_) {
+        memo_.clear();
+        memo_epoch_ = epoch_;
+    }
+    std::vector<value> args(callee.begin(), callee.begin() + std::min<std::size_t>(d.params, callee.size()));
+    std::string key;
+    const bool remember = memo_key(d, args, key);
+    if (remember) {
+        if (auto hit = memo_.find(key); hit != memo_.end()) {
+            if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
+            return hit->second.result;
+        }
+    }
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
     if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
+    if (remember) {
+        // Bounded: a context with more distinct calls than this starts over.
+        if (memo_.size() >= 65536) memo_.clear();
+        memo_.emplace(std::move(key), memo_entry{std::move(args), v});
+    }
     return v;
 }
 
@@ -414,6 +461,7 @@ value evaluator::call(const cdef& d, std::vector<value> args) {
     for (std::size_t i = 0; i < args.size() && i < callee.size(); ++i) callee[i] = std::move(args[i]);
     cur_file_ = d.file;
     steps_ = 0;
+    ++epoch_;
     depth_ = 0;
     return eval(*d.body, callee);
 }
@@ -1131,6 +1179,7 @@ void evaluator::run_rule_step(const crule& r, std::vector<finding>& out, std::ve
     skipped_sink_ = &skipped;
     cur_file_ = r.info.file;
     steps_ = 0;
+    ++epoch_;
     depth_ = 0;
     step_mode_ = true;
     if (r.info.scope == rule_scope::node) {
@@ -1158,6 +1207,7 @@ void evaluator::run_rule_runbook(const crule& r, std::vector<finding>& out, std:
     skipped_sink_ = &skipped;
     cur_file_ = r.info.file;
     steps_ = 0;
+    ++epoch_;
     depth_ = 0;
     self_ = rt::origin::none;
     frame f(std::max<std::uint32_t>(r.frame_size, 1));
@@ -1434,12 +1484,14 @@ void evaluator::exec(const cstmt& s, frame& f, std::vector<not_evaluated>& skipp
     w_.keep->push_back(st.root);
     st.root = result;
     ++state_version_;
+    ++epoch_;
 }
 
 void evaluator::apply(const caction& a, std::vector<not_evaluated>& skipped) {
     if (!step_ || !w_.state) return;
     cur_file_ = a.file;
     steps_ = 0;
+    ++epoch_;
     depth_ = 0;
     rule_ = nullptr;
     frame f(std::max<std::uint32_t>(a.frame_size, 1));
@@ -1451,11 +1503,13 @@ void evaluator::run_rule(const crule& r, std::vector<finding>& out, std::vector<
     skipped_sink_ = &skipped;
     cur_file_ = r.info.file;
     steps_ = 0;
+    ++epoch_;
     depth_ = 0;
     if (r.info.scope == rule_scope::node) {
         for (auto m : w_.clusters[cluster_].members) {
             self_ = m;
             steps_ = 0;
+            ++epoch_;
             frame f(std::max<std::uint32_t>(r.frame_size, 1));
             run_items(r, f, out, skipped);
         }

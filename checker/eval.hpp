@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pack.hpp"
@@ -131,6 +132,21 @@ private:
     std::shared_ptr<const std::vector<rt::value>> nodes_cache_;  ///< `nodes` of the current state
     std::uint64_t nodes_version_ = 0, state_version_ = 0;
     std::vector<frame> frame_pool_;
+
+    // Calls of `def` functions, remembered for one evaluation context (`epoch_`: one rule on one
+    // node, cluster, step or runbook, on one state of the cluster; anything that changes the
+    // context starts a new epoch). A def is a pure function of its arguments and that context, so
+    // a call with the same arguments (same values, same origins, the same snapshot tables by
+    // identity) gives the same value: the merged-view helpers that cross-node rules call once per
+    // node and group are computed once. The argument values are kept in the entry, so that the
+    // tables they point to stay alive and their addresses cannot be reused by other tables.
+    struct memo_entry {
+        std::vector<rt::value> args;
+        rt::value result;
+    };
+    std::unordered_map<std::string, memo_entry> memo_;
+    std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
+    bool memo_key(const cdef& d, const std::vector<rt::value>& args, std::string& key) const;
 };
 
 } // namespace kbl

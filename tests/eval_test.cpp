@@ -191,6 +191,39 @@ TEST_CASE("evaluation limits end with a located error, never a hang or a crash",
     CHECK(res2.errors[0].message == "evaluating rule 'T-1' took more than 500 steps (--max-eval-steps)");
 }
 
+TEST_CASE("a def called again with the same arguments in one evaluation is not evaluated again", "[eval]") {
+    // slow(x) costs hundreds of steps. Ten calls with one argument fit in 3,000 steps; ten calls
+    // with ten different arguments do not: the repeated calls were remembered.
+    const std::string slow =
+        "def slow(x) = count a in [1,2,3,4,5,6,7,8,9,10] where (all b in [1,2,3,4,5,6,7,8,9,10]: a + b > 0 and x == x)\n";
+    std::string snap = "[node]\nname = \"N1\"\n";
+    auto run_limited = [&](const std::string& require) {
+        world w = make(slow + rule("  require " + require + "\n  message \"m\"\n"), {{"a.toml", snap}});
+        kbl::check_options opt;
+        opt.lim.max_steps = 3000;
+        auto res = kbl::check(*w.p, w.snaps, opt);
+        std::vector<std::string> out;
+        for (const auto& d : res.errors) out.push_back(d.message);
+        for (const auto& f : res.findings) out.push_back(f.message);
+        return out;
+    };
+    CHECK(run_limited("slow(node.name) == 10").empty());
+    CHECK(run_limited("all i in [1,2,3,4,5,6,7,8,9,10]: slow(node.name) == 10").empty());
+    CHECK(run_limited("all i in [1,2,3,4,5,6,7,8,9,10]: slow(i) == 10") ==
+          std::vector<std::string>{"evaluating rule 'T-1' took more than 3000 steps (--max-eval-steps)"});
+}
+
+TEST_CASE("remembered def calls never cross nodes, clusters or origins", "[eval]") {
+    // A def that reads the node it is evaluated on, with no argument: each node gets its own.
+    std::string rules = "def me() = node.name\ndef same(x) = x\n" +
+                        rule("  require me() == node.name and me() != \"\"\n  message \"m\"\n") +
+                        "rule T-2 {\n  title \"t\"\n  severity error\n  scope node\n  ref KB \"s\"\n  fix \"f\"\n"
+                        "  require same(n) == 1\n  message \"n is {same(n)}\"\n}\n";
+    // Equal values from two files: each finding points at its own file and line.
+    CHECK(run(rules, {{"a.toml", "n = 2\n[node]\nname = \"N1\"\n"}, {"b.toml", "\n\nn = 2\n[node]\nname = \"N2\"\n"}}) ==
+          std::vector<std::string>{"T-2 N1 a.toml:1:5 fail: n is 2", "T-2 N2 b.toml:3:5 fail: n is 2"});
+}
+
 TEST_CASE("the report is the same whatever the number of threads", "[eval]") {
     std::vector<std::pair<std::string, std::string>> files;
     for (int i = 0; i < 300; ++i)
