@@ -1058,6 +1058,11 @@ std::shared_ptr<const pack> load_rule_pack(const pack_flags& f, int& status) {
 
 int write_output(std::string_view bytes) { return write_stdout(bytes); }
 
+std::optional<int> check_choice(std::string_view option, const std::string& value,
+                                const std::vector<std::string>& choices) {
+    return kbl::check_choice(option, value, choices);
+}
+
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view bytes) {
     return write_atomically(path, bytes);
 }

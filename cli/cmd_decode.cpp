@@ -108,12 +108,7 @@ void define_decode(CLI::App& sub, decode_flags& f) {
 }
 
 int run_decode(const decode_flags& f) {
-    if (std::find(decode_formats.begin(), decode_formats.end(), f.format) == decode_formats.end()) {
-        std::string near = closest_match(f.format, decode_formats);
-        if (!near.empty())
-            return fail(exit_usage, "invalid value '{}' for '--format', did you mean '{}'?", shown(f.format), near);
-        return fail(exit_usage, "invalid value '{}' for '--format' (expected text or json)", shown(f.format));
-    }
+    if (auto st = check_choice("--format", f.format, decode_formats)) return *st;
     int status = 0;
     std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
     if (!p) return status;

@@ -1,6 +1,5 @@
 #include "cli/cmd_schema.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <vector>
@@ -9,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "checker/schema_export.hpp"
-#include "parser/diagnostic.hpp"
 
 namespace kbl::cli {
 
@@ -43,13 +41,7 @@ void define_schema(CLI::App& sub, schema_flags& f) {
 }
 
 int run_schema(const schema_flags& f) {
-    if (std::find(schema_formats.begin(), schema_formats.end(), f.format) == schema_formats.end()) {
-        std::string value = escape_for_terminal(f.format);
-        std::string near = closest_match(f.format, schema_formats);
-        return usage_error(near.empty()
-                               ? fmt::format("invalid value '{}' for '--format' (expected text or json-schema)", value)
-                               : fmt::format("invalid value '{}' for '--format', did you mean '{}'?", value, near));
-    }
+    if (auto st = check_choice("--format", f.format, schema_formats)) return *st;
     int status = 0;
     std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
     if (!p) return status;

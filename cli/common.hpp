@@ -1,6 +1,7 @@
 #pragma once
-// What the commands written in their own files (cmd_test.cpp, cmd_decode.cpp) share with the
-// others: the rule pack options and loading, and writing to stdout. Defined in cli/app.cpp.
+// What the commands written in their own files (cmd_test, cmd_decode, cmd_fmt, cmd_schema) share
+// with the others: the rule pack options and loading, an option's choices, writing. Defined in
+// cli/app.cpp.
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,11 @@ std::shared_ptr<const pack> load_rule_pack(const pack_flags& f, int& status);
 
 /// Write to stdout; 0, or 2 after a message when the write failed.
 int write_output(std::string_view bytes);
+
+/// A usage error (message on stderr, exit status 2) unless `value` is one of `choices`: "did you
+/// mean" when one is close, else the list of choices. Nothing when `value` is fine.
+std::optional<int> check_choice(std::string_view option, const std::string& value,
+                                const std::vector<std::string>& choices);
 
 /// Write `bytes` to `path` through a temporary file and a rename; an error message on failure.
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view bytes);
