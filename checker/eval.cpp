@@ -6,6 +6,7 @@
 #include <charconv>
 #include <functional>
 #include <limits>
+#include <span>
 
 namespace kbl {
 
@@ -392,7 +393,7 @@ value evaluator::eval(const cexpr& c, frame& f) {
 // The key of a call for the memo: the def, then each argument's kind, flags, origin and content
 // (snapshot tables and computed lists by identity). False when the call must not be remembered:
 // an argument is missing (its reason and path vary) or the key would be large.
-bool evaluator::memo_key(const cdef& d, const std::vector<value>& args, std::string& key) const {
+bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string& key) const {
     constexpr std::size_t max_key_bytes = 4096;
     key.clear();
     const auto put = [&](const auto& x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); };
@@ -433,7 +434,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
         memo_.clear();
         memo_epoch_ = epoch_;
     }
-    std::vector<value> args(callee.begin(), callee.begin() + std::min<std::size_t>(d.params, callee.size()));
+    const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
     std::string key;
     const bool remember = memo_key(d, args, key);
     if (remember) {
@@ -446,12 +447,12 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
-    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     if (remember) {
         // Bounded: a context with more distinct calls than this starts over.
         if (memo_.size() >= 65536) memo_.clear();
-        memo_.emplace(std::move(key), memo_entry{std::move(args), v});
+        memo_.emplace(std::move(key), memo_entry{std::vector<value>(args.begin(), args.end()), v});
     }
+    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     return v;
 }
 

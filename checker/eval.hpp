@@ -3,6 +3,7 @@
 // snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
 // frames and the findings it returns. One evaluator per thread.
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -146,7 +147,7 @@ private:
     };
     std::unordered_map<std::string, memo_entry> memo_;
     std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
-    bool memo_key(const cdef& d, const std::vector<rt::value>& args, std::string& key) const;
+    bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
 };
 
 } // namespace kbl
