@@ -25,13 +25,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "checker/baseline.hpp"
-#include "checker/engine.hpp"
-#include "checker/limits.hpp"
-#include "checker/render_markdown.hpp"
-#include "checker/report.hpp"
-#include "checker/snapshot.hpp"
-#include "checker/waivers.hpp"
+#include "checker/gate/baseline.hpp"
+#include "checker/engine/engine.hpp"
+#include "common/limits.hpp"
+#include "checker/report/render_markdown.hpp"
+#include "checker/report/report.hpp"
+#include "checker/snapshot/snapshot.hpp"
+#include "checker/gate/waivers.hpp"
 #include "cli/builtin_rules.hpp"
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_test.hpp"
@@ -39,8 +39,8 @@
 #include "cli/cmd_schema.hpp"
 #include "cli/common.hpp"
 #include "cli/config.hpp"
-#include "parser/diagnostic.hpp"
-#include "parser/source.hpp"
+#include "common/diagnostic.hpp"
+#include "common/source.hpp"
 
 #ifndef KBLINT_VERSION
 #error "KBLINT_VERSION must be defined by the build"

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "parser/diagnostic.hpp"
+#include "common/diagnostic.hpp"
 
 namespace kbl::cli {
 

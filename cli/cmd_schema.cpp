@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "checker/schema_export.hpp"
+#include "checker/report/schema_export.hpp"
 
 namespace kbl::cli {
 

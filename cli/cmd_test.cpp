@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "checker/rule_test.hpp"
-#include "parser/diagnostic.hpp"
+#include "checker/ruletest/rule_test.hpp"
+#include "common/diagnostic.hpp"
 
 namespace kbl::cli {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checker/engine.hpp"
+#include "checker/engine/engine.hpp"
 
 namespace CLI {
 class App;

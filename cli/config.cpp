@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/snapshot.hpp"
+#include "checker/snapshot/snapshot.hpp"
 
 namespace kbl::cli {
 

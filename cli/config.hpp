@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parser/diagnostic.hpp"
+#include "common/diagnostic.hpp"
 
 namespace kbl::cli {
 

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "checker/stack_thread.hpp"
+#include "common/stack_thread.hpp"
 #include "cli/app.hpp"
-#include "parser/diagnostic.hpp"
+#include "common/diagnostic.hpp"
 
 namespace {
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "checker/engine.hpp"
-#include "checker/report.hpp"
-#include "checker/snapshot.hpp"
-#include "parser/diagnostic.hpp"
-#include "parser/source.hpp"
+#include "checker/engine/engine.hpp"
+#include "checker/report/report.hpp"
+#include "checker/snapshot/snapshot.hpp"
+#include "common/diagnostic.hpp"
+#include "common/source.hpp"
 
 #ifndef KBLINT_SOURCE_DIR
 #error "KBLINT_SOURCE_DIR must be defined by the build"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "source.hpp"
+#include "common/source.hpp"
 
 namespace kbl::ast {
 

@@ -2,7 +2,7 @@
 // One message per `must<>` point of grammar.hpp, written for a person (PEGTL's
 // Errors-and-Exceptions.md "best practice"; compare json_errors.hpp beside json_parse.cpp).
 // A missing message is a compile error: see the static_assert in parse.cpp.
-#include "grammar.hpp"
+#include "parser/grammar.hpp"
 
 namespace kbl::grammar {
 

@@ -1,12 +1,12 @@
-#include "format.hpp"
+#include "parser/format.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
 
-#include "ast.hpp"
-#include "parse.hpp"
+#include "parser/ast.hpp"
+#include "parser/parse.hpp"
 
 namespace kbl {
 

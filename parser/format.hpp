@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "diagnostic.hpp"
-#include "source.hpp"
+#include "common/diagnostic.hpp"
+#include "common/source.hpp"
 
 namespace kbl {
 

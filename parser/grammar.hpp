@@ -14,7 +14,7 @@
 // are templates whose `{expr}` parts are parsed here, so their errors are located exactly.
 #include <tao/pegtl.hpp>
 
-#include "depth.hpp"
+#include "parser/depth.hpp"
 
 namespace kbl::grammar {
 

@@ -1,4 +1,4 @@
-#include "parse.hpp"
+#include "parser/parse.hpp"
 
 #include <fmt/format.h>
 #include <tao/pegtl.hpp>
@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "errors.hpp"
-#include "grammar.hpp"
+#include "parser/errors.hpp"
+#include "parser/grammar.hpp"
 
 namespace kbl {
 

@@ -3,8 +3,8 @@
 // the next top-level declaration so that one run reports every broken declaration.
 #include <cstdint>
 
-#include "ast.hpp"
-#include "diagnostic.hpp"
+#include "parser/ast.hpp"
+#include "common/diagnostic.hpp"
 
 namespace kbl {
 

@@ -19,12 +19,27 @@ steps=("$@")
 for s in "${steps[@]}"; do
   case $s in plain|sanitize|fuzz) ;; *) echo "test.sh: unknown step '$s' (plain, sanitize, fuzz)" >&2; exit 2 ;; esac
 done
+# Conformance inputs kept outside the repository (../shared, or $KBLINT_SHARED): the suites that need
+# them run when they are there and are reported as skipped, loudly, when not. In CI (CI=true) none
+# may be skipped: KBLINT_REQUIRE_SHARED=1 turns a missing input into a failing test.
+shared=${KBLINT_SHARED:-$PWD/../shared}
+if [ "${CI:-}" = true ]; then export KBLINT_REQUIRE_SHARED=1; fi
+for input in toml-test sarif/sarif-schema-2.1.0.json; do
+  if [ -e "$shared/$input" ]; then
+    echo "== test.sh: external input $input: $shared/$input"
+  elif [ "${KBLINT_REQUIRE_SHARED:-}" = 1 ]; then
+    echo "== test.sh: external input $input is MISSING ($shared/$input) and CI forbids skipping" >&2
+    exit 1
+  else
+    echo "== test.sh: SKIPPING the suites that need $input: $shared/$input is missing (set KBLINT_SHARED)" >&2
+  fi
+done
 start=$SECONDS
 for s in "${steps[@]}"; do
   echo "== test.sh: $s (at $((SECONDS - start)) s)"
   case $s in
     plain)
-      cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+      cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKBLINT_WERROR=ON
       cmake --build build -j2
       ctest --test-dir build --output-on-failure -j2
       ;;

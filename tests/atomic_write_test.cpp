@@ -15,8 +15,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "proc_util.hpp"
-#include "test_util.hpp"
+#include "tests/proc_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 using kbl::test::timed_output;

@@ -10,9 +10,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "checker/baseline.hpp"
-#include "ci_test_util.hpp"
-#include "test_util.hpp"
+#include "checker/gate/baseline.hpp"
+#include "tests/ci_test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

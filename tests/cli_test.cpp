@@ -11,7 +11,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

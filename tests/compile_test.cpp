@@ -2,7 +2,7 @@
 // AST can see, regular expressions, schema paths and enums, missing metadata, unused lets.
 #include <catch2/catch.hpp>
 
-#include "checker/engine.hpp"
+#include "checker/engine/engine.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 TEST_CASE("docs/rules.md is the output of 'kblint rules --format markdown'", "[docs][builtin]") {
     kbl::test::run_output r = kbl::test::run_kblint({"rules", "--format", "markdown"});

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "proc_util.hpp"
-#include "test_util.hpp"
+#include "tests/proc_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 using kbl::test::timed_output;

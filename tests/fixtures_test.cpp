@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 

@@ -3,9 +3,9 @@
 
 #include <filesystem>
 
-#include "checker/engine.hpp"
+#include "checker/engine/engine.hpp"
 #include "parser/format.hpp"
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "fuzz/targets.hpp"
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 

@@ -7,9 +7,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "checker/report.hpp"
-#include "ci_test_util.hpp"
-#include "test_util.hpp"
+#include "checker/report/report.hpp"
+#include "tests/ci_test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

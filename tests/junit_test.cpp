@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include "checker/report.hpp"
-#include "ci_test_util.hpp"
-#include "test_util.hpp"
+#include "checker/report/report.hpp"
+#include "tests/ci_test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

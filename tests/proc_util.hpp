@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace kbl::test {
 

@@ -10,11 +10,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "checker/finding.hpp"
-#include "checker/report.hpp"
-#include "parser/diagnostic.hpp"
-#include "parser/source.hpp"
-#include "test_util.hpp"
+#include "checker/engine/finding.hpp"
+#include "checker/report/report.hpp"
+#include "common/diagnostic.hpp"
+#include "common/source.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

@@ -9,9 +9,9 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include "checker/engine.hpp"
-#include "checker/rule_test.hpp"
-#include "test_util.hpp"
+#include "checker/engine/engine.hpp"
+#include "checker/ruletest/rule_test.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/engine.hpp"
+#include "checker/engine/engine.hpp"
 
 namespace {
 

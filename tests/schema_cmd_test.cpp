@@ -11,8 +11,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ci_test_util.hpp"
-#include "test_util.hpp"
+#include "tests/ci_test_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "checker/limits.hpp"
-#include "checker/snapshot.hpp"
-#include "test_util.hpp"
+#include "common/limits.hpp"
+#include "checker/snapshot/snapshot.hpp"
+#include "tests/test_util.hpp"
 
 using kbl::pos;
 using namespace std::string_literals;

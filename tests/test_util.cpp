@@ -1,4 +1,6 @@
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -16,7 +18,32 @@ namespace fs = std::filesystem;
 namespace kbl::test {
 
 std::string src_path(const std::string& rel) { return std::string(KBLINT_SOURCE_DIR) + "/" + rel; }
-std::string shared_path(const std::string& rel) { return std::string(KBLINT_SHARED_DIR) + "/" + rel; }
+std::string shared_dir() {
+    const char* env = std::getenv("KBLINT_SHARED");
+    return env && *env ? std::string(env) : std::string(KBLINT_SHARED_DIR);
+}
+
+std::string shared_path(const std::string& rel) { return shared_dir() + "/" + rel; }
+
+namespace {
+std::atomic<bool> skipped{false};
+}
+
+bool have_shared(const std::string& rel, const std::string& what) {
+    if (fs::exists(shared_path(rel))) return true;
+    const char* req = std::getenv("KBLINT_REQUIRE_SHARED");
+    std::string msg = "SKIPPED: " + what + " needs " + shared_path(rel) +
+                      " (put the shared folder beside the clone or set KBLINT_SHARED)";
+    if (req && std::string(req) == "1") {
+        FAIL(msg + "; KBLINT_REQUIRE_SHARED=1 forbids skipping");
+        return false;
+    }
+    WARN(msg);
+    skipped = true;
+    return false;
+}
+
+bool skipped_for_missing_shared() { return skipped; }
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -7,8 +7,19 @@ namespace kbl::test {
 
 /// Absolute path of a file in the source tree (`rel` is relative to the repository root).
 std::string src_path(const std::string& rel);
-/// Absolute path under ../shared.
+/// The folder of conformance inputs kept outside the repository (toml-test, the SARIF schema):
+/// $KBLINT_SHARED when set, else ../shared beside the clone.
+std::string shared_dir();
+/// Absolute path under shared_dir().
 std::string shared_path(const std::string& rel);
+/// True when shared_path(rel) exists. Otherwise: with KBLINT_REQUIRE_SHARED=1 (CI) the test fails;
+/// else a loud warning names what was skipped and the test process exits with skip_status, which
+/// CTest reports as "Skipped" (never a silent pass).
+bool have_shared(const std::string& rel, const std::string& what);
+/// The exit status a test case uses to tell CTest it was skipped (SKIP_RETURN_CODE).
+inline constexpr int skip_status = 77;
+/// True when some test case of this process called have_shared() on a missing input.
+bool skipped_for_missing_shared();
 /// Whole file as bytes; throws when it cannot be read.
 std::string read_file(const std::string& path);
 /// Write bytes to a file, creating parent folders.

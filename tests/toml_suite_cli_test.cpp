@@ -9,8 +9,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "proc_util.hpp"
-#include "test_util.hpp"
+#include "tests/proc_util.hpp"
+#include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -65,6 +65,7 @@ std::vector<outcome> check_all(const std::vector<std::string>& files) {
 } // namespace
 
 TEST_CASE("toml-test through the binary: every valid file is checked (exit 0 or 1)", "[toml-test][cli]") {
+    if (!kbl::test::have_shared("toml-test/valid", "toml-test through the binary")) return;
     std::vector<std::string> files = suite("valid");
     REQUIRE(files.size() >= 200);
     for (const auto& o : check_all(files)) {
@@ -75,6 +76,7 @@ TEST_CASE("toml-test through the binary: every valid file is checked (exit 0 or 
 }
 
 TEST_CASE("toml-test through the binary: every invalid file is exit 2 at NAME.toml:LINE:COL", "[toml-test][cli]") {
+    if (!kbl::test::have_shared("toml-test/invalid", "toml-test through the binary")) return;
     std::vector<std::string> files = suite("invalid");
     REQUIRE(files.size() >= 450);
     for (const auto& o : check_all(files)) {

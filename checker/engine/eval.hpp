@@ -1,0 +1,153 @@
+#pragma once
+// The evaluator (internal to checker/): evaluates compiled expressions and rules against the
+// snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
+// frames and the findings it returns. One evaluator per thread.
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/engine/pack.hpp"
+
+namespace kbl {
+
+/// A snapshot as the engine sees it: loaded file, node name and cluster.
+struct snap_entry {
+    const snap::snapshot* s = nullptr;
+    std::string node_name;    ///< from the schema's node_id, else the file name without extension
+    std::uint32_t cluster = 0;
+};
+
+struct cluster_entry {
+    std::string name;                  ///< as written in the first snapshot that names it (may be empty)
+    std::vector<std::uint32_t> members;  ///< snapshot indices, in file order
+};
+
+/// Read-only data shared by every evaluator of one `check` call (or one simulated cluster).
+struct eval_world {
+    const pack* p = nullptr;
+    std::vector<snap_entry> snaps;
+    std::vector<cluster_entry> clusters;
+    eval_limits lim;
+    std::vector<snap::snapshot>* state = nullptr;  ///< simulation: the snapshots steps may change
+    std::vector<snap::node_ptr>* keep = nullptr;   ///< simulation: replaced trees kept alive for held values
+};
+
+/// The step being checked or applied.
+struct step_ctx {
+    rt::value step;               ///< the step table
+    std::int64_t index = 0;       ///< 1-based
+    std::string action;
+    std::uint32_t target = rt::origin::none;  ///< snapshot the step runs on
+    std::string target_name;      ///< as the step wrote it (for messages)
+};
+
+/// The runbook (or planned change) being simulated.
+struct runbook_ctx {
+    std::vector<rt::value> steps;
+    std::vector<std::string> actions;  ///< action of each step
+    rt::value table;                   ///< `[runbook]` or `[planned]`
+    std::uint32_t holder = 0;          ///< snapshot holding it
+};
+
+/// A limit was hit: the message names the limit and its flag.
+struct eval_limit_error : std::runtime_error {
+    source_ptr file;
+    pos where;
+    eval_limit_error(source_ptr f, pos p, const std::string& msg) : std::runtime_error(msg), file(std::move(f)), where(p) {}
+};
+
+class evaluator {
+public:
+    evaluator(const eval_world& w, std::uint32_t cluster);
+
+    /// Evaluate `r` over this cluster (each member for node scope, once for cluster scope).
+    void run_rule(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+
+    /// Runbook context for the following calls (null to clear).
+    void set_context(const step_ctx* step, const runbook_ctx* rb) { step_ = step; rb_ = rb; }
+
+    /// Evaluate a before/after rule against the current step (`set_context` first).
+    void run_rule_step(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped, bool after = false);
+
+    /// Evaluate a rule of scope runbook against the current runbook.
+    void run_rule_runbook(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+
+    /// Apply the effects of `a` for the current step to the world's state.
+    void apply(const caction& a, std::vector<not_evaluated>& skipped);
+
+    /// The snapshot whose node name matches `name` (ignoring case, white space and a leading `\\`).
+    std::uint32_t find_node(const std::string& name) const;
+
+    /// Evaluate `d` with the given arguments.
+    rt::value call(const cdef& d, std::vector<rt::value> args);
+
+    /// The schema violations of snapshot `snap` as records (message, path), each located at its value.
+    std::vector<rt::value> schema_violations(std::uint32_t snap);
+
+private:
+    using frame = std::vector<rt::value>;
+
+    rt::value eval(const cexpr& c, frame& f);
+    rt::value eval_builtin(const cexpr& c, frame& f);
+    rt::value eval_call(const cexpr& c, frame& f);
+    rt::value eval_compare(const cexpr& c, frame& f);
+    rt::value eval_quant(const cexpr& c, frame& f);
+    rt::value member(const rt::value& base, const std::string& key, pos where);
+    rt::value index(const rt::value& base, const rt::value& idx, pos where);
+    rt::value node_value(std::uint32_t snap) const;
+    std::string render(const ctemplate* t, frame& f);
+    void tick(pos where);
+    bool required_by_schema(const std::string& path) const;
+
+    void run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+    void require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
+                 std::vector<not_evaluated>& skipped, const rt::value* element);
+    void emit(const crule& r, const citem& item, frame& f, const rt::value& result, const rt::value* element,
+              std::vector<finding>& out);
+
+    void exec(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    struct place {
+        std::uint32_t snap = rt::origin::none;
+        std::vector<snap::path_step> steps;
+        std::string why;  ///< set when the place cannot be resolved
+    };
+    place resolve(const cstmt& s, frame& f);
+    std::shared_ptr<snap::node> make_node(const rt::value& v, const std::string& path) const;
+    std::string action_of(std::uint32_t step) const;
+
+    const step_ctx* step_ = nullptr;
+    const runbook_ctx* rb_ = nullptr;
+    bool step_mode_ = false;  ///< findings are located at the current step
+    bool trigger_after_ = false;  ///< the current step rule runs after the step
+    const eval_world& w_;
+    std::uint32_t cluster_;
+    std::uint32_t self_ = rt::origin::none;
+    const crule* rule_ = nullptr;
+    source_ptr cur_file_;  ///< rule file being evaluated, for limit errors
+    std::uint64_t steps_ = 0;
+    std::uint32_t depth_ = 0;
+    std::vector<not_evaluated>* skipped_sink_ = nullptr;
+    std::shared_ptr<const std::vector<rt::value>> nodes_cache_;  ///< `nodes` of the current state
+    std::uint64_t nodes_version_ = 0, state_version_ = 0;
+    std::vector<frame> frame_pool_;
+
+    // Calls of `def` functions, remembered for one evaluation context (`epoch_`: one rule on one
+    // node, cluster, step or runbook, on one state of the cluster; anything that changes the
+    // context starts a new epoch). A def is a pure function of its arguments and that context, so
+    // a call with the same arguments (same values, same origins, the same snapshot tables by
+    // identity) gives the same value: the merged-view helpers that cross-node rules call once per
+    // node and group are computed once. The argument values are kept in the entry, so that the
+    // tables they point to stay alive and their addresses cannot be reused by other tables.
+    struct memo_entry {
+        std::vector<rt::value> args;
+        rt::value result;
+    };
+    std::unordered_map<std::string, memo_entry> memo_;
+    std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
+    bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
+};
+
+} // namespace kbl

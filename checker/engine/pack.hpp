@@ -1,0 +1,165 @@
+#pragma once
+// The compiled, immutable form of a rule pack (internal to checker/): names resolved to slots,
+// functions bound, regular expressions compiled, constants folded, schema as a tree.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "parser/ast.hpp"
+#include "checker/engine/engine.hpp"
+#include "checker/engine/value.hpp"
+
+namespace kbl {
+
+/// A node of the schema tree (one per path segment).
+struct schema_node {
+    std::map<std::string, std::unique_ptr<schema_node>> keys;
+    std::unique_ptr<schema_node> any_key;    ///< `*`
+    std::unique_ptr<schema_node> any_index;  ///< `[*]`
+    std::optional<ast::type_ref> type;       ///< declared type, if a field declares this node
+    bool required = false;
+    bool nocase = false;
+    bool declared = false;
+    std::string path;                        ///< as written, e.g. `services.*.state`
+    source_ptr file;
+    pos where;
+
+    /// Child for `key` (exact, then ignoring case when nocase, then `*`), or null.
+    [[nodiscard]] const schema_node* child(std::string_view key) const;
+    /// True when the declared type (or any alternative) is `any`.
+    [[nodiscard]] bool is_any() const;
+};
+
+enum class cop : std::uint8_t {
+    constant, var, self, nodes, root_key, step, step_index, target, steps, runbook, member, member_star, index, index_star, optional,
+    builtin, call, table_lookup, neg, not_, and_, or_, compare, default_, add, sub, quant, cond, list, record
+};
+
+enum class builtin : std::uint8_t {
+    lower, upper, trim, len, count, starts_with, ends_with, replace, split, join, substr, hex, to_int, parse_int,
+    u32, capture, type, keys, values, key, exists, default_, other, others, schema_violations, unique, sort,
+    step_index_of, node_of, is_action, actions, trigger, str
+};
+
+struct cdef;
+struct ctable;
+
+/// A compiled expression.
+struct cexpr {
+    cop op = cop::constant;
+    pos where;
+    rt::value k;                  ///< constant value
+    std::string key;              ///< member / root key, or quantifier variable name
+    std::uint32_t slot = 0;       ///< variable slot, or quantifier variable slot
+    builtin fn = builtin::lower;
+    const cdef* def = nullptr;
+    const ctable* table = nullptr;
+    const RE2* re = nullptr;
+    ast::binop bop = ast::binop::eq;
+    ast::quant q = ast::quant::all;
+    std::string text;             ///< how a path was written, for messages
+    std::vector<std::unique_ptr<cexpr>> kids;
+};
+using cexpr_ptr = std::unique_ptr<cexpr>;
+
+struct cdef {
+    std::string name;
+    std::uint32_t params = 0;
+    bool has_params = false;
+    std::uint32_t frame_size = 0;
+    cexpr_ptr body;
+    source_ptr file;
+    pos where;
+    const ast::def_decl* decl = nullptr;
+    bool compiling = false;
+    bool compiled = false;
+};
+
+struct ctable {
+    std::string name;
+    snap::node_ptr entries;  ///< a record: integer keys written in decimal
+    std::optional<rt::value> dflt;
+    source_ptr file;
+    pos where;
+};
+
+struct ctemplate {
+    struct part {
+        std::string text;
+        cexpr_ptr e;
+    };
+    std::vector<part> parts;
+};
+
+struct citem {
+    ast::item_kind kind = ast::item_kind::when;
+    std::uint32_t slot = 0;
+    cexpr_ptr e;
+    const ctemplate* message = nullptr;
+    const ctemplate* fix = nullptr;
+    pos where;
+    std::string text;  ///< the condition as written (for -v)
+};
+
+/// One step of an lvalue path: a key, or an index computed at run time.
+struct cseg {
+    bool is_index = false;
+    std::string key;
+    cexpr_ptr idx;
+};
+
+/// A compiled statement of an action.
+struct cstmt {
+    ast::stmt_kind kind = ast::stmt_kind::set;
+    pos where;
+    cexpr_ptr root;              ///< lvalue root (set/add/remove/delete)
+    std::vector<cseg> segs;      ///< lvalue steps after the root
+    std::string text;            ///< the lvalue as written
+    cexpr_ptr value;             ///< value / condition / collection
+    cexpr_ptr where_;            ///< for: filter
+    std::uint32_t slot = 0;      ///< let/for variable
+    std::vector<cstmt> body, else_body;
+};
+
+struct caction {
+    std::string name;
+    std::string doc;
+    std::vector<cstmt> body;
+    std::uint32_t frame_size = 0;
+    source_ptr file;
+    pos where;
+};
+
+struct ctrigger {
+    ast::trigger::kind k = ast::trigger::kind::snapshot;
+    std::vector<std::string> actions;
+};
+
+struct crule {
+    rule_info info;
+    std::vector<ctrigger> triggers;  ///< never empty
+    std::vector<citem> body;
+    std::vector<std::unique_ptr<ctemplate>> templates;
+    const ctemplate* fix = nullptr;
+    std::uint32_t frame_size = 0;
+};
+
+class pack {
+public:
+    std::vector<source_ptr> files;
+    std::vector<std::unique_ptr<crule>> rules;  ///< sorted by id
+    std::map<std::string, std::unique_ptr<cdef>> defs;
+    std::map<std::string, std::unique_ptr<ctable>> tables;
+    std::vector<std::unique_ptr<RE2>> regexes;
+    std::unique_ptr<schema_node> schema;       ///< null when the pack has no schema
+    std::optional<std::vector<ast::path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
+    std::map<std::string, std::unique_ptr<caction>> actions;
+    std::vector<std::string> ci_tables;
+    std::vector<ast::file> asts;               ///< kept for the lifetime of the pack
+};
+
+} // namespace kbl

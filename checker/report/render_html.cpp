@@ -1,0 +1,265 @@
+#include <algorithm>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "checker/report/render_util.hpp"
+#include "checker/report/report.hpp"
+
+namespace kbl {
+
+namespace {
+
+using render::outcome;
+
+// Lines of context shown above and below the deciding line of a finding.
+constexpr std::uint32_t snippet_context = 2;
+// Longer snapshot lines are cut in snippets to a window around the caret (the page stays readable
+// whatever the input).
+constexpr std::size_t max_snippet_line = 300;
+
+// Every string that reaches the page goes through here: what HTML cannot show safely is made
+// visible (control characters, bytes that are not UTF-8), then the markup characters escaped.
+std::string html(std::string_view s) {
+    std::string out;
+    for (char c : render::visible(s)) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+constexpr std::string_view style = R"(
+:root { color-scheme: light; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1f2328; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
+code, pre { font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+.summary { color: #57606a; margin: 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; }
+table.matrix th, table.matrix td { border: 1px solid #d0d7de; padding: 3px 6px; text-align: center; }
+table.matrix thead th { white-space: nowrap; font-weight: 600; vertical-align: bottom; }
+table.matrix thead th + th { writing-mode: vertical-rl; transform: rotate(180deg); vertical-align: middle; }
+table.matrix tbody th { text-align: left; white-space: nowrap; position: sticky; left: 0; background: #fff; }
+table.rules td, table.rules th { border-bottom: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+td.pass { background: #dafbe1; color: #116329; }
+td.fail { background: #ffebe9; color: #a40e26; font-weight: 700; }
+td.unknown { background: #fff8c5; color: #7d4e00; font-weight: 700; }
+td.waived { background: #ddf4ff; color: #0550ae; }
+td.baselined { background: #eee7ff; color: #5a32a3; }
+td.na { background: #f6f8fa; color: #8c959f; }
+.legend span { display: inline-block; margin-right: 10px; padding: 1px 6px; border: 1px solid #d0d7de; }
+.legend .pass { background: #dafbe1; } .legend .fail { background: #ffebe9; } .legend .unknown { background: #fff8c5; }
+.legend .waived { background: #ddf4ff; } .legend .baselined { background: #eee7ff; } .legend .na { background: #f6f8fa; }
+article { border: 1px solid #d0d7de; border-left: 5px solid #8c959f; border-radius: 4px; padding: 8px 12px; margin: 10px 0; }
+article.error { border-left-color: #cf222e; } article.warning { border-left-color: #bf8700; } article.info { border-left-color: #0969da; }
+article.waived, article.baselined { opacity: .75; }
+article h3 { font-size: 14px; margin: 0 0 4px; }
+.badge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 5px; border-radius: 3px; margin-right: 4px; background: #eaeef2; }
+.badge.error { background: #ffebe9; color: #a40e26; } .badge.warning { background: #fff8c5; color: #7d4e00; } .badge.info { background: #ddf4ff; color: #0550ae; }
+.where { color: #57606a; margin: 0 0 4px; }
+pre.snippet { background: #f6f8fa; border: 1px solid #d0d7de; padding: 6px 0; margin: 4px 0; overflow-x: auto; white-space: pre; tab-size: 4; }
+pre.snippet span { display: block; padding: 0 8px; }
+pre.snippet span.hit { background: #fff8c5; }
+pre.snippet b { display: inline-block; min-width: 3em; color: #8c959f; font-weight: 400; text-align: right; margin-right: 10px; }
+p.help, p.ref, p.note { margin: 2px 0; }
+ul.errors li, ul.notes li { margin: 2px 0; }
+)";
+
+struct cell_style {
+    std::string_view css;
+    std::string_view symbol;
+};
+
+cell_style cell_of(outcome o) {
+    switch (o) {
+    case outcome::fail: return {"fail", "\xE2\x9C\x97"};       // ✗
+    case outcome::unknown: return {"unknown", "?"};
+    case outcome::waived: return {"waived", "W"};
+    case outcome::baselined: return {"baselined", "B"};
+    case outcome::pass: return {"pass", "\xE2\x9C\x93"};       // ✓
+    case outcome::not_applicable: return {"na", "\xE2\x80\x93"};  // –
+    }
+    return {"na", "-"};
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string place_text(const location& l) {
+    pos p = render::shown_pos(l);
+    return fmt::format("{}:{}:{}", render::file_of(l), p.line, p.column);
+}
+
+std::string snippet_html(const location& l) {
+    pos p = render::shown_pos(l);
+    if (!l.file || p.line > l.file->line_count()) return {};
+    std::uint32_t first = p.line > snippet_context ? p.line - snippet_context : 1;
+    std::uint32_t last = std::min(l.file->line_count(), p.line + snippet_context);
+    std::string out = "<pre class=\"snippet\">";
+    for (std::uint32_t n = first; n <= last; ++n) {
+        std::string_view line = l.file->line_text(n);
+        std::string cut = render::cut_line(line, n == p.line ? p.column - 1 : 0, max_snippet_line).text;
+        out += fmt::format("<span{}><b>{}</b>{}</span>", n == p.line ? " class=\"hit\"" : "", n, html(cut));
+    }
+    out += "</pre>\n";
+    return out;
+}
+
+std::string finding_html(const finding& f, std::size_t index) {
+    std::string sev(to_string(f.sev));
+    std::string st(to_string(f.st));
+    std::string out = fmt::format("<article class=\"{} {}\" id=\"finding-{}\">\n", sev, st, index);
+    out += fmt::format("<h3><span class=\"badge {}\">{}</span><span class=\"badge\">{}</span><code>{}</code> {}</h3>\n", sev,
+                       sev, st, html(f.rule), html(f.message));
+    std::string where = html(place_text(f.loc));
+    if (!f.node.empty()) where += fmt::format(" &middot; node {}", html(f.node));
+    if (!f.cluster.empty()) where += fmt::format(" &middot; cluster {}", html(f.cluster));
+    if (!f.loc.path.empty()) where += fmt::format(" &middot; <code>{}</code>", html(f.loc.path));
+    if (f.step) where += fmt::format(" &middot; step {} <code>{}</code>", f.step->index, html(f.step->action));
+    out += fmt::format("<p class=\"where\">{}</p>\n", where);
+    out += snippet_html(f.loc);
+    for (const auto& r : f.related) {
+        out += fmt::format("<p class=\"note\">{}: {}</p>\n", html(place_text(r.loc)), html(r.message));
+        out += snippet_html(r.loc);
+    }
+    if (!f.fix.empty()) out += fmt::format("<p class=\"help\"><strong>Fix:</strong> {}</p>\n", html(f.fix));
+    if (std::string ref = render::ref_text(f.ref); !ref.empty())
+        out += fmt::format("<p class=\"ref\"><strong>Reference:</strong> {}</p>\n", html(ref));
+    if (f.waiver) {
+        std::string by = f.waiver->approved_by.empty() ? std::string() : fmt::format(" (approved by {})", html(f.waiver->approved_by));
+        out += fmt::format("<p class=\"note\"><strong>Waived</strong> until {}: {}{}</p>\n", html(f.waiver->expires),
+                           html(f.waiver->reason), by);
+    }
+    if (f.st == status::baselined) out += "<p class=\"note\"><strong>Baselined:</strong> the finding is in the baseline</p>\n";
+    out += "</article>\n";
+    return out;
+}
+
+std::string summary_text(const report& r) {
+    const auto& s = r.summary;
+    std::string out = fmt::format("{}, {}, {}", plural(s.errors, "error", "errors"), plural(s.warnings, "warning", "warnings"),
+                                  plural(s.infos, "info", "infos"));
+    std::vector<std::string> extra;
+    if (s.unknown != 0) extra.push_back(fmt::format("{} unknown", s.unknown));
+    if (s.waived != 0) extra.push_back(fmt::format("{} waived", s.waived));
+    if (s.baselined != 0) extra.push_back(fmt::format("{} baselined", s.baselined));
+    if (!extra.empty()) out += fmt::format(" ({})", fmt::join(extra, ", "));
+    out += fmt::format(" in {}, {}, {}", plural(s.snapshots, "snapshot", "snapshots"), plural(s.clusters, "cluster", "clusters"),
+                       plural(s.rules, "rule", "rules"));
+    if (!r.errors.empty()) out += fmt::format("; {}", plural(r.errors.size(), "input error", "input errors"));
+    return out;
+}
+
+} // namespace
+
+std::string render_html(const report& r) {
+    // Columns: the selected rules, then any rule that only findings name.
+    std::vector<std::pair<std::string, std::string>> columns;  // id, title
+    std::map<std::string, std::size_t> column_of;
+    for (const auto& ri : r.rules)
+        if (column_of.emplace(ri.id, columns.size()).second) columns.emplace_back(ri.id, ri.title);
+    for (const auto& f : r.findings)
+        if (column_of.emplace(f.rule, columns.size()).second) columns.emplace_back(f.rule, f.title);
+
+    // Rows: clusters (or snapshots outside any cluster); a cell merges the cases of its rule.
+    struct cell {
+        bool applied = false;
+        std::vector<const finding*> findings;
+    };
+    std::map<std::string, std::map<std::size_t, cell>> rows;
+    for (const auto& c : render::rule_cases(r)) {
+        auto& row = rows[c.unit];
+        auto it = column_of.find(c.rule);
+        if (it == column_of.end()) continue;
+        cell& x = row[it->second];
+        x.applied = x.applied || c.applied;
+        x.findings.insert(x.findings.end(), c.findings.begin(), c.findings.end());
+    }
+
+    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+    out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    out += fmt::format("<meta name=\"generator\" content=\"kblint {}\">\n", html(r.version));
+    out += "<title>kblint report</title>\n";
+    out += fmt::format("<style>{}</style>\n</head>\n<body>\n", style);
+    out += fmt::format("<header>\n<h1>kblint report</h1>\n<p class=\"summary\">{}</p>\n</header>\n", html(summary_text(r)));
+
+    if (!r.errors.empty()) {
+        out += "<section id=\"errors\">\n<h2>Input errors</h2>\n<ul class=\"errors\">\n";
+        for (const auto& d : r.errors) {
+            std::string where = d.name();
+            if (d.where.valid()) where += fmt::format(":{}", d.where.line);
+            if (d.where.valid() && d.where.column != 0) where += fmt::format(":{}", d.where.column);
+            out += fmt::format("<li><code>{}</code>: {}</li>\n", html(where), html(d.message));
+        }
+        out += "</ul>\n</section>\n";
+    }
+    if (!r.notifications.empty()) {
+        out += "<section id=\"notifications\">\n<h2>Notifications</h2>\n<ul class=\"notes\">\n";
+        for (const auto& n : r.notifications) {
+            std::string where = n.file;
+            if (n.where.valid()) where += fmt::format(":{}:{}", n.where.line, n.where.column);
+            out += fmt::format("<li><code>{}</code>: {}: {} [{}]</li>\n", html(where), html(n.level), html(n.message),
+                               html(n.kind));
+        }
+        out += "</ul>\n</section>\n";
+    }
+
+    out += "<section id=\"matrix\">\n<h2>Results by cluster and rule</h2>\n";
+    out += "<p class=\"legend\"><span class=\"pass\">\xE2\x9C\x93 pass</span><span class=\"fail\">\xE2\x9C\x97 fail</span>"
+           "<span class=\"unknown\">? unknown</span><span class=\"waived\">W waived</span>"
+           "<span class=\"baselined\">B baselined</span><span class=\"na\">\xE2\x80\x93 not applicable</span></p>\n";
+    out += "<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>cluster</th>";
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        out += fmt::format("<th title=\"{}\"><a href=\"#rule-{}\">{}</a></th>", html(columns[i].second), i,
+                           html(columns[i].first));
+    out += "</tr></thead>\n<tbody>\n";
+    for (const auto& [unit, cells] : rows) {
+        out += fmt::format("<tr><th>{}</th>", html(unit));
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            auto it = cells.find(i);
+            outcome o = it == cells.end() ? outcome::not_applicable : render::outcome_of(it->second.findings, it->second.applied);
+            std::size_t n = it == cells.end() ? 0 : it->second.findings.size();
+            cell_style cs = cell_of(o);
+            std::string title = fmt::format("{} on {}: {}", columns[i].first, unit, render::to_string(o));
+            if (n != 0) title += fmt::format(" ({})", plural(n, "finding", "findings"));
+            out += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", cs.css, html(title), cs.symbol);
+        }
+        out += "</tr>\n";
+    }
+    out += "</tbody>\n</table>\n</div>\n</section>\n";
+
+    out += fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", r.findings.size());
+    if (r.findings.empty()) out += "<p>No finding</p>\n";
+    for (std::size_t i = 0; i < r.findings.size(); ++i) out += finding_html(r.findings[i], i + 1);
+    out += "</section>\n";
+
+    out += "<section id=\"rules\">\n<h2>Rules</h2>\n<table class=\"rules\">\n"
+           "<thead><tr><th>rule</th><th>severity</th><th>scope</th><th>title</th><th>reference</th></tr></thead>\n<tbody>\n";
+    std::map<std::string, const rule_info*> info;
+    for (const auto& ri : r.rules) info.emplace(ri.id, &ri);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        auto it = info.find(columns[i].first);
+        const rule_info* ri = it == info.end() ? nullptr : it->second;
+        out += fmt::format("<tr id=\"rule-{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i,
+                           html(columns[i].first), ri ? to_string(ri->sev) : "", ri ? to_string(ri->scope) : "",
+                           html(columns[i].second), ri ? html(render::ref_text(ri->ref)) : std::string());
+    }
+    out += "</tbody>\n</table>\n</section>\n</body>\n</html>\n";
+    return out;
+}
+
+} // namespace kbl

@@ -1,0 +1,131 @@
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "checker/report/report.hpp"
+
+namespace kbl {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+const std::string& file_name(const location& l) {
+    static const std::string none;
+    return l.file ? l.file->name() : none;
+}
+
+// A finding always has a place: line 1 column 1 of its file when nothing better is known.
+pos finding_pos(const location& l) { return l.where.valid() ? l.where : pos{1, 1}; }
+
+ojson name_or_null(const std::string& s) { return s.empty() ? ojson(nullptr) : ojson(s); }
+
+ojson position_field(std::uint32_t v, bool valid) { return valid ? ojson(v) : ojson(nullptr); }
+
+ojson location_json(const location& l) {
+    pos p = finding_pos(l);
+    ojson j = ojson::object();
+    j["file"] = file_name(l);
+    j["line"] = p.line;
+    j["column"] = p.column;
+    j["path"] = l.path;
+    return j;
+}
+
+ojson finding_json(const finding& f) {
+    ojson j = ojson::object();
+    j["rule"] = f.rule;
+    j["severity"] = to_string(f.sev);
+    j["status"] = to_string(f.st);
+    j["scope"] = to_string(f.scope);
+    j["node"] = name_or_null(f.node);
+    j["cluster"] = name_or_null(f.cluster);
+    j["title"] = f.title;
+    j["message"] = f.message;
+    j["fix"] = f.fix;
+    j["ref"] = ojson{{"article", f.ref.article}, {"section", f.ref.section}};
+    j["location"] = location_json(f.loc);
+    if (f.step) j["step"] = ojson{{"index", f.step->index}, {"action", f.step->action}};
+    ojson related = ojson::array();
+    for (const auto& r : f.related) {
+        ojson rj = location_json(r.loc);
+        rj["message"] = r.message;
+        related.push_back(std::move(rj));
+    }
+    j["related"] = std::move(related);
+    j["fingerprint"] = f.fingerprint.empty() ? make_fingerprint(f) : f.fingerprint;
+    if (f.waiver) {
+        const waiver_ref& w = *f.waiver;
+        j["waiver"] = ojson{{"reason", w.reason},
+                            {"expires", w.expires},
+                            {"approved_by", name_or_null(w.approved_by)},
+                            {"file", w.file},
+                            {"line", position_field(w.where.line, w.where.valid())},
+                            {"column", position_field(w.where.column, w.where.valid() && w.where.column != 0)}};
+    }
+    return j;
+}
+
+ojson error_json(const diagnostic& d) {
+    ojson j = ojson::object();
+    j["file"] = d.name();
+    j["line"] = position_field(d.where.line, d.where.valid());
+    j["column"] = position_field(d.where.column, d.where.valid() && d.where.column != 0);
+    j["message"] = d.message;
+    return j;
+}
+
+ojson notification_json(const notification& n) {
+    ojson j = ojson::object();
+    j["level"] = n.level;
+    j["kind"] = n.kind;
+    j["file"] = n.file;
+    j["line"] = position_field(n.where.line, n.where.valid());
+    j["column"] = position_field(n.where.column, n.where.valid() && n.where.column != 0);
+    j["message"] = n.message;
+    return j;
+}
+
+} // namespace
+
+void count_findings(report& r) {
+    auto& s = r.summary;
+    s.errors = s.warnings = s.infos = s.unknown = s.waived = s.baselined = 0;
+    for (const auto& f : r.findings) {
+        switch (f.st) {
+        case status::waived: ++s.waived; continue;
+        case status::baselined: ++s.baselined; continue;
+        case status::unknown: ++s.unknown; break;
+        case status::fail: break;
+        }
+        switch (f.sev) {
+        case severity::error: ++s.errors; break;
+        case severity::warning: ++s.warnings; break;
+        case severity::info: ++s.infos; break;
+        }
+    }
+}
+
+std::string render_json(const report& r) {
+    ojson doc = ojson::object();
+    doc["kblint"] = ojson{{"version", r.version}, {"report_version", 1}};
+    const auto& s = r.summary;
+    doc["summary"] = ojson{{"snapshots", s.snapshots}, {"clusters", s.clusters}, {"runbooks", s.runbooks},
+                           {"rules", s.rules},         {"errors", s.errors},     {"warnings", s.warnings},
+                           {"infos", s.infos},         {"unknown", s.unknown},   {"waived", s.waived},
+                           {"baselined", s.baselined}};
+    ojson findings = ojson::array();
+    for (const auto& f : r.findings) findings.push_back(finding_json(f));
+    doc["findings"] = std::move(findings);
+    ojson errors = ojson::array();
+    for (const auto& d : r.errors) errors.push_back(error_json(d));
+    doc["errors"] = std::move(errors);
+    ojson notes = ojson::array();
+    for (const auto& n : r.notifications) notes.push_back(notification_json(n));
+    doc["notifications"] = std::move(notes);
+    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+    return out;
+}
+
+} // namespace kbl

@@ -1,0 +1,238 @@
+#include <cctype>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checker/report/render_util.hpp"
+#include "checker/report/report.hpp"
+
+namespace kbl {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+constexpr std::string_view sarif_schema = "https://json.schemastore.org/sarif-2.1.0.json";
+constexpr std::string_view fingerprint_key = "kblintFingerprint/v1";
+// A region's snippet is the whole source line, when it is not longer than this.
+constexpr std::size_t max_snippet_bytes = 1000;
+
+std::string_view sarif_level(severity s) {
+    switch (s) {
+    case severity::error: return "error";
+    case severity::warning: return "warning";
+    case severity::info: return "note";
+    }
+    return "error";
+}
+
+// A file name as a URI reference: relative names stay relative (to the folder kblint ran in,
+// which code scanning takes for the repository root), absolute ones become file URIs.
+std::string file_uri(std::string_view name) {
+    std::string out;
+    if (!name.empty() && name[0] == '/') out = "file://";
+    for (char ch : name) {
+        auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+// "Web server listens on a non-standard port" -> "WebServerListensOnANonStandardPort".
+std::string pascal_name(std::string_view title, std::string_view fallback) {
+    std::string out;
+    bool start = true;
+    for (char ch : title) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80 && std::isalnum(c) != 0) {
+            out += start ? static_cast<char>(std::toupper(c)) : static_cast<char>(c);
+            start = false;
+        } else {
+            start = true;
+        }
+    }
+    return out.empty() ? std::string(fallback) : out;
+}
+
+ojson text(std::string_view s) { return ojson{{"text", s}}; }
+
+ojson physical(const std::string& file, pos where, std::uint32_t column, const source_ptr& src) {
+    ojson region = ojson::object();
+    region["startLine"] = where.valid() ? where.line : 1;
+    if (where.valid() && column != 0) region["startColumn"] = column;
+    if (src && where.valid() && where.line <= src->line_count()) {
+        std::string_view line = src->line_text(where.line);
+        if (line.size() <= max_snippet_bytes) region["snippet"] = text(line);
+    }
+    ojson p = ojson::object();
+    p["artifactLocation"] = ojson{{"uri", file_uri(file)}};
+    p["region"] = std::move(region);
+    return p;
+}
+
+ojson location_json(const location& l) {
+    ojson j = ojson::object();
+    j["physicalLocation"] = physical(render::file_of(l), render::shown_pos(l), render::code_point_column(l), l.file);
+    return j;
+}
+
+ojson rule_json(const rule_info& r) {
+    ojson j = ojson::object();
+    j["id"] = r.id;
+    j["name"] = pascal_name(r.title, r.id);
+    j["shortDescription"] = text(r.title);
+    j["fullDescription"] = text(r.doc.empty() ? r.title : r.doc);
+    std::string ref = render::ref_text(r.ref);
+    std::string help_text = r.fix.empty() ? std::string() : fmt::format("Fix: {}", r.fix);
+    std::string help_md = r.fix.empty() ? std::string() : fmt::format("**Fix:** {}", r.fix);
+    if (!ref.empty()) {
+        help_text += fmt::format("{}Reference: {}", help_text.empty() ? "" : "\n", ref);
+        help_md += fmt::format("{}**Reference:** {}", help_md.empty() ? "" : "\n\n", ref);
+    }
+    if (help_text.empty()) help_text = r.title;
+    if (help_md.empty()) help_md = r.title;
+    j["help"] = ojson{{"text", help_text}, {"markdown", help_md}};
+    j["defaultConfiguration"] = ojson{{"level", sarif_level(r.sev)}};
+    ojson props = ojson::object();
+    props["tags"] = r.tags;
+    props["scope"] = to_string(r.scope);
+    props["severity"] = to_string(r.sev);
+    if (!r.ref.article.empty()) props["kbArticle"] = r.ref.article;
+    if (!r.ref.section.empty()) props["kbSection"] = r.ref.section;
+    j["properties"] = std::move(props);
+    return j;
+}
+
+ojson result_json(const finding& f, const std::map<std::string, std::size_t>& rule_index, bool with_baseline) {
+    ojson j = ojson::object();
+    j["ruleId"] = f.rule;
+    if (auto it = rule_index.find(f.rule); it != rule_index.end()) j["ruleIndex"] = it->second;
+    j["level"] = sarif_level(f.sev);
+    j["message"] = text(f.message);
+    if (f.loc.file) j["locations"] = ojson::array({location_json(f.loc)});
+    if (!f.related.empty()) {
+        ojson rel = ojson::array();
+        std::size_t id = 1;
+        for (const auto& r : f.related) {
+            ojson rj = location_json(r.loc);
+            rj = ojson{{"id", id++}, {"physicalLocation", rj["physicalLocation"]}, {"message", text(r.message)}};
+            rel.push_back(std::move(rj));
+        }
+        j["relatedLocations"] = std::move(rel);
+    }
+    j["partialFingerprints"] = ojson{{fingerprint_key, f.fingerprint.empty() ? make_fingerprint(f) : f.fingerprint}};
+    if (with_baseline) j["baselineState"] = f.st == status::baselined ? "unchanged" : "new";
+    if (f.waiver) {
+        ojson s = ojson::object();
+        s["kind"] = "external";
+        s["status"] = "accepted";
+        s["justification"] = f.waiver->reason;
+        if (!f.waiver->file.empty()) {
+            ojson loc = ojson::object();
+            loc["physicalLocation"] = physical(f.waiver->file, f.waiver->where, f.waiver->where.column, nullptr);
+            s["location"] = std::move(loc);
+        }
+        ojson props = ojson::object();
+        props["expires"] = f.waiver->expires;
+        if (!f.waiver->approved_by.empty()) props["approvedBy"] = f.waiver->approved_by;
+        s["properties"] = std::move(props);
+        j["suppressions"] = ojson::array({std::move(s)});
+    }
+    ojson props = ojson::object();
+    props["status"] = to_string(f.st);
+    props["scope"] = to_string(f.scope);
+    if (!f.node.empty()) props["node"] = f.node;
+    if (!f.cluster.empty()) props["cluster"] = f.cluster;
+    if (!f.loc.path.empty()) props["path"] = f.loc.path;
+    if (f.step) props["step"] = ojson{{"index", f.step->index}, {"action", f.step->action}};
+    if (!f.fix.empty()) props["fix"] = f.fix;
+    j["properties"] = std::move(props);
+    return j;
+}
+
+ojson error_notification(const diagnostic& d) {
+    ojson j = ojson::object();
+    if (!d.name().empty()) {
+        std::uint32_t column = d.where.column;
+        if (d.file && d.where.valid() && d.where.column != 0) column = render::code_point_column({d.file, d.where, ""});
+        j["locations"] = ojson::array({ojson{{"physicalLocation", physical(d.name(), d.where, column, d.file)}}});
+    }
+    j["message"] = text(d.message);
+    j["level"] = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "note";
+    j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string("input-error") : d.check_id}};
+    return j;
+}
+
+ojson notification_json(const notification& n) {
+    ojson j = ojson::object();
+    if (!n.file.empty())
+        j["locations"] = ojson::array({ojson{{"physicalLocation", physical(n.file, n.where, n.where.column, nullptr)}}});
+    j["message"] = text(n.message);
+    j["level"] = n.level == "warning" || n.level == "error" ? n.level : std::string("note");
+    j["descriptor"] = ojson{{"id", n.kind}};
+    return j;
+}
+
+} // namespace
+
+std::string render_sarif(const report& r) {
+    ojson rules = ojson::array();
+    std::map<std::string, std::size_t> rule_index;
+    for (const auto& ri : r.rules) {
+        if (rule_index.contains(ri.id)) continue;
+        rule_index.emplace(ri.id, rules.size());
+        rules.push_back(rule_json(ri));
+    }
+    // A finding of a rule that is not in the list (never expected) still gets a descriptor.
+    for (const auto& f : r.findings) {
+        if (rule_index.contains(f.rule)) continue;
+        rule_info ri;
+        ri.id = f.rule;
+        ri.title = f.title;
+        ri.sev = f.sev;
+        ri.scope = f.scope;
+        ri.ref = f.ref;
+        rule_index.emplace(ri.id, rules.size());
+        rules.push_back(rule_json(ri));
+    }
+
+    ojson driver = ojson::object();
+    driver["name"] = "kblint";
+    driver["version"] = r.version;
+    driver["semanticVersion"] = r.version;
+    if (!r.information_uri.empty()) driver["informationUri"] = r.information_uri;
+    driver["rules"] = std::move(rules);
+
+    ojson invocation = ojson::object();
+    invocation["executionSuccessful"] = r.exit_status == 0 || r.exit_status == 1;
+    invocation["exitCode"] = r.exit_status;
+    ojson notes = ojson::array();
+    for (const auto& d : r.errors) notes.push_back(error_notification(d));
+    for (const auto& n : r.notifications) notes.push_back(notification_json(n));
+    if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
+
+    ojson results = ojson::array();
+    for (const auto& f : r.findings) results.push_back(result_json(f, rule_index, r.baseline));
+
+    ojson run = ojson::object();
+    run["tool"] = ojson{{"driver", std::move(driver)}};
+    run["invocations"] = ojson::array({std::move(invocation)});
+    run["columnKind"] = "unicodeCodePoints";
+    run["results"] = std::move(results);
+
+    ojson doc = ojson::object();
+    doc["$schema"] = sarif_schema;
+    doc["version"] = "2.1.0";
+    doc["runs"] = ojson::array({std::move(run)});
+    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+    return out;
+}
+
+} // namespace kbl

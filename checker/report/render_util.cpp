@@ -1,0 +1,197 @@
+#include "checker/report/render_util.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace kbl::render {
+
+const std::string& file_of(const location& l) {
+    static const std::string none;
+    return l.file ? l.file->name() : none;
+}
+
+pos shown_pos(const location& l) {
+    if (!l.where.valid()) return {1, 1};
+    return {l.where.line, l.where.column == 0 ? 1 : l.where.column};
+}
+
+line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window) {
+    if (line.size() <= window + 20) return {std::string(line), caret};
+    const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+    std::size_t anchor = std::min(caret, line.size());
+    std::size_t from = anchor > window / 2 ? anchor - window / 2 : 0;
+    while (from > 0 && continuation(from)) --from;
+    std::size_t to = std::min(line.size(), from + window);
+    while (to < line.size() && continuation(to)) ++to;
+    std::string_view lead = from > 0 ? "..." : "";
+    return {fmt::format("{}{}{}", lead, line.substr(from, to - from), to < line.size() ? "..." : ""),
+            caret - from + lead.size()};
+}
+
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        auto cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;  // overlong, too large
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                           // surrogates
+    return n;
+}
+
+std::uint32_t code_point_column(const location& l) {
+    pos p = shown_pos(l);
+    if (!l.file || p.line > l.file->line_count()) return p.column;
+    std::string_view line = l.file->line_text(p.line);
+    std::size_t bytes = p.column - 1;
+    std::size_t cps = 0;
+    std::size_t i = 0;
+    while (i < bytes && i < line.size()) {
+        std::size_t n = utf8_length(line, i);
+        i += n == 0 ? 1 : n;
+        ++cps;
+    }
+    if (bytes > line.size()) cps += bytes - line.size();
+    return static_cast<std::uint32_t>(cps + 1);
+}
+
+std::string visible(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\t' || c == '\n') {
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        if (c == '\r') {
+            out += "\\r";
+            ++i;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            out += fmt::format("\\x{:02x}", c);
+            ++i;
+            continue;
+        }
+        std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += fmt::format("\\x{:02x}", c);
+            ++i;
+            continue;
+        }
+        if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // C1 controls
+            out += fmt::format("\\u{{{:x}}}", static_cast<unsigned char>(s[i + 1]));
+            i += 2;
+            continue;
+        }
+        if (n == 3 && c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+            static_cast<unsigned char>(s[i + 2]) >= 0xBE) {  // U+FFFE, U+FFFF
+            out += static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\u{fffe}" : "\\u{ffff}";
+            i += 3;
+            continue;
+        }
+        out.append(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+std::string ref_text(const kb_ref& r) {
+    if (r.section.empty()) return r.article;
+    if (r.article.empty()) return fmt::format("\"{}\"", r.section);
+    return fmt::format("{} \"{}\"", r.article, r.section);
+}
+
+std::string unit_of(const finding& f) { return f.cluster.empty() ? file_of(f.loc) : f.cluster; }
+
+std::string unit_of(const evaluation& e) {
+    if (!e.cluster.empty()) return e.cluster;
+    return e.file ? e.file->name() : std::string();
+}
+
+std::string_view to_string(outcome o) {
+    switch (o) {
+    case outcome::fail: return "fail";
+    case outcome::unknown: return "unknown";
+    case outcome::waived: return "waived";
+    case outcome::baselined: return "baselined";
+    case outcome::pass: return "pass";
+    case outcome::not_applicable: return "not applicable";
+    }
+    return "pass";
+}
+
+outcome outcome_of(const std::vector<const finding*>& findings, bool applied) {
+    outcome worst = applied || !findings.empty() ? outcome::pass : outcome::not_applicable;
+    for (const finding* f : findings) {
+        outcome o = outcome::pass;
+        switch (f->st) {
+        case status::fail: o = outcome::fail; break;
+        case status::unknown: o = outcome::unknown; break;
+        case status::waived: o = outcome::waived; break;
+        case status::baselined: o = outcome::baselined; break;
+        }
+        worst = std::min(worst, o);
+    }
+    return worst;
+}
+
+std::vector<rule_case> rule_cases(const report& r) {
+    using key = std::tuple<std::string, std::string, std::string>;
+    std::map<key, rule_case> cases;
+    for (const auto& e : r.evaluated) {
+        key k{unit_of(e), e.rule, e.node};
+        auto [it, fresh] = cases.try_emplace(k);
+        rule_case& c = it->second;
+        if (fresh) {
+            c.unit = std::get<0>(k);
+            c.rule = e.rule;
+            c.node = e.node;
+            c.file = e.file;
+        }
+        c.applied = c.applied || e.applied;
+    }
+    for (const auto& f : r.findings) {
+        std::string node = f.scope == rule_scope::node ? f.node : std::string();
+        key k{unit_of(f), f.rule, node};
+        auto [it, fresh] = cases.try_emplace(k);
+        rule_case& c = it->second;
+        if (fresh) {
+            c.unit = std::get<0>(k);
+            c.rule = f.rule;
+            c.node = node;
+            c.file = f.loc.file;
+            c.applied = true;
+        }
+        c.findings.push_back(&f);
+    }
+    std::vector<rule_case> out;
+    out.reserve(cases.size());
+    for (auto& [k, c] : cases) out.push_back(std::move(c));
+    return out;
+}
+
+} // namespace kbl::render

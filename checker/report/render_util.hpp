@@ -1,0 +1,71 @@
+#pragma once
+// What the SARIF, JUnit, GitHub and HTML renderers share (internal to checker/): places, safe
+// text, and the grouping of findings into the (rule, node) cases that were evaluated.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/report/report.hpp"
+
+namespace kbl::render {
+
+/// The file name of a location (empty when it has none).
+const std::string& file_of(const location& l);
+
+/// The position shown for a location: line 1 column 1 when it is unknown.
+pos shown_pos(const location& l);
+
+/// The column of `l` counted in Unicode code points (kblint positions count bytes).
+std::uint32_t code_point_column(const location& l);
+
+/// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 when the bytes there are not one.
+std::size_t utf8_length(std::string_view s, std::size_t i);
+
+/// A snapshot line cut for display: lines longer than about `window` bytes (a 60 MB string value)
+/// become a window of `window` bytes around byte offset `caret` (0-based), with "..." where bytes
+/// were left out, cut only between UTF-8 sequences. `caret` is moved to match the cut text.
+struct line_cut {
+    std::string text;
+    std::size_t caret = 0;
+};
+line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window = 100);
+
+/// `s` with everything XML 1.0 cannot hold, and what would be misleading when shown, written as
+/// visible escapes: control characters other than tab and line feed and DEL as `\xNN`, C1 controls
+/// and U+FFFE/U+FFFF as `\u{NN}`, bytes that are not UTF-8 as `\xNN`. Tab and line feed are kept.
+std::string visible(std::string_view s);
+
+/// The article and section of a reference as `Q241573 "section"` (empty when there is neither).
+std::string ref_text(const kb_ref& r);
+
+/// The group a finding or evaluation is reported in: its cluster, or for a snapshot that names no
+/// cluster, its file.
+std::string unit_of(const finding& f);
+std::string unit_of(const evaluation& e);
+
+/// The result of a rule on a node or a cluster, from worst to best.
+enum class outcome { fail, unknown, waived, baselined, pass, not_applicable };
+
+/// "fail", "unknown", "waived", "baselined", "pass", "not applicable".
+std::string_view to_string(outcome o);
+
+/// One rule evaluated on one node (or once on a cluster) and the findings it gave.
+struct rule_case {
+    std::string unit;
+    std::string rule;
+    std::string node;   ///< empty for cluster and runbook scope
+    source_ptr file;    ///< the node's snapshot, or the cluster's first one
+    bool applied = false;
+    std::vector<const finding*> findings;  ///< in report order
+};
+
+/// Every case of `r.evaluated`, each with its findings; a finding that no evaluation accounts for
+/// gets a case of its own. Sorted by unit, rule and node.
+std::vector<rule_case> rule_cases(const report& r);
+
+/// The result of a rule given its findings: the worst status among them, else pass (or not
+/// applicable when the rule did not apply).
+outcome outcome_of(const std::vector<const finding*>& findings, bool applied);
+
+} // namespace kbl::render

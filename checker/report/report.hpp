@@ -1,0 +1,73 @@
+#pragma once
+// Report renderers: turn findings and diagnostics into bytes. They never evaluate anything.
+#include <string>
+#include <vector>
+
+#include "checker/engine/engine.hpp"
+
+namespace kbl {
+
+/// A run-level message that is neither a finding nor an input error (expired or unused waiver...).
+struct notification {
+    std::string level;  ///< "warning" | "note"
+    std::string kind;   ///< e.g. "waiver-expired"
+    std::string file;
+    pos where;
+    std::string message;
+};
+
+struct report_summary {
+    std::size_t snapshots = 0, clusters = 0, runbooks = 0, rules = 0;
+    std::size_t errors = 0, warnings = 0, infos = 0, unknown = 0, waived = 0, baselined = 0;
+};
+
+/// Everything a renderer needs.
+struct report {
+    std::string version;              ///< kblint version
+    std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); may be empty
+    std::vector<finding> findings;    ///< sorted
+    diagnostics errors;               ///< input errors (invalid TOML, unreadable files, bad rules)
+    std::vector<notification> notifications;
+    std::vector<rule_info> rules;     ///< rules selected for evaluation
+    std::vector<evaluation> evaluated;  ///< (rule, node) pairs evaluated (JUnit test cases, HTML matrix)
+    bool baseline = false;            ///< a baseline was given (SARIF `baselineState` on every result)
+    int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
+    report_summary summary;
+};
+
+/// Fill the severity/status counts of `r.summary` from `r.findings`.
+void count_findings(report& r);
+
+struct text_options {
+    bool color = false;
+    bool quiet = false;  ///< only the summary line and errors
+};
+
+/// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
+std::string render_text(const report& r, const text_options& opt);
+
+/// JSON report version 1 (keys in a fixed order, two-space indent, final newline).
+std::string render_json(const report& r);
+
+/// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline.
+std::string render_summary(const report& r);
+
+/// SARIF 2.1.0: one run, the selected rules in `tool.driver.rules`, a result per finding (waived
+/// ones with a suppression, `baselineState` when a baseline was given), input errors and
+/// notifications as `toolExecutionNotifications`; columns in Unicode code points.
+std::string render_sarif(const report& r);
+
+/// JUnit XML: a `<testsuite>` per cluster (or per snapshot outside any cluster), a `<testcase>` per
+/// rule and node evaluated, a `<failure>` per failing finding, `<skipped>` for waived, baselined and
+/// not applicable; input errors in a suite of their own. Valid XML 1.0 whatever the input bytes.
+std::string render_junit(const report& r);
+
+/// GitHub Actions workflow commands, one line per finding, input error and notification
+/// (`::error file=F,line=L,col=C,title=RULE-ID::message`); nothing else.
+std::string render_github(const report& r);
+
+/// One self-contained HTML page (inline CSS, no script, no network): a cluster x rule matrix
+/// coloured by result and the findings with their snapshot snippets.
+std::string render_html(const report& r);
+
+} // namespace kbl

@@ -1,0 +1,27 @@
+#pragma once
+// `kblint schema`: the snapshot schema that a rule pack declares (its `schema { ... }` blocks), as a
+// listing for people or as a JSON Schema (draft-07) for TOML editors (taplo, Even Better TOML).
+#include <string>
+
+#include "checker/engine/engine.hpp"
+
+namespace kbl {
+
+/// True when the pack declares a schema (at least one `schema { ... }` block).
+bool pack_has_schema(const pack& p);
+
+/// One line per declared field, in declaration order: path, type (enum values listed), then
+/// `required` and `nocase` when set; a blank line; then the keys that name the node, its cluster
+/// and a change (node id, cluster id, planned step, runbook steps, step action, step node), `-` for
+/// those the pack does not declare. Deterministic: the same pack gives the same bytes.
+std::string render_schema_text(const pack& p);
+
+/// A draft-07 JSON Schema of a snapshot file (pretty-printed, 2-space indent, trailing newline)
+/// that accepts what the schema check of kblint (`schema_violations()`) accepts, as far as JSON
+/// Schema can say it: tables are open (undeclared keys are allowed), enumerated strings match in
+/// any case (a pattern beside the canonical values), TOML date-times and times are strings (RFC 3339
+/// `format`s, or patterns for the local ones that those formats reject), and a union's alternatives
+/// or a list's elements are checked for their type only, as kblint does.
+std::string render_json_schema(const pack& p);
+
+} // namespace kbl

@@ -1,0 +1,23 @@
+#include "common/source.hpp"
+
+namespace kbl {
+
+source_file::source_file(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+        char c = text_[i];
+        if (c == '\n') line_starts_.push_back(i + 1);  // as PEGTL and toml++ count lines
+    }
+    if (line_starts_.size() > 1 && line_starts_.back() == text_.size()) line_starts_.pop_back();
+}
+
+std::string_view source_file::line_text(std::uint32_t line) const {
+    if (line == 0 || line > line_starts_.size()) return {};
+    std::size_t b = line_starts_[line - 1];
+    std::size_t e = b;
+    while (e < text_.size() && text_[e] != '\n') ++e;
+    if (e > b && text_[e - 1] == '\r') --e;
+    return std::string_view(text_).substr(b, e - b);
+}
+
+} // namespace kbl
