@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (README's test command runs this after install-deps.sh):
 #
-#   scripts/test.sh [STEP...]     steps: plain sanitize fuzz (default: all three, in this order)
+#   scripts/test.sh [STEP...]     steps: plain package sanitize fuzz (default: all, in this order)
 #
 #   plain     build/ (RelWithDebInfo, the system compiler) and every CTest test: unit tests, golden
 #             reports, the rule pack's own tests, toml-test through the loader and through the
 #             binary, hostile input, fail-closed, atomic writes, SARIF/JUnit/HTML validation.
 #   sanitize  the same suite in build-sanitize/ under ASan + UBSan + LeakSanitizer (clang), fuzz
 #             regressions included (scripts/sanitize.sh).
+#   package   the Debian package from build/: dpkg -i, kblint --version, man -w kblint, a check of
+#             the fixtures with the installed binary, dpkg -r (scripts/test-package.sh; root only,
+#             reported as skipped otherwise).
 #   fuzz      each libFuzzer target for KBLINT_FUZZ_SECONDS (default 60) seconds, two at a time,
 #             from the sanitize build (scripts/fuzz.sh); a crash, leak, hang or OOM fails the run.
 #
@@ -15,9 +18,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(plain sanitize fuzz)
+[ ${#steps[@]} -gt 0 ] || steps=(plain package sanitize fuzz)
 for s in "${steps[@]}"; do
-  case $s in plain|sanitize|fuzz) ;; *) echo "test.sh: unknown step '$s' (plain, sanitize, fuzz)" >&2; exit 2 ;; esac
+  case $s in plain|package|sanitize|fuzz) ;; *) echo "test.sh: unknown step '$s' (plain, package, sanitize, fuzz)" >&2; exit 2 ;; esac
 done
 # Conformance inputs kept outside the repository (../shared, or $KBLINT_SHARED): the suites that need
 # them run when they are there and are reported as skipped, loudly, when not. In CI (CI=true) none
@@ -42,6 +45,16 @@ for s in "${steps[@]}"; do
       cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKBLINT_WERROR=ON
       cmake --build build -j2
       ctest --test-dir build --output-on-failure -j2
+      ;;
+    package)
+      if [ "$(id -u)" -eq 0 ]; then
+        bash scripts/test-package.sh build
+      elif [ "${CI:-}" = true ]; then
+        echo "== test.sh: the package step needs root, and CI forbids skipping it" >&2
+        exit 1
+      else
+        echo "== test.sh: SKIPPING the package step: it installs a .deb and needs root" >&2
+      fi
       ;;
     sanitize)
       bash scripts/sanitize.sh
