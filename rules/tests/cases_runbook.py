@@ -695,7 +695,8 @@ def cases():
     only = [R, KBL]
     local = {'mts__administration': 'local'}
     C.append(case(f'{R} fires when the target uses Local Administration and nobody is logged on', only,
-                  rb(MTS, n2=local, planned=st('iissync', target='NODE2'), scenario=None), [fires(R, step=1)]))
+                  rb(MTS, n2={**local, 'sessions': []}, planned=st('iissync', target='NODE2'), scenario=None),
+                  [fires(R, step=1)]))
     C.append(case(f'{R} stays silent with a local administrator logged on interactively', only,
                   rb(MTS, n2={**local, 'sessions': [{'account': 'CORP\\clusadmin', 'type': 'interactive', 'local_admin': True}]},
                      planned=st('iissync', target='NODE2'), scenario=None), [], [silent(R)]))
