@@ -90,5 +90,79 @@ def missing_evidence_cases():
     return C
 
 
+GATE_KEEP = ['services', 'os', 'msdtc', 'mts', 'desktop', 'ntop', 'sql']
+
+
+def gate_steps():
+    """A runbook that breaks most procedure rules of Q241573 and Q248739 on IIS 4.0."""
+    return [st('move_group', group='IIS Group', to='NODE2'),
+            st('dtcsetup', 'NODE2', variant='svcpack'),
+            st('msdtc_remove', 'NODE1'),
+            st('msdtc_install', 'NODE2', log_path='Q:\\nowhere', virtual_server='NOSUCH', command='msdtc - install'),
+            st('msdtc_join', 'NODE1'),
+            st('bring_online', resource='MSDTC'),
+            st('iissync', 'NODE2', target='NODE1', shell='command'),
+            st('dtcsetup', 'NODE1', variant='svcpack'),
+            st('set_affect_the_group', resource='Web Site 1', value=True),
+            st('sysprep_clone', 'NODE2')]
+
+
+def gate_pair(version, steps=None, planned=None, on=1, phase='uninstall', scenario='reinstall_iis'):
+    ch = {'iis__version': version}
+    if version == '5.0':
+        ch.update({'os__version': '5.0', 'os__edition': 'advanced_server'})
+    return rb(GATE_KEEP, n1=dict(ch), n2=dict(ch), steps=steps, planned=planned, on=on, groups=True,
+              phase=phase, scenario=scenario)
+
+
+PROCEDURE = ['Q241573-00*', 'Q241573-01*', 'Q241573-02*', 'Q241573-03*', 'Q241573-04*', 'Q241573-05*',
+             'Q241573-06*', 'Q248739-*']
+IIS4_ARTICLES = ['Q241573-*', 'Q224801-*', 'Q235698-*', 'Q248739-*']
+
+
+def counted(counts):
+    return [fires(r) for r, n in counts.items() for _ in range(n)]
+
+
+def gate_cases():
+    """7, 19: every Q241573 rule except -067, and Q224801/Q235698/Q248739, judge IIS 4.0 only (1.5).
+    Each scenario is given on IIS 4.0 (what fires there) and on IIS 5.0 (nothing)."""
+    C = []
+    sp6 = lambda fs: {k: x.replace('service_pack = 5', 'service_pack = 6') for k, x in fs.items()}
+    scenarios = [
+        ('a planned Dtcsetup on SP6', lambda v: sp6(gate_pair(v, planned=st('dtcsetup', variant='svcpack'), phase='recluster_msdtc')),
+         {'Q241573-043': 2, 'Q241573-045': 2, 'Q241573-046': 9}),
+        ('a planned move of the IIS group in a procedure',
+         lambda v: gate_pair(v, planned=st('move_group', group='IIS Group', to='NODE2'), phase='recluster_msdtc'),
+         {'Q241573-032': 2}),
+        ('an IISSYNC from the rebuilt node',
+         lambda v: gate_pair(v, steps=[st('iissync', 'NODE2', target='NODE1', shell='cmd')], phase='configure_iis'),
+         {'Q241573-031': 1, 'Q241573-064': 1, 'Q241573-065': 1}),
+        ('a runbook of wrong MSDTC, IISSYNC, Affect the group and Sysprep steps', lambda v: gate_pair(v, steps=gate_steps()),
+         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 18, 'Q241573-049': 4,
+          'Q241573-050': 2, 'Q241573-052': 3, 'Q241573-054': 1, 'Q241573-055': 1, 'Q241573-057': 1, 'Q241573-059': 1,
+          'Q241573-063': 1, 'Q241573-064': 1, 'Q241573-065': 1, 'Q241573-068': 1, 'Q248739-002': 1}),
+    ]
+    for what, make, counts in scenarios:
+        C.append(case(f'IIS 4.0 control of the version gate: {what}', PROCEDURE, make('4.0'), counted(counts)))
+        C.append(case(f'the IIS 4.0 articles stay silent on IIS 5.0: {what}', IIS4_ARTICLES, make('5.0'), []))
+    return C
+
+
+def planned_sequence_cases():
+    """6: sequence rules judge a runbook, not a single [planned] step (1.3)."""
+    C = []
+    fs = rb(planned=st('iissync', target='NODE2', shell='cmd'), on=1, phase='configure_iis', groups=True)
+    C.append(case('Q241573-031 does not judge a single planned IISSYNC mid-procedure', ['Q241573-031', KBL], fs, [],
+                  [silent('Q241573-031')]))
+    fs = rb(planned=st('set_affect_the_group', resource='Web Site 1', value=True), on=1, phase='test', groups=True)
+    C.append(case('Q241573-034 does not judge a single planned re-enabling of Affect the group', ['Q241573-034', KBL], fs, [],
+                  [silent('Q241573-034')]))
+    R = 'Q241573-023'
+    fs = pair(['ntop'], n2={'ntop__unchecked_components': ['Index Server ', ' smtp service']})
+    C.append(case(f'{R} trims component names ("Index Server " is "Index Server")', [R, KBL], fs, [], [silent(R)]))
+    return C
+
+
 def cases():
-    return end_state_cases() + missing_evidence_cases()
+    return end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
