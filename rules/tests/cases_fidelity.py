@@ -131,7 +131,7 @@ def gate_cases():
     sp6 = lambda fs: {k: x.replace('service_pack = 5', 'service_pack = 6') for k, x in fs.items()}
     scenarios = [
         ('a planned Dtcsetup on SP6', lambda v: sp6(gate_pair(v, planned=st('dtcsetup', variant='svcpack'), phase='recluster_msdtc')),
-         {'Q241573-043': 2, 'Q241573-045': 2, 'Q241573-046': 9}),
+         {'Q241573-043': 1, 'Q241573-045': 2, 'Q241573-046': 3}),
         ('a planned move of the IIS group in a procedure',
          lambda v: gate_pair(v, planned=st('move_group', group='IIS Group', to='NODE2'), phase='recluster_msdtc'),
          {'Q241573-032': 2}),
@@ -139,7 +139,7 @@ def gate_cases():
          lambda v: gate_pair(v, steps=[st('iissync', 'NODE2', target='NODE1', shell='cmd')], phase='configure_iis'),
          {'Q241573-031': 1, 'Q241573-064': 1, 'Q241573-065': 1}),
         ('a runbook of wrong MSDTC, IISSYNC, Affect the group and Sysprep steps', lambda v: gate_pair(v, steps=gate_steps()),
-         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 18, 'Q241573-049': 4,
+         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 6, 'Q241573-049': 4,
           'Q241573-050': 2, 'Q241573-052': 3, 'Q241573-054': 1, 'Q241573-055': 1, 'Q241573-057': 1, 'Q241573-059': 1,
           'Q241573-063': 1, 'Q241573-064': 1, 'Q241573-065': 1, 'Q241573-068': 1, 'Q248739-002': 1}),
     ]
@@ -164,5 +164,34 @@ def planned_sequence_cases():
     return C
 
 
+def one_finding_cases():
+    """10, 11: one finding per fact."""
+    C = []
+    R = 'Q235698-001'
+    fs = rb(['mts'], n1={'mts__replication__share': ''}, planned=st('iissync', target='NODE2', shell='cmd'), on=1, scenario=None)
+    C.append(case(f'{R} reports an empty share with a planned IISSYNC once, at the share', [R, KBL], fs,
+                  [fires(R, 'NODE1', line=locate(fs['NODE1.toml'], 'mts.replication', 'share'))]))
+    R = 'Q241573-060'
+    fs = rb(['mts'], n1={'mts__replication__share': 'D$'}, planned=st('iissync', target='NODE2', shell='cmd'), on=1, scenario=None)
+    C.append(case(f'{R} reports a wrong share with a planned IISSYNC once, at the share', [R, KBL], fs,
+                  [fires(R, 'NODE1', line=locate(fs['NODE1.toml'], 'mts.replication', 'share'))]))
+    fs = rb(['mts'], n1={'mts__replication__share': ''}, steps=[st('iissync', target='NODE2', shell='cmd')], on=1, scenario=None)
+    C.append(case('Q235698-001 reports a runbook step as well as the state (runbook steps are reported per step)',
+                  ['Q235698-001', KBL], fs, [fires('Q235698-001', 'NODE1', line=locate(fs['NODE1.toml'], 'mts.replication', 'share')),
+                                             fires('Q235698-001', 'NODE1', step=1)]))
+    R = 'Q241573-043'
+    sp6a = {'os__service_pack': 6, 'os__service_pack_suffix': 'a'}
+    fs = rb(['os'], n1=sp6a, n2=sp6a, steps=[st('dtcsetup', 'NODE1', variant='svcpack'), st('dtcsetup', 'NODE2', variant='svcpack')],
+            phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} gives one finding per Dtcsetup step, about the node it runs on', [R, KBL], fs,
+                  [fires(R, 'NODE1', step=1), fires(R, 'NODE2', step=2)]))
+    R = 'Q241573-046'
+    fs = rb(['services', 'mts'], planned=st('dtcsetup', variant='q234673'), on=1, phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} gives one finding per node for its running dependants, and one for the online MSDTC resource',
+                  [R, KBL], fs, [fires(R, step=1), fires(R, step=1), fires(R, step=1)]))
+    return C
+
+
 def cases():
-    return end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
+    return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
+            + one_finding_cases())
