@@ -1,6 +1,7 @@
 """Cases of the pack's fidelity to kb-rules.md: false passes, false alarms, one finding per fact,
 and where findings point (each case names the defect it pins down)."""
 import os
+import re
 
 from cases_common import *  # noqa: F401,F403
 from cases_runbook import st, rb
@@ -8,12 +9,22 @@ from cases_runbook import st, rb
 FIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'fixtures', 'runbook')
 
 
-def spec_runbook(drop=(), edit=None):
+def without_procedure(text):
+    """A node file without its [procedure] table."""
+    out = re.sub(r'\n\[procedure\][^\[]*', '\n', text, count=1)
+    assert out != text
+    return out
+
+
+def spec_runbook(drop=(), edit=None, procedure=True):
     """The runbook fixture (the spec's complete runbook over the examples) as inline files, with the
-    step blocks in `drop` removed and `edit(text)` applied to NODE1.toml."""
+    step blocks in `drop` removed and `edit(text)` applied to NODE1.toml (and, unless `procedure`,
+    without the [procedure] tables)."""
     out = {}
     for name in ('NODE1.toml', 'NODE2.toml'):
         text = open(os.path.join(FIX, name)).read()
+        if not procedure:
+            text = without_procedure(text)
         if name == 'NODE1.toml':
             for blk in drop:
                 assert blk in text, blk
@@ -192,6 +203,27 @@ def one_finding_cases():
     return C
 
 
+def inferred_procedure_cases():
+    """15: a runbook says what procedure it is; node files without [procedure] take it from there."""
+    C = []
+    C.append(case('the spec runbook over node files without [procedure] gives nothing', None,
+                  spec_runbook(procedure=False), []))
+    sync = '[[runbook.steps]]\naction = "iissync"\n'
+    on_rebuilt = lambda text: text.replace(sync, '[[runbook.steps]]\nnode = "NODE2"\naction = "iissync"\n')
+    fs = spec_runbook(edit=on_rebuilt, procedure=False)
+    C.append(case('Q241573-064 fires on the spec runbook with IISSYNC on the rebuilt node, roles from the runbook', None, fs,
+                  [fires('Q241573-064', 'NODE2', step=19), fires('Q224801-021', 'NODE2', step=19)]))
+
+    def actions_only(text):
+        for k in ('scenario', 'working_node', 'rebuilt_node', 'start_phase'):
+            text = re.sub(r'\n' + k + r' = [^\n]*', '', text, count=1)
+        return on_rebuilt(text)
+    fs = spec_runbook(edit=actions_only, procedure=False)
+    C.append(case('Q241573-064 fires with the scenario and roles inferred from the runbook\'s actions alone', None, fs,
+                  [fires('Q241573-064', 'NODE2', step=19), fires('Q224801-021', 'NODE2', step=19)]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
-            + one_finding_cases())
+            + one_finding_cases() + inferred_procedure_cases())
