@@ -224,6 +224,29 @@ def inferred_procedure_cases():
     return C
 
 
+STATUS_RULES = ['Q224801-*', 'Q235698-00*', 'Q241573-067', 'Q310412-*', KBL]
+
+
+def status_cases():
+    """16, 21: a run whose status kblint cannot read is unknown for Q241573-067 (once), never dropped;
+    an unambiguous hex form is decoded; a failure followed by a successful rerun does not fire."""
+    C = []
+    R = 'Q241573-067'
+    fs = pair(['mts'], n1={'iissync': runs(run(status='8011040A'))})
+    C.append(case(f'{R} decodes exit_status "8011040A" as hex (KBL-004 warns that the 0x is missing)', STATUS_RULES, fs,
+                  [fires(R, 'NODE1'), fires('Q224801-008', 'NODE1'), fires('KBL-004', 'NODE1')]))
+    fs = pair(['mts'], n1={'iissync': runs(run(status='Server Execution Failed'))})
+    C.append(case(f'{R} is unknown for a text status (KBL-003 reports the value)', STATUS_RULES, fs,
+                  [fires(R, 'NODE1', status='unknown'), fires('KBL-003', 'NODE1')]))
+    fs = pair(['mts'], n1={'iissync': runs(run(status=None))})
+    C.append(case(f'a run without a status gives one finding, an unknown {R}, and no decode', STATUS_RULES, fs,
+                  [fires(R, 'NODE1', status='unknown')]))
+    fs = rb(steps=[st('iissync', 'NODE1', target='NODE2', result={'exit_status': 2148598794}),
+                   st('iissync', 'NODE1', target='NODE2', result={'exit_status': 0})], phase='configure_iis')
+    C.append(case(f'{R} does not fire on a failure followed by a successful rerun in the same runbook', [R], fs, [], [silent(R)]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
-            + one_finding_cases() + inferred_procedure_cases())
+            + one_finding_cases() + inferred_procedure_cases() + status_cases())
