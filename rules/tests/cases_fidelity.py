@@ -247,6 +247,37 @@ def status_cases():
     return C
 
 
+def failover_test_cases():
+    """17: failover tests that test nothing do not count."""
+    C = []
+    R = 'Q241573-049'
+    two = [st('dtcsetup', 'NODE1', variant='q234673'), st('dtcsetup', 'NODE2', variant='q234673')]
+    online = [st('bring_online', resource='MSDTC')]
+    restart = [st('restart_node', 'NODE1'), st('restart_node', 'NODE2')]
+    fs = rb(['msdtc', 'services'], steps=two + online + [st('move_group', group='IIS Group', to='NODE1'),
+                                                         st('verify', 'NODE1', check='msdtc_online')] + restart,
+            phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} does not count a move of the MSDTC group to the node that already owns it', [R, KBL], fs, [fires(R)]))
+    fs = rb(['msdtc', 'services'], steps=two + online + [st('move_group', group='IIS Group', to='NODE2'),
+                                                         st('verify', 'NODE2', check='msdtc_online'),
+                                                         st('restart_node', 'NODE1'), st('start_service', 'NODE2', service='W3SVC')],
+            phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} fires when only W3SVC is restarted (IISADMIN and MSFTPSVC left stopped)', [R, KBL], fs,
+                  [fires(R, 'NODE2')]))
+    R = 'Q241573-059'
+    manual = [st('delete_resource', resource='MSDTC'), st('msdtc_remove', 'NODE1'), st('msdtc_remove', 'NODE2'),
+              st('msdtc_install', 'NODE1', log_path='S:\\MSDTCLog', virtual_server='WEBCLUS'), st('msdtc_join', 'NODE2'),
+              st('bring_online', resource='MSDTC')]
+    fs = rb(['msdtc'], steps=manual + [st('move_group', group='IIS Group', to='NODE1'), st('verify', 'NODE1', check='msdtc_online'),
+                                       st('move_group', group='IIS Group', to='NODE2')], phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} does not count a move to the node that already owns the group', [R, KBL], fs, [fires(R)]))
+    fs = rb(['msdtc'], steps=manual + [st('move_group', group='IIS Group', to='NODE2'), st('verify', 'NODE2', check='msdtc_online'),
+                                       st('move_group', group='IIS Group', to='NODE1')], phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} stays silent with a real move, a verify there and a move back', [R, KBL], fs, [], [silent(R)]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
-            + one_finding_cases() + inferred_procedure_cases() + status_cases())
+            + one_finding_cases() + inferred_procedure_cases() + status_cases()
+            + failover_test_cases())

@@ -460,7 +460,7 @@ def cases():
                   rb(['msdtc', 'services'], steps=two + [st('bring_online', resource='MSDTC'),
                                                          st('move_group', group='IIS Group', to='NODE2'),
                                                          st('verify', 'NODE2', check='msdtc_online'),
-                                                         st('restart_node', 'NODE1'), st('start_service', 'NODE2', services=['IISADMIN', 'W3SVC'])],
+                                                         st('restart_node', 'NODE1'), st('start_service', 'NODE2', services=['IISADMIN', 'W3SVC', 'MSFTPSVC'])],
                      phase='recluster_msdtc', groups=True), [], [silent(R)]))
 
     # ---- G. Manual method
