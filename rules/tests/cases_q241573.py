@@ -192,9 +192,9 @@ def cases():
                        n2={'iis__version': '5.0'}), [fires(R, 'NODE1')]))
     C.append(case(f'{R} stays silent on status 0 written as "0x00000000"', only,
                   pair(n1={'iissync': runs(run(status='0x00000000'))}), [], [silent(R)]))
-    C.append(case(f'{R} does not decode an unparseable status (KBL-003 reports it)', only,
+    C.append(case(f'{R} is unknown for an unparseable status (KBL-003 reports the value)', only,
                   pair(n1={'iissync': runs(run(status=None, exit_status_hex='800800005'))}),
-                  [fires('KBL-003', 'NODE1')], [silent(R)]))
+                  [fires('KBL-003', 'NODE1'), fires(R, 'NODE1', status='unknown')]))
     C.append(case(f'{R} is unknown when a run records no status at all', only,
                   pair(n1={'iissync': runs(run(status=None))}), [fires(R, 'NODE1', status='unknown')]))
 

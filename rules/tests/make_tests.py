@@ -234,7 +234,8 @@ def main():
                               ('cases_q310412', 'q310412.toml', 'Q310412'),
                               ('cases_q248739', 'q248739.toml', 'Q248739'),
                               ('cases_kbl', 'kbl.toml', 'KBL schema and consistency'),
-                              ('cases_runbook', 'runbook.toml', 'runbook and planned-change')]:
+                              ('cases_runbook', 'runbook.toml', 'runbook and planned-change'),
+                              ('cases_fidelity', 'fidelity.toml', 'fidelity (false passes, false alarms, one finding per fact)')]:
         if not os.path.exists(os.path.join(HERE, mod + '.py')):
             continue
         m = importlib.import_module(mod)
