@@ -133,7 +133,11 @@ dev_ino id_of(const struct stat& st) {
     return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
-std::string display_name(const fs::path& p) { return p.lexically_normal().generic_string(); }
+std::string display_name(const fs::path& p) {
+    std::string s = p.lexically_normal().generic_string();
+    if (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s;
+}
 
 bool ends_with_nocase(std::string_view name, std::string_view ext) {
     if (name.size() <= ext.size()) return false;
@@ -258,7 +262,7 @@ void walker::linked_folder(const fs::path& p, const struct stat& target) {
     std::error_code ec;
     const std::string to = fs::canonical(p, ec).string();
     if (std::find(ancestors_.begin(), ancestors_.end(), id_of(target)) != ancestors_.end())
-        return note(p, fmt::format("a link to '{}', a folder it is inside of (a loop)", to));
+        return note(p, fmt::format("a link to '{}', a folder that holds it (a loop)", to));
     if (!visited_.insert(id_of(target)).second)
         return note(p, fmt::format("a link to '{}', a folder already searched", to));
     if (!ec) allowed_.push_back(to);
@@ -277,8 +281,8 @@ walk_result walker::finish() {
     for (const auto& f : found_) {
         if (f.linked && !f.canonical.empty() &&
             std::none_of(allowed_.begin(), allowed_.end(), [&](const std::string& a) { return under(f.canonical, a); })) {
-            out_.errors.push_back(path_error(
-                f.name, fmt::format("'{}' is a link to '{}', outside the paths given; it is not read", f.name, f.canonical)));
+            out_.errors.push_back(
+                path_error(f.name, fmt::format("it is a link to '{}', outside the paths given; it was not read", f.canonical)));
             continue;
         }
         const std::string& key = f.canonical.empty() ? f.name : f.canonical;
