@@ -10,14 +10,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/console.hpp"
 #include "common/diagnostic.hpp"
 
 namespace kbl::cli {
 
 namespace {
 
-constexpr int exit_no_value = 1;
-constexpr int exit_usage = 2;
+constexpr int exit_no_value = exit_findings;
 
 constexpr std::string_view def_prefix = "decode_";
 
@@ -25,11 +25,9 @@ const std::vector<std::string> decode_formats = {"text", "json"};
 
 template <typename... Args>
 int fail(int status, fmt::format_string<Args...> f, Args&&... args) {
-    fmt::print(stderr, "kblint: {}\n", fmt::format(f, std::forward<Args>(args)...));
+    say(f, std::forward<Args>(args)...);
     return status;
 }
-
-std::string shown(std::string_view s) { return escape_for_terminal(s); }
 
 std::string ascii_lower(std::string s) {
     for (auto& c : s)

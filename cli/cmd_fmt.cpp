@@ -1,19 +1,51 @@
 #include "cli/cmd_fmt.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "cli/console.hpp"
+#include "common/fs.hpp"
+#include "common/limits.hpp"
 #include "parser/format.hpp"
 
-namespace fs = std::filesystem;
-
 namespace kbl::cli {
+
+namespace {
+
+void file_error(const std::string& name, std::string_view message) {
+    write_stream(STDERR_FILENO, fmt::format("{}: error: {}\n", name, message));
+}
+
+// Format one file; 0, 1 when it changed (reported in `out`), 2 on an error (reported on stderr).
+int format_file(const std::string& name, bool check_only, std::string& out) {
+    io::read_result in = io::read_file(name, limits::max_file_bytes);
+    if (!in.ok()) {
+        file_error(name, fmt::format("cannot read file: {}", io::read_failure(in, limits::max_file_bytes)));
+        return exit_usage;
+    }
+    auto src = std::make_shared<source_file>(name, std::move(in.text));
+    diagnostics diags;
+    auto text = format_rules(src, diags);
+    if (!text) {
+        for (const auto& d : diags) write_stream(STDERR_FILENO, render_diagnostic(d));
+        return exit_usage;
+    }
+    if (*text == src->text()) return exit_clean;
+    if (check_only) {
+        out += fmt::format("{}: would reformat\n", name);
+        return exit_findings;
+    }
+    if (auto err = write_file_atomically(name, *text)) {
+        file_error(name, fmt::format("cannot write: {}", *err));
+        return exit_usage;
+    }
+    out += fmt::format("{}: reformatted\n", name);
+    return exit_findings;
+}
+
+} // namespace
 
 void define_fmt(CLI::App& sub, fmt_flags& f) {
     sub.add_option("FILE", f.paths, "rule file, or folder searched recursively for '*.kbl' files")->required();
@@ -21,61 +53,24 @@ void define_fmt(CLI::App& sub, fmt_flags& f) {
 }
 
 int run_fmt(const fmt_flags& f) {
-    std::vector<std::string> files;
-    int status = 0;
-    for (const auto& p : f.paths) {
-        std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            std::vector<std::string> found;
-            for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end; it != end;
-                 it.increment(ec)) {
-                if (ec) break;
-                if (it->is_regular_file(ec) && it->path().extension() == ".kbl") found.push_back(it->path().string());
-            }
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::exists(p, ec)) {
-            files.push_back(p);
-        } else {
-            std::fprintf(stderr, "%s: error: no such file or folder\n", p.c_str());
-            status = 2;
-        }
+    diagnostics errs;
+    std::vector<std::string> notes;
+    std::vector<std::string> files = find_inputs(f.paths, ".kbl", false, errs, notes);
+    int status = exit_clean;
+    for (const auto& e : errs) {
+        file_error(e.file_name, e.message);
+        status = exit_usage;
     }
     std::string out;
-    int changed = 0;
+    bool changed = false;
     for (const auto& name : files) {
-        std::ifstream in(name, std::ios::binary);
-        if (!in) {
-            std::fprintf(stderr, "%s: error: cannot read file\n", name.c_str());
-            status = 2;
-            continue;
-        }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        auto src = std::make_shared<source_file>(name, ss.str());
-        diagnostics diags;
-        auto text = format_rules(src, diags);
-        if (!text) {
-            for (const auto& d : diags) std::fputs(render_diagnostic(d).c_str(), stderr);
-            status = 2;
-            continue;
-        }
-        if (*text == src->text()) continue;
-        ++changed;
-        if (f.check) {
-            out += fmt::format("{}: would reformat\n", name);
-            continue;
-        }
-        if (auto err = write_file_atomically(name, *text)) {
-            std::fprintf(stderr, "%s: error: cannot write: %s\n", name.c_str(), err->c_str());
-            status = 2;
-            continue;
-        }
-        out += fmt::format("{}: reformatted\n", name);
+        int st = format_file(name, f.check, out);
+        if (st == exit_usage) status = exit_usage;
+        if (st == exit_findings) changed = true;
     }
     if (int w = write_output(out)) return w;
-    if (status) return status;
-    return f.check && changed ? 1 : 0;
+    if (status != exit_clean) return status;
+    return f.check && changed ? exit_findings : exit_clean;
 }
 
 } // namespace kbl::cli

@@ -8,19 +8,13 @@
 #include <fmt/format.h>
 
 #include "checker/report/schema_export.hpp"
+#include "cli/console.hpp"
 
 namespace kbl::cli {
 
 namespace {
 
-constexpr int exit_usage = 2;
-
 const std::vector<std::string> schema_formats = {"text", "json-schema"};
-
-int usage_error(const std::string& message) {
-    fmt::print(stderr, "kblint: {}\n", message);
-    return exit_usage;
-}
 
 } // namespace
 
@@ -46,7 +40,7 @@ int run_schema(const schema_flags& f) {
     std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
     if (!p) return status;
     if (!pack_has_schema(*p))
-        return usage_error("the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
+        return usage_error("{}", "the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
     return write_output(f.format == "text" ? render_schema_text(*p) : render_json_schema(*p));
 }
 

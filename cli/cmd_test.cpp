@@ -13,28 +13,16 @@
 #include <fmt/format.h>
 
 #include "checker/ruletest/rule_test.hpp"
+#include "cli/console.hpp"
 #include "common/diagnostic.hpp"
 
 namespace kbl::cli {
 
 namespace {
 
-constexpr int exit_failed = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_nothing = 3;
+constexpr int exit_failed = exit_findings;
 
 constexpr std::string_view default_folder = "rules/tests";
-
-template <typename... Args>
-void say(fmt::format_string<Args...> f, Args&&... args) {
-    fmt::print(stderr, "kblint: {}\n", fmt::format(f, std::forward<Args>(args)...));
-}
-
-std::string quoted_list(const std::vector<std::string>& items) {
-    std::vector<std::string> q;
-    for (const auto& i : items) q.push_back(fmt::format("'{}'", escape_for_terminal(i)));
-    return fmt::format("{}", fmt::join(q, ", "));
-}
 
 std::string filter_list(const std::vector<std::string>& globs) {
     std::vector<std::string> q;
@@ -42,19 +30,9 @@ std::string filter_list(const std::vector<std::string>& globs) {
     return fmt::format("{}", fmt::join(q, " or "));
 }
 
-bool stderr_color() {
-    const char* no_color = std::getenv("NO_COLOR");
-    return (no_color == nullptr || *no_color == '\0') && ::isatty(STDERR_FILENO) == 1;
-}
-
-void print_diagnostics(const diagnostics& ds) {
-    bool color = stderr_color();
-    for (std::size_t i = 0; i < ds.size(); ++i) {
-        if (i != 0) std::fputc('\n', stderr);
-        std::string text = render_diagnostic(ds[i], color);
-        std::fwrite(text.data(), 1, text.size(), stderr);
-    }
-    if (!ds.empty()) std::fputc('\n', stderr);
+void print_test_diagnostics(const diagnostics& ds) {
+    print_diagnostics(ds, color_wanted("auto", STDERR_FILENO), true);
+    if (!ds.empty()) write_stream(STDERR_FILENO, "\n");
 }
 
 } // namespace
@@ -90,7 +68,7 @@ int run_test(const test_flags& f) {
     ruletest::run_options opt;
     opt.filter = f.filter;
     ruletest::test_run r = ruletest::run_tests(*p, roots, opt);
-    print_diagnostics(r.errors);
+    print_test_diagnostics(r.errors);
     if (has_errors(r.errors)) {
         auto n = std::count_if(r.errors.begin(), r.errors.end(),
                                [](const diagnostic& d) { return d.severity == diag_severity::error; });

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "checker/snapshot/snapshot.hpp"
+#include "common/fs.hpp"
 
 namespace kbl::cli {
 
@@ -28,12 +29,6 @@ diagnostic located(const source_ptr& file, pos where, std::string message, std::
     d.check_id = std::string(check_id);
     if (!help.empty()) d.notes.push_back({diag_note::kind::help, std::move(help), nullptr, {}});
     return d;
-}
-
-std::string lower_first(std::string s) {
-    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
-        s[0] = static_cast<char>(s[0] - 'A' + 'a');
-    return s;
 }
 
 std::string choice_list(const std::vector<std::string>& items) {
@@ -180,26 +175,9 @@ std::optional<std::string> read_input(const std::string& path, std::string_view 
         errs.push_back(std::move(d));
         return std::nullopt;
     };
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) return fail("it is a folder");
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return fail(lower_first(std::strerror(errno)));
-    std::string text;
-    char buf[65536];
-    for (;;) {
-        std::size_t n = std::fread(buf, 1, sizeof buf, f);
-        text.append(buf, n);
-        if (text.size() > max_bytes) {
-            std::fclose(f);
-            return fail(fmt::format("it is over the limit of {} bytes (--max-file-size)", max_bytes));
-        }
-        if (n < sizeof buf) break;
-    }
-    bool bad = std::ferror(f) != 0;
-    int err = errno;
-    std::fclose(f);
-    if (bad) return fail(lower_first(std::strerror(err)));
-    return text;
+    io::read_result r = io::read_file(path, max_bytes);
+    if (!r.ok()) return fail(io::read_failure(r, max_bytes));
+    return std::move(r.text);
 }
 
 } // namespace kbl::cli

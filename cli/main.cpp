@@ -2,27 +2,25 @@
 #include <exception>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "common/stack_thread.hpp"
 #include "cli/app.hpp"
+#include "cli/console.hpp"
 #include "common/diagnostic.hpp"
 
 namespace {
 
-constexpr int internal_error_status = 4;
+constexpr int internal_error_status = kbl::cli::exit_internal;
 
-void report_internal_error(const char* what) {
+// Never throws: it runs inside a catch handler, where a second exception would abort.
+void report_internal_error(const char* what) noexcept {
     std::string shown;
     try {
         shown = kbl::escape_for_terminal(what);
     } catch (...) {
         shown = "(unprintable message)";
     }
-    fmt::print(stderr,
-               "kblint: internal error: {}; please report this at the kblint issue tracker with the command "
-               "and inputs\n",
-               shown);
+    kbl::cli::say("internal error: {}; please report this at the kblint issue tracker with the command and inputs",
+                  shown);
 }
 
 } // namespace

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/fs.hpp"
 #include "parser/parse.hpp"
 #include "checker/engine/pack.hpp"
 
@@ -1333,28 +1334,13 @@ private:
 // Read a file named by `use`: a regular file of at most `max_bytes` (never a FIFO, a device or a
 // folder, which could block or never end). Returns why it cannot be read, or nullopt.
 std::optional<std::string> read_used_file(const std::string& path, std::size_t max_bytes, std::string& text) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return std::generic_category().message(errno);
-    struct closer {
-        int fd;
-        ~closer() { ::close(fd); }
-    } guard{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) return std::generic_category().message(errno);
-    if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
-    const auto too_big = [&] {
+    io::read_result r = io::read_file(path, max_bytes);
+    if (r.status == io::read_status::not_regular) return std::string("not a regular file");
+    if (r.status == io::read_status::too_large)
         return fmt::format("file is over the limit of {} bytes (--max-file-size)", max_bytes);
-    };
-    if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_big();
-    char buf[64 * 1024];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::generic_category().message(errno);
-        if (n == 0) return std::nullopt;
-        text.append(buf, static_cast<std::size_t>(n));
-        if (text.size() > max_bytes) return too_big();
-    }
+    if (!r.ok()) return std::generic_category().message(r.error);
+    text = std::move(r.text);
+    return std::nullopt;
 }
 
 std::string dir_of(const std::string& name) {

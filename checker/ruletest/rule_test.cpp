@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "common/fs.hpp"
+
 namespace kbl::ruletest {
 
 namespace {
@@ -62,50 +64,15 @@ bool all_tables(const snap::node& v) {
 
 bool has_glob(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
 
-std::string lower_first(std::string s) {
-    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
-        s[0] = static_cast<char>(s[0] - 'A' + 'a');
-    return s;
-}
-
 struct found_files {
     std::vector<std::string> files;
     diagnostics errors;
 };
 
-diagnostic path_error(std::string name, std::string message) {
-    diagnostic d;
-    d.file_name = std::move(name);
-    d.message = std::move(message);
-    return d;
-}
-
-// The files named in `roots` and every `*.toml` under the folders among them (recursively, directory
-// symlinks not followed), sorted and without duplicates.
+// The files named in `roots` and every `*.toml` under the folders among them (common/fs.hpp).
 found_files find_toml_files(const std::vector<std::string>& roots) {
-    found_files out;
-    for (const auto& root : roots) {
-        fs::path p(root);
-        std::error_code ec;
-        fs::file_status st = fs::status(p, ec);
-        if (!fs::exists(st)) {
-            out.errors.push_back(path_error(root, "no such file or folder"));
-            continue;
-        }
-        if (!fs::is_directory(st)) {
-            out.files.push_back(display_name(p));
-            continue;
-        }
-        fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
-        for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
-            std::error_code fe;
-            if (it->is_regular_file(fe) && it->path().extension() == ".toml") out.files.push_back(display_name(it->path()));
-        }
-        if (ec) out.errors.push_back(path_error(root, fmt::format("cannot read folder: {}", lower_first(ec.message()))));
-    }
-    std::sort(out.files.begin(), out.files.end());
-    out.files.erase(std::unique(out.files.begin(), out.files.end()), out.files.end());
-    return out;
+    io::walk_result found = io::find_files(roots, {".toml", {}});
+    return {std::move(found.files), std::move(found.errors)};
 }
 
 // Reads a test file's TOML tree into cases, checking every key and value, and loads the snapshots

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "common/fs.hpp"
 #include "common/limits.hpp"
 
 namespace kbl::snap {
@@ -904,45 +905,16 @@ std::optional<snapshot> load_snapshot_file(const std::string& path, const load_l
         return std::nullopt;
     };
 
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return fail(fmt::format("cannot read file: {}", errno_text(errno)));
-    struct fd_closer {
-        int fd;
-        ~fd_closer() { ::close(fd); }
-    } closer{fd};
-
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) return fail(fmt::format("cannot read file: {}", errno_text(errno)));
-    if (S_ISDIR(st.st_mode)) return fail(fmt::format("cannot read file: {}", errno_text(EISDIR)));
-    if (!S_ISREG(st.st_mode)) {
-        const char* what = S_ISFIFO(st.st_mode)   ? "a fifo"
-                           : S_ISCHR(st.st_mode)  ? "a character device"
-                           : S_ISBLK(st.st_mode)  ? "a block device"
-                           : S_ISSOCK(st.st_mode) ? "a socket"
-                                                  : nullptr;
-        return fail(what ? fmt::format("cannot read file: it is {}, not a regular file", what)
-                         : std::string("cannot read file: not a regular file"));
+    io::read_result r = io::read_file(path, lim.max_file_bytes);
+    if (r.status == io::read_status::too_large)
+        return fail(size_limit_message(r.size, lim.max_file_bytes), pos{1, 1}, "limit");
+    if (r.status == io::read_status::not_regular && r.error == 0) {
+        const std::string_view what = io::file_type_name(r.file_type);
+        return fail(!what.empty() ? fmt::format("cannot read file: it is {}, not a regular file", what)
+                                  : std::string("cannot read file: not a regular file"));
     }
-    if (st.st_size > 0 && static_cast<std::uintmax_t>(st.st_size) > lim.max_file_bytes)
-        return fail(size_limit_message(static_cast<std::uintmax_t>(st.st_size), lim.max_file_bytes), pos{1, 1},
-                    "limit");
-
-    std::string text;
-    text.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[64 * 1024];
-    for (;;) {
-        const ssize_t r = ::read(fd, buf, sizeof buf);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return fail(fmt::format("cannot read file: {}", errno_text(errno)));
-        }
-        if (r == 0) break;
-        text.append(buf, static_cast<std::size_t>(r));
-        if (text.size() > lim.max_file_bytes)
-            return fail(size_limit_message(text.size(), lim.max_file_bytes), pos{1, 1}, "limit");
-    }
-
-    return load_snapshot(path, std::move(text), lim, ci_tables, errs);
+    if (!r.ok()) return fail(fmt::format("cannot read file: {}", errno_text(r.error)));
+    return load_snapshot(path, std::move(r.text), lim, ci_tables, errs);
 }
 
 } // namespace kbl::snap

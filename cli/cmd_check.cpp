@@ -1,0 +1,397 @@
+#include "cli/cmd_check.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checker/gate/baseline.hpp"
+#include "checker/gate/waivers.hpp"
+#include "checker/report/report.hpp"
+#include "checker/snapshot/snapshot.hpp"
+#include "cli/config.hpp"
+#include "cli/console.hpp"
+#include "cli/cmd_version.hpp"
+#include "common/fs.hpp"
+
+namespace kbl::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view default_waiver_file = ".kblint-waivers.toml";
+
+const std::vector<std::string> color_modes = {"auto", "always", "never"};
+
+bool to_stdout(const check_flags& f) { return f.output.empty() || f.output == "-"; }
+
+// Usage errors of the flags themselves.
+std::optional<int> validate(const check_flags& f) {
+    if (auto st = check_choice("--format", f.format, report_formats())) return st;
+    if (auto st = check_choice("--fail-on", f.fail_on, fail_levels())) return st;
+    if (auto st = check_choice("--color", f.color, color_modes)) return st;
+    if (f.quiet && f.verbose) return usage_error("'--quiet' and '--verbose' cannot be used together");
+    if (f.max_rule_depth > limits::hard_max_rule_depth)
+        return usage_error("'--max-rule-depth {}' is over {}, the deepest kblint supports", f.max_rule_depth,
+                           limits::hard_max_rule_depth);
+    if (f.max_eval_depth > limits::hard_max_eval_depth)
+        return usage_error("'--max-eval-depth {}' is over {}, the deepest kblint supports", f.max_eval_depth,
+                           limits::hard_max_eval_depth);
+    return std::nullopt;
+}
+
+// Today's date, or KBLINT_TODAY when set (tests pin it); a usage error when that is not a date.
+std::optional<int> today_date(std::string& today) {
+    today = utc_today();
+    if (const char* pinned = std::getenv("KBLINT_TODAY"); pinned != nullptr && *pinned != '\0') {
+        if (!is_date(pinned))
+            return usage_error("invalid KBLINT_TODAY '{}' (expected a date such as 2026-11-23)", shown(pinned));
+        today = pinned;
+    }
+    return std::nullopt;
+}
+
+// The project file's values for what the command line left unset (flags win).
+void apply_config(const project_config& cfg, check_flags& f) {
+    auto given = [&](const char* name) { return f.app != nullptr && f.app->get_option(name)->count() > 0; };
+    if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
+    if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
+    if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
+    if (cfg.waivers && !given("--waivers")) f.waivers = *cfg.waivers;
+    if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
+    if (cfg.only && !given("--only")) f.only = *cfg.only;
+    if (cfg.format && !given("--format")) f.format = *cfg.format;
+}
+
+// Print every diagnostic of a project, waiver or baseline file; the exit status of an invalid input.
+int input_file_errors(const diagnostics& errs, bool color) {
+    print_diagnostics(errs, color, true);
+    write_stream(STDERR_FILENO, "\n");
+    say("{} in the input files; nothing was checked", plural(error_count(errs), "error", "errors"));
+    return exit_usage;
+}
+
+// The project file, the waiver file and the baseline, each named in `read` once read.
+struct gate_files {
+    std::optional<waiver_file> waivers;
+    std::optional<baseline> base;
+    std::vector<std::string> read;
+};
+
+std::optional<int> read_project_file(check_flags& f, bool color, gate_files& g) {
+    if (f.no_config) return std::nullopt;
+    std::error_code ec;
+    fs::path here = fs::current_path(ec);
+    std::optional<std::string> name = ec ? std::nullopt : find_config(here);
+    if (!name) return std::nullopt;
+    diagnostics errs;
+    g.read.push_back(*name);
+    if (auto text = read_input(*name, "project file", f.max_file_size, errs))
+        if (auto cfg = parse_config(*name, std::move(*text), {report_formats(), fail_levels()}, errs)) apply_config(*cfg, f);
+    if (!errs.empty()) return input_file_errors(errs, color);
+    return std::nullopt;
+}
+
+std::optional<int> read_gate_files(const check_flags& f, bool color, gate_files& g) {
+    std::string waiver_path = f.waivers;
+    if (waiver_path.empty()) {
+        std::error_code ec;
+        if (fs::is_regular_file(default_waiver_file, ec)) waiver_path = std::string(default_waiver_file);
+    }
+    diagnostics errs;
+    if (!waiver_path.empty()) {
+        g.read.push_back(waiver_path);
+        if (auto text = read_input(waiver_path, "waiver file", f.max_file_size, errs))
+            g.waivers = load_waivers(waiver_path, std::move(*text), errs);
+    }
+    if (!f.baseline.empty()) {
+        g.read.push_back(f.baseline);
+        if (auto text = read_input(f.baseline, "baseline", f.max_file_size, errs))
+            g.base = load_baseline(f.baseline, std::move(*text), errs);
+    }
+    if (!errs.empty()) return input_file_errors(errs, color);
+    return std::nullopt;
+}
+
+// A warning for each --only/--skip glob that matches no rule of the pack.
+void warn_unmatched_globs(std::string_view option, const std::vector<std::string>& globs,
+                          const std::vector<rule_info>& rules) {
+    std::vector<std::string> ids;
+    ids.reserve(rules.size());
+    for (const auto& r : rules) ids.push_back(r.id);
+    for (const auto& g : globs) {
+        if (std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return glob_match(g, id); })) continue;
+        std::string near = closest_match(g, ids);
+        if (near.empty())
+            say("warning: '{} {}' matches no rule", option, shown(g));
+        else
+            say("warning: '{} {}' matches no rule, did you mean '{}'?", option, shown(g), near);
+    }
+}
+
+// `-o` onto a file this run reads would destroy it: refused, by device and inode.
+std::optional<int> refuse_overwriting_inputs(const check_flags& f, const std::vector<const std::vector<std::string>*>& inputs) {
+    if (to_stdout(f)) return std::nullopt;
+    std::optional<io::file_id> out = io::identify(f.output);
+    if (!out || !out->regular) return std::nullopt;
+    for (const auto* list : inputs)
+        for (const auto& in : *list)
+            if (io::identify(in) == out)
+                return usage_error("cannot write '{}': it is '{}', an input of this run", shown(f.output), shown(in));
+    return std::nullopt;
+}
+
+// Every snapshot under the paths given, loaded; errors of the files that did not load.
+struct snapshot_set {
+    std::vector<std::string> files;
+    diagnostics errors;
+    std::vector<std::string> notes;
+    std::vector<snap::snapshot> snaps;
+};
+
+snapshot_set find_snapshots(const check_flags& f) {
+    snapshot_set s;
+    s.files = find_inputs(f.paths, ".toml", true, s.errors, s.notes);
+    return s;
+}
+
+void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
+    snap::load_limits lim{f.max_file_size, f.max_toml_depth};
+    std::vector<std::string> ci_tables = pack_ci_tables(p);
+    s.snaps.reserve(s.files.size());
+    for (const auto& file : s.files)
+        if (auto sn = snap::load_snapshot_file(file, lim, ci_tables, s.errors)) s.snaps.push_back(std::move(*sn));
+}
+
+check_options evaluation_options(const check_flags& f) {
+    check_options opt;
+    opt.only = f.only;
+    opt.skip = f.skip;
+    opt.lim.max_depth = f.max_eval_depth;
+    opt.lim.max_steps = f.max_eval_steps;
+    opt.lim.max_runbook_steps = f.max_runbook_steps;
+    opt.lim.max_cluster_nodes = f.max_cluster_nodes;
+    // Test hook: tests/failclosed_test.cpp shows that a bug during evaluation ends in exit 4.
+    if (const char* hook = std::getenv("KBLINT_TEST_INTERNAL_ERROR"); hook != nullptr && *hook != '\0')
+        opt.fail_for_test = true;
+    opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
+    return opt;
+}
+
+bool selected(const std::string& id, const std::vector<std::string>& only, const std::vector<std::string>& skip) {
+    auto matches = [&](const std::string& g) { return glob_match(g, id); };
+    if (!only.empty() && std::none_of(only.begin(), only.end(), matches)) return false;
+    return std::none_of(skip.begin(), skip.end(), matches);
+}
+
+std::optional<severity> threshold(const std::string& fail_on) {
+    if (fail_on == "error") return severity::error;
+    if (fail_on == "warning") return severity::warning;
+    if (fail_on == "info") return severity::info;
+    return std::nullopt;
+}
+
+// The report of a run, its exit status included (SARIF records it).
+report build_report(const check_flags& f, check_result& res, snapshot_set& s, gate_files& g,
+                    std::vector<rule_info> all_rules, const std::string& today) {
+    report r;
+    r.version = std::string(kblint_version);
+    r.information_uri = std::string(kblint_homepage);
+    r.findings = std::move(res.findings);
+    if (g.waivers) r.notifications = apply_waivers(*g.waivers, r.findings, today);
+    if (g.base) apply_baseline(*g.base, r.findings);
+    r.baseline = g.base.has_value();
+    r.errors = std::move(s.errors);
+    r.errors.insert(r.errors.end(), res.errors.begin(), res.errors.end());
+    for (auto& ri : all_rules)
+        if (selected(ri.id, f.only, f.skip)) r.rules.push_back(std::move(ri));
+    r.evaluated = std::move(res.evaluated);
+    r.summary.snapshots = res.snapshots;
+    r.summary.clusters = res.clusters;
+    r.summary.runbooks = res.runbooks;
+    r.summary.rules = res.rules;
+    count_findings(r);
+    std::optional<severity> level = threshold(f.fail_on);
+    bool failing = level && std::any_of(r.findings.begin(), r.findings.end(), [&](const finding& fd) {
+                       return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
+                   });
+    r.exit_status = check_exit_status(has_errors(r.errors), s.files.empty() || res.rules == 0, failing);
+    return r;
+}
+
+std::string render_report(const report& r, const check_flags& f) {
+    if (f.format == "json") return render_json(r);
+    if (f.format == "sarif") return render_sarif(r);
+    if (f.format == "junit") return render_junit(r);
+    if (f.format == "github") return render_github(r);
+    if (f.format == "html") return render_html(r);
+    text_options topt;
+    topt.color = to_stdout(f) && color_wanted(f.color, STDOUT_FILENO);
+    topt.quiet = f.quiet;
+    return render_text(r, topt);
+}
+
+void print_notifications(const std::vector<notification>& ns) {
+    for (const auto& n : ns) {
+        std::string place = shown(n.file);
+        if (n.where.valid()) place += fmt::format(":{}:{}", n.where.line, n.where.column);
+        write_stream(STDERR_FILENO, fmt::format("{}: {}: {} [{}]\n", place.empty() ? std::string("kblint") : place,
+                                                shown(n.level), shown(n.message), shown(n.kind)));
+    }
+}
+
+void print_notes(const std::vector<not_evaluated>& skipped, const std::vector<std::string>& walk_notes) {
+    for (const auto& s : skipped) {
+        if (s.node.empty())
+            say("note: rule '{}' not evaluated: {}", shown(s.rule), shown(s.reason));
+        else
+            say("note: rule '{}' not evaluated on '{}': {}", shown(s.rule), shown(s.node), shown(s.reason));
+    }
+    for (const auto& n : walk_notes) say("note: {}", shown(n));
+}
+
+// What stderr says after the report: notifications, the GitHub summary, notes and why the status.
+void print_epilogue(const check_flags& f, const report& r, const check_result& res, const snapshot_set& s,
+                    const std::vector<std::string>& walk_notes) {
+    if (f.format == "text" && !f.quiet) print_notifications(r.notifications);
+    if (f.format == "github") print_block(render_summary(r));
+    if (f.verbose) print_notes(res.skipped, walk_notes);
+    if (r.exit_status == exit_usage) {
+        if (f.format != "text" || !to_stdout(f))
+            say("{}; see the report", plural(error_count(r.errors), "input error", "input errors"));
+    } else if (s.files.empty()) {
+        say("no snapshot found under {}", quoted_list(f.paths));
+    } else if (res.rules == 0) {
+        if (f.only.empty() && f.skip.empty())
+            say("the rule pack holds no rule; nothing was checked");
+        else
+            say("every rule was filtered out by --only/--skip");
+    }
+}
+
+} // namespace
+
+const std::vector<std::string>& report_formats() {
+    static const std::vector<std::string> formats = {"text", "json", "sarif", "junit", "github", "html"};
+    return formats;
+}
+
+const std::vector<std::string>& fail_levels() {
+    static const std::vector<std::string> levels = {"error", "warning", "info", "never"};
+    return levels;
+}
+
+void define_check(CLI::App& sub, check_flags& f) {
+    f.app = &sub;
+    sub.add_option("PATH", f.paths, "snapshot file, or folder searched recursively for '*.toml' files")
+        ->required()
+        ->type_name("");
+    add_rule_options(sub, f.pack);
+    sub.add_option("-f,--format", f.format, "report format: text, json, sarif, junit, github or html")
+        ->type_name("NAME")
+        ->capture_default_str();
+    sub.add_option("-o,--output", f.output, "write the report to FILE (replaced atomically) instead of stdout; '-' is stdout")
+        ->type_name("FILE");
+    sub.add_option("--fail-on", f.fail_on,
+                   "lowest severity that makes the exit status 1: error, warning, info or never")
+        ->type_name("LEVEL")
+        ->capture_default_str();
+    sub.add_option("--only", f.only, "check only the rules whose id matches this glob; repeatable")
+        ->type_name("ID")
+        ->allow_extra_args(false);
+    sub.add_option("--skip", f.skip, "do not check the rules whose id matches this glob; repeatable")
+        ->type_name("ID")
+        ->allow_extra_args(false);
+    sub.add_option("-j,--jobs", f.jobs, "worker threads (default: the number of cores)")->type_name("N");
+    sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
+        ->type_name("WHEN")
+        ->capture_default_str();
+    sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
+    sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated, and why");
+    sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
+        ->type_name("BYTES")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-toml-depth", f.max_toml_depth, "deepest nesting of tables and arrays in a snapshot")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-rule-depth", f.max_rule_depth, "deepest nesting of expressions in a rule file")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-eval-depth", f.max_eval_depth, "deepest recursion while evaluating a rule")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-eval-steps", f.max_eval_steps, "evaluation steps allowed for one rule on one node or cluster")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-runbook-steps", f.max_runbook_steps, "most steps in one runbook")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-cluster-nodes", f.max_cluster_nodes, "most snapshots (nodes) in one cluster")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--baseline", f.baseline,
+                   "a previous JSON report: findings already in it are reported as baselined and do not fail")
+        ->type_name("FILE");
+    sub.add_option("--waivers", f.waivers, "TOML waiver file (default: .kblint-waivers.toml when present)")
+        ->type_name("FILE");
+    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
+    sub.footer(
+        "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
+        "3 nothing evaluated (no snapshot found, or every rule filtered out); 4 internal error.");
+}
+
+int run_check(const check_flags& given) {
+    check_flags f = given;  // a copy: the project file fills in what the command line left unset
+    std::string today;
+    if (auto st = validate(f)) return *st;
+    if (auto st = today_date(today)) return *st;
+    const bool err_color = color_wanted(f.color, STDERR_FILENO);
+
+    // The project file, then the waiver and baseline files: every problem reported, nothing checked.
+    gate_files g;
+    if (auto st = read_project_file(f, err_color, g)) return *st;
+    if (auto st = read_gate_files(f, err_color, g)) return *st;
+
+    loaded_pack pk = load_rules(f.pack, {f.max_file_size, f.max_rule_depth, err_color, f.quiet});
+    if (!pk.p) return pk.status;
+    std::vector<rule_info> all_rules = pack_rules(*pk.p);
+    if (!f.quiet) {
+        warn_unmatched_globs("--only", f.only, all_rules);
+        warn_unmatched_globs("--skip", f.skip, all_rules);
+    }
+
+    snapshot_set s = find_snapshots(f);
+    if (auto st = refuse_overwriting_inputs(f, {&s.files, &pk.files, &g.read})) return *st;
+    load_snapshots(f, *pk.p, s);
+    check_result res = check(*pk.p, s.snaps, evaluation_options(f));
+    report r = build_report(f, res, s, g, std::move(all_rules), today);
+
+    std::string bytes = render_report(r, f);
+    if (to_stdout(f)) {
+        if (write_stdout(bytes) != exit_clean) return exit_usage;
+    } else if (auto err = write_file_atomically(f.output, bytes)) {
+        return usage_error("cannot write '{}': {}", shown(f.output), *err);
+    }
+    std::vector<std::string> walk_notes = std::move(pk.notes);
+    walk_notes.insert(walk_notes.end(), s.notes.begin(), s.notes.end());
+    print_epilogue(f, r, res, s, walk_notes);
+    return r.exit_status;
+}
+
+} // namespace kbl::cli

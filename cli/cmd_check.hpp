@@ -1,0 +1,51 @@
+#pragma once
+// `kblint check PATH...`: check snapshots against the rules and report the findings.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+#include "common/limits.hpp"
+
+namespace kbl::cli {
+
+/// The options of `kblint check`.
+struct check_flags {
+    pack_flags pack;
+    std::vector<std::string> paths;
+    std::string format = "text";
+    std::string output;
+    std::string fail_on = "error";
+    std::vector<std::string> only;
+    std::vector<std::string> skip;
+    unsigned jobs = 0;
+    std::string color = "auto";
+    bool quiet = false;
+    bool verbose = false;
+    std::size_t max_file_size = limits::max_file_bytes;
+    std::uint32_t max_toml_depth = limits::max_toml_depth;
+    std::uint32_t max_rule_depth = limits::max_rule_depth;
+    std::uint32_t max_eval_depth = limits::max_eval_depth;
+    std::uint64_t max_eval_steps = limits::max_eval_steps;
+    std::uint32_t max_runbook_steps = limits::max_runbook_steps;
+    std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
+    std::string baseline;
+    std::string waivers;
+    bool no_config = false;
+    CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
+};
+
+/// The report formats of `--format` (docs/cli.md).
+const std::vector<std::string>& report_formats();
+
+/// The levels of `--fail-on`.
+const std::vector<std::string>& fail_levels();
+
+/// Declare the arguments and options of `kblint check`.
+void define_check(CLI::App& sub, check_flags& f);
+
+/// Check: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 nothing evaluated.
+int run_check(const check_flags& given);
+
+} // namespace kbl::cli

@@ -1,0 +1,132 @@
+#include "cli/cmd_explain.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/cmd_rules.hpp"
+#include "cli/console.hpp"
+
+namespace kbl::cli {
+
+namespace {
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos) {
+            if (start < text.size()) lines.push_back(text.substr(start));
+            break;
+        }
+        std::string_view line = text.substr(start, nl - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(line);
+        start = nl + 1;
+    }
+    return lines;
+}
+
+std::string expand_tabs(std::string_view line) {
+    std::string out;
+    for (char c : line) {
+        if (c == '\t')
+            out.append(4 - out.size() % 4, ' ');
+        else
+            out += c;
+    }
+    return out;
+}
+
+// `text` with every line indented by `indent` (and the first line by `first`), tabs expanded.
+std::string indented(std::string_view text, std::string_view first, std::string_view indent) {
+    std::string out;
+    bool is_first = true;
+    for (std::string_view line : split_lines(text)) {
+        std::string shown_line = shown(expand_tabs(line));
+        std::string_view lead = is_first ? first : indent;
+        out += shown_line.empty() ? std::string() : fmt::format("{}{}", lead, shown_line);
+        out += '\n';
+        is_first = false;
+    }
+    if (is_first) out = fmt::format("{}\n", std::string(first).substr(0, first.find_last_not_of(' ') + 1));
+    return out;
+}
+
+std::string strip_when(std::string_view line) {
+    std::size_t b = line.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return {};
+    line.remove_prefix(b);
+    if (line.substr(0, 5) == "when " || line.substr(0, 5) == "when\t") {
+        line.remove_prefix(5);
+        line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+    }
+    return std::string(line);
+}
+
+const rule_info* find_rule(const std::vector<rule_info>& rules, const std::string& id) {
+    for (const auto& r : rules)
+        if (r.id == id) return &r;
+    for (const auto& r : rules)
+        if (r.id.size() == id.size() && std::equal(r.id.begin(), r.id.end(), id.begin(), [](char a, char b) {
+                return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+            }))
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+void define_explain(CLI::App& sub, explain_flags& f) {
+    sub.add_option("RULE-ID", f.id, "id of the rule to explain")->required()->type_name("");
+    add_rule_options(sub, f.pack);
+}
+
+int run_explain(const explain_flags& f) {
+    int status = 0;
+    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    if (!p) return status;
+    std::vector<rule_info> rules = pack_rules(*p);
+    const rule_info* r = find_rule(rules, f.id);
+    if (r == nullptr) {
+        std::vector<std::string> ids;
+        for (const auto& ri : rules) ids.push_back(ri.id);
+        std::string near = closest_match(f.id, ids);
+        if (near.empty())
+            return usage_error("unknown rule '{}' (run 'kblint rules' for the list)", shown(f.id));
+        return usage_error("unknown rule '{}', did you mean '{}'?", shown(f.id), near);
+    }
+    constexpr std::string_view field_indent = "                ";
+    auto field = [&](std::string_view label, std::string_view value) {
+        return indented(value, fmt::format("  {:<14}", label), field_indent);
+    };
+    std::string out = fmt::format("{}: {}\n\n", shown(r->id), shown(r->title));
+    out += field("severity", to_string(r->sev));
+    out += field("scope", to_string(r->scope));
+    out += field("reference", ref_text(r->ref));
+    if (!r->tags.empty()) out += field("tags", fmt::format("{}", fmt::join(r->tags, ", ")));
+    std::string when;
+    for (std::string_view line : split_lines(r->when_text)) {
+        std::string w = strip_when(line);
+        if (w.empty()) continue;
+        if (!when.empty()) when += '\n';
+        when += w;
+    }
+    out += field("applies when", when.empty() ? std::string("always") : when);
+    out += field("fix", r->fix);
+    if (!r->doc.empty()) out += fmt::format("\nrationale:\n{}", indented(r->doc, "  ", "  "));
+    std::string place = r->file ? shown(r->file->name()) : std::string();
+    if (r->where.valid()) place += fmt::format(":{}:{}", r->where.line, r->where.column);
+    if (!r->source_text.empty())
+        out += fmt::format("\nsource{}:\n{}", place.empty() ? "" : fmt::format(" ({})", place),
+                           indented(r->source_text, "  ", "  "));
+    return write_stdout(out);
+}
+
+} // namespace kbl::cli

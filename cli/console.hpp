@@ -1,0 +1,75 @@
+#pragma once
+// Everything kblint writes to stdout and stderr goes through `write_stream`, which never throws:
+// a closed or full stderr (`2>&-`, `2>/dev/full`) cannot turn an exit status into a crash.
+// Also the small wording helpers the commands share.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/exit_status.hpp"
+#include "common/diagnostic.hpp"
+
+namespace kbl::cli {
+
+/// Write all of `bytes` to the file descriptor `fd` (1 or 2); false when it could not be written
+/// (errno set). Never throws.
+bool write_stream(int fd, std::string_view bytes) noexcept;
+
+/// Write `text` to stderr, adding a final newline when it has none; failures are ignored.
+void print_block(std::string text) noexcept;
+
+/// Write "kblint: MESSAGE\n" to stderr; failures are ignored.
+void say_text(std::string_view message) noexcept;
+
+/// Format a message and write "kblint: MESSAGE\n" to stderr. Never throws.
+template <typename... Args>
+void say(fmt::format_string<Args...> f, Args&&... args) noexcept {
+    try {
+        say_text(fmt::format(f, std::forward<Args>(args)...));
+    } catch (...) {
+        say_text("(a message could not be formatted)");
+    }
+}
+
+/// `say` the message and return the exit status of a usage error.
+template <typename... Args>
+int usage_error(fmt::format_string<Args...> f, Args&&... args) noexcept {
+    say(f, std::forward<Args>(args)...);
+    return exit_usage;
+}
+
+/// Write to stdout; 0, or 2 after a message when the write failed.
+int write_stdout(std::string_view bytes) noexcept;
+
+/// Every diagnostic on stderr, a blank line between them; warnings only when `warnings`.
+void print_diagnostics(const diagnostics& ds, bool color, bool warnings) noexcept;
+
+/// The number of errors (not warnings) among `ds`.
+std::size_t error_count(const diagnostics& ds);
+
+/// Colour for the stream `fd`: "always", "never", or "auto" (a terminal and NO_COLOR unset).
+bool color_wanted(std::string_view mode, int fd);
+
+/// `s` safe to print on a terminal (control characters escaped).
+std::string shown(std::string_view s);
+
+/// `s` with its first letter lowered unless the second is upper case too ("No such" -> "no such").
+std::string lower_first(std::string s);
+
+/// "1 rule", "2 rules".
+std::string plural(std::size_t n, std::string_view one, std::string_view many);
+
+/// strerror in the style of kblint's messages.
+std::string system_message(int err);
+
+/// 'a', 'b', 'c' (each item quoted and escaped).
+std::string quoted_list(const std::vector<std::string>& items);
+
+/// "a, b or c".
+std::string choice_list(const std::vector<std::string>& items);
+
+} // namespace kbl::cli
