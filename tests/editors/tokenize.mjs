@@ -321,7 +321,7 @@ function check_package(grammar) {
   }
 }
 
-// The comment and bracket settings, and the indentation rules on every line of the accepted
+// The comment and bracket settings, words (a rule id is one), and the indentation rules on every line of the accepted
 // files: a line that leaves a bracket of its own open indents the next one, a line whose code
 // starts with a closing bracket is dedented, and no other line matches either rule.
 function check_language_configuration(files) {
@@ -330,6 +330,9 @@ function check_language_configuration(files) {
   if (conf.comments?.lineComment !== '#') fail(file, 1, 1, "the line comment is not '#'");
   const pairs = (conf.brackets || []).map((b) => b.join(''));
   for (const p of ['{}', '[]', '()']) if (!pairs.includes(p)) fail(file, 1, 1, `no bracket pair ${p}`);
+  for (const w of ['Q241573-010', 'step_index', '1.5']) {
+    if (new RegExp(conf.wordPattern).exec(` ${w} `)?.[0] !== w) fail(file, 1, 1, `wordPattern does not take '${w}' as one word`);
+  }
   const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
   const dec = new RegExp(conf.indentationRules.decreaseIndentPattern);
   for (const [f, lines] of files) {
