@@ -7,6 +7,15 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 read -r -a packages <<<"$(grep -v '^#' "$(dirname "$0")/deps.txt" | tr '\n' ' ')"
+# A node and npm installed from another source (nvm, NodeSource) are kept: Debian's would replace them.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  echo "install-deps: node $(node --version) and npm $(npm --version) are on PATH: skipping nodejs npm"
+  kept=()
+  for p in "${packages[@]}"; do
+    case $p in nodejs|npm) ;; *) kept+=("$p") ;; esac
+  done
+  packages=("${kept[@]}")
+fi
 missing=()
 for p in "${packages[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
