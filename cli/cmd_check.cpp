@@ -145,8 +145,13 @@ std::optional<int> refuse_overwriting_inputs(const check_flags& f, const std::ve
     if (!out || !out->regular) return std::nullopt;
     for (const auto* list : inputs)
         for (const auto& in : *list)
-            if (io::identify(in) == out)
-                return usage_error("cannot write '{}': it is '{}', an input of this run", shown(f.output), shown(in));
+            if (io::identify(in) == out) {
+                if (in == f.output)
+                    return usage_error("cannot write '{}': it is an input of this run, and inputs are never modified",
+                                       shown(f.output));
+                return usage_error("cannot write '{}': it is the same file as '{}', an input of this run",
+                                   shown(f.output), shown(in));
+            }
     return std::nullopt;
 }
 

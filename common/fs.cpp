@@ -240,7 +240,8 @@ void walker::folder(const fs::path& p) {
 
 void walker::entry(const fs::path& p) {
     struct stat lst {};
-    if (::lstat(p.c_str(), &lst) != 0) return;  // vanished since the folder was listed
+    if (::lstat(p.c_str(), &lst) != 0)
+        return note(p, fmt::format("it vanished while the folder was read ({})", errno_words(errno)));
     const bool is_link = S_ISLNK(lst.st_mode);
     struct stat st {};
     const bool resolves = !is_link || ::stat(p.c_str(), &st) == 0;

@@ -1,6 +1,13 @@
 // Fail closed: a run that could not evaluate everything never exits 0 or 1, whatever --fail-on
 // says, and still reports what it could; a bug is exit 4 with a request for a report.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
@@ -161,4 +168,61 @@ TEST_CASE("fail closed: a report that cannot be written is exit 2, not a pass", 
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 2);
     CHECK(r.err == "kblint: cannot write to standard output: no space left on device\n");
+}
+
+namespace {
+
+// Runs kblint with its stderr closed (`stderr_to` empty) or on `stderr_to` (e.g. /dev/full), and
+// stdout on /dev/null (or closed with `close_stdout`); the exit status, or -signal when killed.
+int run_with_broken_stream(const std::vector<std::string>& args, const std::string& stderr_to,
+                           const std::vector<std::string>& env = {}, bool close_stdout = false) {
+    std::vector<std::string> argv_s = {KBLINT_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_copy = env;
+    const std::string where = kbl::test::src_path("");
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int out = ::open("/dev/null", O_WRONLY);
+        ::dup2(out, 1);
+        int err = stderr_to.empty() ? -1 : ::open(stderr_to.c_str(), O_WRONLY);
+        if (err >= 0) ::dup2(err, 2);
+        else ::close(2);
+        if (close_stdout) ::close(1);
+        if (::chdir(where.c_str()) != 0) ::_exit(127);
+        ::setenv("NO_COLOR", "1", 1);
+        for (auto& kv : env_copy) ::putenv(kv.data());
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    int st = 0;
+    auto start = std::chrono::steady_clock::now();
+    while (::waitpid(pid, &st, WNOHANG) != pid) {
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(static_cast<int>(bound_s))) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &st, 0);
+            FAIL("kblint did not end");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+} // namespace
+
+TEST_CASE("fail closed: the exit status holds when stderr or stdout cannot be written", "[failclosed]") {
+    const std::vector<std::string> hook = {"KBLINT_TEST_INTERNAL_ERROR=1"};
+    for (std::string err : {"", "/dev/full"}) {
+        INFO("stderr " << (err.empty() ? "closed" : err));
+        CHECK(run_with_broken_stream({"check", "--only", "NOPE*", "fixtures/healthy"}, err) == 3);
+        CHECK(run_with_broken_stream({"check", "fixtures/healthy"}, err) == 0);
+        CHECK(run_with_broken_stream({"check", "fixtures/Q241573-010"}, err) == 1);
+        CHECK(run_with_broken_stream({"check", "-f", "json", "tests/data/snaps/bad"}, err) == 2);
+        CHECK(run_with_broken_stream({"chek", "fixtures/healthy"}, err) == 2);
+        CHECK(run_with_broken_stream({"check", "fixtures/healthy"}, err, hook) == 4);
+        CHECK(run_with_broken_stream({"check", "fixtures/healthy"}, err, {}, true) == 2);
+    }
 }

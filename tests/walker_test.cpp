@@ -92,6 +92,12 @@ TEST_CASE("walker: an unreadable folder among snapshots or rules is an input err
     CHECK(rules.out.empty());
     CHECK(rules.err == dir + "/rules/locked: error: cannot read folder: permission denied\n");
 
+    // kblint fmt walks with the same walker.
+    timed_output fmt = run({"fmt", "--check", dir + "/rules"}, dir, who);
+    CHECK(fmt.status == 2);
+    CHECK(fmt.out.empty());
+    CHECK(fmt.err == dir + "/rules/locked: error: cannot read folder: permission denied\n");
+
     for (const char* d : {"/snaps/locked", "/snaps/listless", "/rules/locked"}) ::chmod((dir + d).c_str(), 0755);
 }
 
