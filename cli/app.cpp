@@ -33,6 +33,7 @@
 #include "checker/snapshot/snapshot.hpp"
 #include "checker/gate/waivers.hpp"
 #include "cli/builtin_rules.hpp"
+#include "cli/cmd_baseline.hpp"
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_test.hpp"
 #include "cli/cmd_fmt.hpp"
@@ -62,7 +63,6 @@ constexpr int exit_nothing = 3;
 
 constexpr std::string_view kblint_version = KBLINT_VERSION;
 constexpr std::string_view kblint_homepage = KBLINT_HOMEPAGE;
-constexpr std::string_view default_waiver_file = ".kblint-waivers.toml";
 
 // ---------------------------------------------------------------------------------------------
 // Messages on stderr
@@ -329,8 +329,7 @@ struct check_flags {
     std::uint64_t max_eval_steps = limits::max_eval_steps;
     std::uint32_t max_runbook_steps = limits::max_runbook_steps;
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
-    std::string baseline;
-    std::string waivers;
+    cli::gate_flags gate;
     bool no_config = false;
     CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
 };
@@ -436,11 +435,7 @@ void define_check(CLI::App& sub, cli_state& s) {
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");
-    sub.add_option("--baseline", f.baseline,
-                   "a previous JSON report: findings already in it are reported as baselined and do not fail")
-        ->type_name("FILE");
-    sub.add_option("--waivers", f.waivers, "TOML waiver file (default: .kblint-waivers.toml when present)")
-        ->type_name("FILE");
+    cli::add_gate_options(sub, f.gate);
     sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
@@ -574,7 +569,7 @@ void apply_config(const cli::project_config& cfg, check_flags& f) {
     if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
     if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
     if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
-    if (cfg.waivers && !given("--waivers")) f.waivers = *cfg.waivers;
+    if (f.app != nullptr) cli::apply_gate_config(cfg, *f.app, f.gate);
     if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
     if (cfg.only && !given("--only")) f.only = *cfg.only;
     if (cfg.format && !given("--format")) f.format = *cfg.format;
@@ -632,19 +627,8 @@ int run_check(cli_state& s) {
             if (!file_errs.empty()) return input_file_errors(file_errs, err_color);
         }
     }
-    std::string waiver_path = f.waivers;
-    if (waiver_path.empty()) {
-        std::error_code ec;
-        if (fs::is_regular_file(default_waiver_file, ec)) waiver_path = std::string(default_waiver_file);
-    }
-    std::optional<waiver_file> waivers;
-    if (!waiver_path.empty())
-        if (auto text = cli::read_input(waiver_path, "waiver file", f.max_file_size, file_errs))
-            waivers = load_waivers(waiver_path, std::move(*text), file_errs);
-    std::optional<baseline> base;
-    if (!f.baseline.empty())
-        if (auto text = cli::read_input(f.baseline, "baseline", f.max_file_size, file_errs))
-            base = load_baseline(f.baseline, std::move(*text), file_errs);
+    if (auto st = cli::check_baseline_usage(f.gate)) return *st;
+    cli::gate_inputs gate = cli::load_gate(f.gate, f.max_file_size, f.max_toml_depth, file_errs);
     if (!file_errs.empty()) return input_file_errors(file_errs, err_color);
 
     loaded_pack pk = load_rules(f.pack, f.max_file_size, f.max_rule_depth, err_color, f.quiet);
@@ -682,9 +666,6 @@ int run_check(cli_state& s) {
     r.version = std::string(kblint_version);
     r.information_uri = std::string(kblint_homepage);
     r.findings = std::move(res.findings);
-    if (waivers) r.notifications = apply_waivers(*waivers, r.findings, today);
-    if (base) apply_baseline(*base, r.findings);
-    r.baseline = base.has_value();
     r.errors = std::move(input_errors);
     r.errors.insert(r.errors.end(), res.errors.begin(), res.errors.end());
     for (auto& ri : all_rules)
@@ -694,6 +675,7 @@ int run_check(cli_state& s) {
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
     r.summary.rules = res.rules;
+    cli::apply_gate(gate, f.gate, today, r);
     count_findings(r);
 
     // The exit status is known before the report is written: SARIF records it.
@@ -709,6 +691,7 @@ int run_check(cli_state& s) {
         status = exit_findings;
     }
     r.exit_status = status;
+    if (cli::writes_baseline(f.gate)) return cli::write_baseline(r, gate, f.gate, status);
 
     std::string bytes = render_report(r, f);
     if (f.output.empty()) {
@@ -953,6 +936,11 @@ const command commands[] = {
     {"decode", "decode a status code with the rule pack's 'decode_TABLE' function (e.g. iissync)",
      [](CLI::App& sub, cli_state& s) { cli::define_decode(sub, s.decode); },
      [](cli_state& s) { return cli::run_decode(s.decode); }},
+    {"baseline", "create or update the baseline file: the findings accepted for now",
+     [](CLI::App& sub, cli_state& s) {
+         cli::define_baseline(sub, s.check.gate, [&](CLI::App& b) { CLI::App* keep = s.check.app; define_check(b, s); s.check.app = keep; });
+     },
+     [](cli_state& s) { s.check.app = s.check.gate.command; return run_check(s); }},
     {"schema", "show the snapshot schema the loaded rules expect (text, or a JSON Schema for TOML editors)",
      [](CLI::App& sub, cli_state& s) { cli::define_schema(sub, s.schema); },
      [](cli_state& s) { return cli::run_schema(s.schema); }},
