@@ -376,3 +376,16 @@ TEST_CASE("baseline: a fixed finding leaves a stale entry, reported, and update 
     CHECK(still.status == 1);
     CHECK(json::parse(still.out)["stale_baseline"].empty());
 }
+
+TEST_CASE("baseline: the snapshot limits apply to a baseline", "[baseline]") {
+    std::string dir = temp_dir("baseline-limits");
+    REQUIRE(run_kblint(with_pack({"check", "-f", "json", "-o", dir + "/base.json", "tests/data/snaps/farm"})).status == 1);
+    // A report nests four levels deep and more (findings[].ref): over --max-toml-depth 3.
+    run_output deep = run_kblint(with_pack({"check", "--max-toml-depth", "3", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    CHECK(deep.status == 2);
+    CHECK(deep.err.rfind(dir + "/base.json:29:14: error: the baseline nests deeper than 3 levels (--max-toml-depth) [baseline]\n", 0) ==
+          0);
+    run_output big = run_kblint(with_pack({"check", "--max-file-size", "100", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    CHECK(big.status == 2);
+    CHECK(big.err.rfind(dir + "/base.json: error: cannot read baseline: it is over the limit of 100 bytes (--max-file-size)\n", 0) == 0);
+}
