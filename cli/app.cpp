@@ -60,6 +60,11 @@ const command commands[] = {
      [](CLI::App& a, cli_state& s) { define_fmt(a, s.fmt); }, [](cli_state& s) { return run_fmt(s.fmt); }},
     {"decode", "decode a status code with the rule pack's 'decode_TABLE' function (e.g. iissync)",
      [](CLI::App& a, cli_state& s) { define_decode(a, s.decode); }, [](cli_state& s) { return run_decode(s.decode); }},
+    {"baseline", "create or update the baseline file: the findings accepted for now",
+     [](CLI::App& a, cli_state& s) {
+         define_baseline(a, s.check.gate, [&](CLI::App& b) { CLI::App* keep = s.check.app; define_check(b, s.check); s.check.app = keep; });
+     },
+     [](cli_state& s) { s.check.app = s.check.gate.command; return run_check(s.check); }},
     {"schema", "show the snapshot schema the loaded rules expect (text, or a JSON Schema for TOML editors)",
      [](CLI::App& a, cli_state& s) { define_schema(a, s.schema); }, [](cli_state& s) { return run_schema(s.schema); }},
 };

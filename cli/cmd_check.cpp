@@ -66,7 +66,7 @@ void apply_config(const project_config& cfg, check_flags& f) {
     if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
     if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
     if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
-    if (cfg.waivers && !given("--waivers")) f.waivers = *cfg.waivers;
+    if (f.app != nullptr) apply_gate_config(cfg, *f.app, f.gate);
     if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
     if (cfg.only && !given("--only")) f.only = *cfg.only;
     if (cfg.format && !given("--format")) f.format = *cfg.format;
@@ -82,8 +82,7 @@ int input_file_errors(const diagnostics& errs, bool color) {
 
 // The project file, the waiver file and the baseline, each named in `read` once read.
 struct gate_files {
-    std::optional<waiver_file> waivers;
-    std::optional<baseline> base;
+    gate_inputs in;
     std::vector<std::string> read;
 };
 
@@ -102,22 +101,12 @@ std::optional<int> read_project_file(check_flags& f, bool color, gate_files& g) 
 }
 
 std::optional<int> read_gate_files(const check_flags& f, bool color, gate_files& g) {
-    std::string waiver_path = f.waivers;
-    if (waiver_path.empty()) {
-        std::error_code ec;
-        if (fs::is_regular_file(default_waiver_file, ec)) waiver_path = std::string(default_waiver_file);
-    }
+    std::error_code ec;
+    if (!f.gate.waivers.empty()) g.read.push_back(f.gate.waivers);
+    else if (fs::is_regular_file(default_waiver_file, ec)) g.read.push_back(std::string(default_waiver_file));
+    if (!f.gate.baseline.empty()) g.read.push_back(f.gate.baseline);
     diagnostics errs;
-    if (!waiver_path.empty()) {
-        g.read.push_back(waiver_path);
-        if (auto text = read_input(waiver_path, "waiver file", f.max_file_size, errs))
-            g.waivers = load_waivers(waiver_path, std::move(*text), errs);
-    }
-    if (!f.baseline.empty()) {
-        g.read.push_back(f.baseline);
-        if (auto text = read_input(f.baseline, "baseline", f.max_file_size, errs))
-            g.base = load_baseline(f.baseline, std::move(*text), errs);
-    }
+    g.in = load_gate(f.gate, f.max_file_size, f.max_toml_depth, errs);
     if (!errs.empty()) return input_file_errors(errs, color);
     return std::nullopt;
 }
@@ -212,9 +201,6 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     r.version = std::string(kblint_version);
     r.information_uri = std::string(kblint_homepage);
     r.findings = std::move(res.findings);
-    if (g.waivers) r.notifications = apply_waivers(*g.waivers, r.findings, today);
-    if (g.base) apply_baseline(*g.base, r.findings);
-    r.baseline = g.base.has_value();
     r.errors = std::move(s.errors);
     r.errors.insert(r.errors.end(), res.errors.begin(), res.errors.end());
     for (auto& ri : all_rules)
@@ -224,6 +210,7 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
     r.summary.rules = res.rules;
+    apply_gate(g.in, f.gate, today, r);
     count_findings(r);
     std::optional<severity> level = threshold(f.fail_on);
     bool failing = level && std::any_of(r.findings.begin(), r.findings.end(), [&](const finding& fd) {
@@ -350,11 +337,7 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");
-    sub.add_option("--baseline", f.baseline,
-                   "a previous JSON report: findings already in it are reported as baselined and do not fail")
-        ->type_name("FILE");
-    sub.add_option("--waivers", f.waivers, "TOML waiver file (default: .kblint-waivers.toml when present)")
-        ->type_name("FILE");
+    add_gate_options(sub, f.gate);
     sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
@@ -366,6 +349,7 @@ int run_check(const check_flags& given) {
     std::string today;
     if (auto st = validate(f)) return *st;
     if (auto st = today_date(today)) return *st;
+    if (auto st = check_baseline_usage(f.gate)) return *st;
     const bool err_color = color_wanted(f.color, STDERR_FILENO);
 
     // The project file, then the waiver and baseline files: every problem reported, nothing checked.
@@ -386,6 +370,7 @@ int run_check(const check_flags& given) {
     load_snapshots(f, *pk.p, s);
     check_result res = check(*pk.p, s.snaps, evaluation_options(f));
     report r = build_report(f, res, s, g, std::move(all_rules), today);
+    if (writes_baseline(f.gate)) return write_baseline(r, g.in, f.gate, r.exit_status);
 
     std::string bytes = render_report(r, f);
     if (to_stdout(f)) {

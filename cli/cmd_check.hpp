@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_baseline.hpp"
 #include "cli/common.hpp"
 #include "common/limits.hpp"
 
@@ -30,8 +31,7 @@ struct check_flags {
     std::uint64_t max_eval_steps = limits::max_eval_steps;
     std::uint32_t max_runbook_steps = limits::max_runbook_steps;
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
-    std::string baseline;
-    std::string waivers;
+    gate_flags gate;  ///< --baseline, --waivers, --waiver-warn-days, --focus; `kblint baseline` too
     bool no_config = false;
     CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
 #include <utility>
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view check_id = "config";
+constexpr std::int64_t max_warn_days = 3660;
 
 diagnostic located(const source_ptr& file, pos where, std::string message, std::string help = {}) {
     diagnostic d;
@@ -87,6 +89,15 @@ struct reader {
         if (!ok) return std::nullopt;
         return out;
     }
+    std::optional<int> days(const snap::entry& e) const {
+        const snap::node& v = *e.value;
+        if (v.k == snap::kind::integer && v.i >= 0 && v.i <= max_warn_days) return static_cast<int>(v.i);
+        errs.push_back(located(file, v.where,
+                               v.k == snap::kind::integer
+                                   ? fmt::format("'{}' must be a number of days from 0 to {}, not {}", e.key, max_warn_days, v.i)
+                                   : fmt::format("'{}' must be an integer, not {}", e.key, snap::kind_with_article(v.k))));
+        return std::nullopt;
+    }
     std::optional<std::string> choice(const snap::entry& e, const std::vector<std::string>& choices) const {
         auto s = string(e);
         if (!s) return std::nullopt;
@@ -105,7 +116,9 @@ struct reader {
 } // namespace
 
 const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = {"rules", "no_builtin", "fail_on", "waivers", "skip", "only", "format"};
+    static const std::vector<std::string> keys = {"rules",    "no_builtin",       "fail_on", "waivers",
+                                                  "baseline", "waiver_warn_days", "skip",    "only",
+                                                  "format"};
     return keys;
 }
 
@@ -146,6 +159,10 @@ std::optional<project_config> parse_config(const std::string& name, std::string 
             out.fail_on = rd.choice(e, choices.fail_levels);
         } else if (e.key == "waivers") {
             if (auto s = rd.string(e)) out.waivers = resolve(name, *s);
+        } else if (e.key == "baseline") {
+            if (auto b = rd.string(e)) out.baseline = resolve(name, *b);
+        } else if (e.key == "waiver_warn_days") {
+            out.waiver_warn_days = rd.days(e);
         } else if (e.key == "skip") {
             out.skip = rd.strings(e);
         } else if (e.key == "only") {

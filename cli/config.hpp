@@ -1,6 +1,6 @@
 #pragma once
 // The project file `.kblint.toml`: defaults for `kblint check` (rules, no_builtin, fail_on,
-// waivers, skip, only, format), found in the current folder or a parent. Flags given on the
+// waivers, baseline, waiver_warn_days, skip, only, format), found in the current folder or a parent. Flags given on the
 // command line win over it; `--no-config` ignores it.
 #include <filesystem>
 #include <optional>
@@ -23,6 +23,8 @@ struct project_config {
     std::optional<bool> no_builtin;
     std::optional<std::string> fail_on;
     std::optional<std::string> waivers;
+    std::optional<std::string> baseline;         ///< `kblint check --baseline`, the file `kblint baseline` writes
+    std::optional<int> waiver_warn_days;         ///< `--waiver-warn-days`
     std::optional<std::vector<std::string>> skip;
     std::optional<std::vector<std::string>> only;
     std::optional<std::string> format;

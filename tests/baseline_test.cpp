@@ -74,14 +74,16 @@ TEST_CASE("baseline: findings already in a previous report do not fail", "[basel
         CHECK(r.status == 1);
         CHECK(statuses(r.out) == std::vector<std::string>{"WEB-001 fail", "WEB-003 unknown", "WEB-002 baselined"});
     }
-    SECTION("a baseline taken with waivers covers the waived findings too") {
+    SECTION("a report taken with waivers never records the waived findings") {
+        // Changed: a waived finding in a report used as a baseline used to be baselined for good,
+        // so that its waiver's expiry never took effect.
         run_output waived = run_kblint(with_pack({"check", "-f", "json", "--waivers", "tests/data/waivers/farm.toml", "-o",
                                                   dir + "/waived.json", "tests/data/snaps/farm"}),
                                        "", {"KBLINT_TODAY=2026-11-23"});
         CHECK(waived.status == 0);
         run_output later = run_kblint(with_pack({"check", "-f", "json", "--baseline", dir + "/waived.json", "tests/data/snaps/farm"}));
-        CHECK(later.status == 0);
-        CHECK(statuses(later.out) == std::vector<std::string>{"WEB-001 baselined", "WEB-003 baselined", "WEB-002 baselined"});
+        CHECK(later.status == 1);
+        CHECK(statuses(later.out) == std::vector<std::string>{"WEB-001 fail", "WEB-003 baselined", "WEB-002 baselined"});
     }
 }
 
@@ -150,7 +152,8 @@ TEST_CASE("baseline: a file that is not a kblint JSON report is an input error, 
           "expected string literal [baseline]\n"
           " 2 |   \"kblint\": {,\n"
           "   |              ^\n"
-          "  = help: a baseline is a report written by 'kblint check --format json'\n"
+          "  = help: a baseline is written by 'kblint baseline create' (a report of 'kblint check --format json' is read "
+          "too)\n"
           "\n"
           "kblint: 1 error in the input files; nothing was checked\n");
 
@@ -161,11 +164,11 @@ TEST_CASE("baseline: a file that is not a kblint JSON report is an input error, 
 
     r = with_baseline("{\"summary\": {}, \"findings\": []}");
     CHECK(r.status == 2);
-    CHECK(r.err.rfind("base.json:1:1: error: not a kblint JSON report: it has no 'kblint' key [baseline]\n", 0) == 0);
+    CHECK(r.err.rfind("base.json:1:1: error: not a kblint baseline: it has no 'kblint' key [baseline]\n", 0) == 0);
 
     r = with_baseline("[1, 2]");
     CHECK(r.status == 2);
-    CHECK(r.err.rfind("base.json:1:1: error: not a kblint JSON report: the document is an array, not an object", 0) == 0);
+    CHECK(r.err.rfind("base.json:1:1: error: not a kblint baseline: the document is an array, not an object", 0) == 0);
 
     r = with_baseline("");
     CHECK(r.status == 2);
@@ -188,7 +191,7 @@ TEST_CASE("baseline: a file that is not a kblint JSON report is an input error, 
     r = with_baseline("{\"kblint\": {\"report_version\": 1}}", "sarif");
     CHECK(r.status == 2);
     CHECK(r.out.empty());
-    CHECK(r.err.rfind("base.json:1:1: error: not a kblint JSON report: it has no 'findings' key", 0) == 0);
+    CHECK(r.err.rfind("base.json:1:1: error: not a kblint baseline: it has no 'findings' key", 0) == 0);
 
     run_output missing = run_kblint(with_pack({"check", "--baseline", "tests/data/no-such-report.json", "tests/data/snaps/farm"}));
     CHECK(missing.status == 2);
@@ -196,26 +199,193 @@ TEST_CASE("baseline: a file that is not a kblint JSON report is an input error, 
                          "kblint: 1 error in the input files; nothing was checked\n");
 }
 
-TEST_CASE("baseline: load_baseline reads fingerprints whatever the nesting", "[baseline]") {
+TEST_CASE("baseline: load_baseline reads fingerprints whatever the nesting, within the depth limit", "[baseline]") {
     kbl::diagnostics errs;
-    // Deeply nested values elsewhere in the report are skipped without recursion.
-    std::string deep(100000, '[');
-    deep += std::string(100000, ']');
+    // Wide values elsewhere in the report are skipped as they are read.
+    std::string wide = "[";
+    for (int i = 0; i < 100000; ++i) wide += "0,";
+    wide += "0]";
     auto b = kbl::load_baseline("b.json",
-                                "\xEF\xBB\xBF{\"kblint\": {\"report_version\": 1}, \"extra\": " + deep +
-                                    ", \"findings\": [{\"fingerprint\": \"abc\", \"related\": [[[[{}]]]]}, {\"fingerprint\": \"def\"}]}",
-                                errs);
+                                "\xEF\xBB\xBF{\"kblint\": {\"report_version\": 1}, \"extra\": " + wide +
+                                    ", \"findings\": [{\"rule\": \"A\", \"fingerprint\": \"abc\", \"related\": [[[[{}]]]]},"
+                                    " {\"rule\": \"B\", \"fingerprint\": \"def\", \"step\": {\"index\": 1}},"
+                                    " {\"rule\": \"C\", \"fingerprint\": \"ghi\", \"status\": \"waived\"}]}",
+                                64, errs);
     CHECK(errs.empty());
     REQUIRE(b);
-    CHECK(b->fingerprints == std::set<std::string>{"abc", "def"});
+    REQUIRE(b->entries.size() == 2);  // never the waived one
+    CHECK(b->entries[0].fingerprint == "abc");
+    CHECK(b->entries[1].rule == "B");
 
-    std::vector<kbl::finding> fs(2);
+    std::vector<kbl::finding> fs(3);
     fs[0].rule = "A";
     fs[0].fingerprint = "abc";
     fs[1].rule = "B";
     fs[1].fingerprint = "xyz";
     fs[1].st = kbl::status::waived;
-    CHECK(kbl::apply_baseline(*b, fs) == 1);
+    fs[2].rule = "B";  // the right fingerprint under another rule id: no match
+    fs[2].fingerprint = "abc";
+    auto stale = kbl::apply_baseline(*b, fs);
     CHECK(fs[0].st == kbl::status::baselined);
     CHECK(fs[1].st == kbl::status::waived);
+    CHECK(fs[2].st == kbl::status::fail);
+    REQUIRE(stale.size() == 1);
+    CHECK(stale[0].rule == "B");
+
+    // A finding an expired waiver matches is never baselined.
+    fs[0].st = kbl::status::fail;
+    stale = kbl::apply_baseline(*b, fs, {true, false, false});
+    CHECK(fs[0].st == kbl::status::fail);
+    CHECK(stale.size() == 2);
+
+    // Nesting deeper than the snapshot limit is an error at the bracket that goes too deep.
+    std::string deep = "{\"kblint\": {\"baseline_version\": 1}, \"entries\": [], \"x\": " + std::string(100000, '[');
+    errs.clear();
+    CHECK_FALSE(kbl::load_baseline("deep.json", deep + std::string(100000, ']') + "}", 64, errs));
+    REQUIRE(errs.size() == 1);
+    CHECK(kbl::render_diagnostic(errs[0], false).rfind(
+              "deep.json:1:120: error: the baseline nests deeper than 64 levels (--max-toml-depth) [baseline]\n", 0) == 0);
+}
+
+namespace {
+
+// The test pack by absolute path, for runs in a project folder.
+std::vector<std::string> project_pack() { return {"--no-builtin", "-r", src_path("tests/data/pack")}; }
+
+// project/.git, project/.kblint.toml naming the baseline, the farm's two snapshots under `folder`.
+std::string farm_project(const std::string& tag, const std::string& folder = "snaps") {
+    std::string dir = temp_project(tag);
+    write_file(dir + "/.kblint.toml", "baseline = \"kblint-baseline.json\"\n");
+    write_file(dir + "/" + folder + "/web1.toml", read_file(src_path("tests/data/snaps/farm/web1.toml")));
+    write_file(dir + "/" + folder + "/web2.toml", read_file(src_path("tests/data/snaps/farm/web2.toml")));
+    return dir;
+}
+
+run_output in_project(const std::string& dir, std::vector<std::string> args, const std::string& today = "2026-11-23") {
+    return run_kblint(with_pack(std::move(args), project_pack()), dir, {"KBLINT_TODAY=" + today});
+}
+
+const std::string web1_waiver = "[[waiver]]\nrule = \"WEB-001\"\nnode = \"web1\"\nreason = \"behind the proxy\"\n"
+                                "expires = 2026-12-31\n";
+
+} // namespace
+
+TEST_CASE("baseline: regenerated under an active waiver, the finding fails once the waiver expires", "[baseline]") {
+    std::string dir = farm_project("baseline-waived");
+    write_file(dir + "/.kblint-waivers.toml", web1_waiver);
+    run_output made = in_project(dir, {"baseline", "create", "snaps"});
+    CHECK(made.status == 0);
+    CHECK(made.err == "kblint: wrote 'kblint-baseline.json': 2 entries (1 waived finding not recorded)\n");
+    CHECK(read_file(dir + "/kblint-baseline.json").find("\"WEB-001\"") == std::string::npos);
+
+    run_output held = in_project(dir, {"check", "-f", "json", "snaps"}, "2026-12-31");
+    CHECK(held.status == 0);
+    CHECK(statuses(held.out) == std::vector<std::string>{"WEB-001 waived", "WEB-003 baselined", "WEB-002 baselined"});
+
+    run_output expired = in_project(dir, {"check", "-f", "json", "snaps"}, "2027-01-01");
+    CHECK(expired.status == 1);
+    CHECK(statuses(expired.out) == std::vector<std::string>{"WEB-001 fail", "WEB-003 baselined", "WEB-002 baselined"});
+
+    SECTION("an expired waiver takes effect even over a baseline that holds its finding") {
+        write_file(dir + "/none.toml", "");
+        CHECK(in_project(dir, {"baseline", "create", "--waivers", "none.toml", "snaps"}).status == 0);
+        CHECK(read_file(dir + "/kblint-baseline.json").find("\"WEB-001\"") != std::string::npos);
+        CHECK(in_project(dir, {"check", "-q", "snaps"}, "2026-12-31").status == 0);
+        run_output late = in_project(dir, {"check", "-f", "json", "snaps"}, "2027-01-01");
+        CHECK(late.status == 1);
+        CHECK(statuses(late.out) == std::vector<std::string>{"WEB-001 fail", "WEB-003 baselined", "WEB-002 baselined"});
+    }
+}
+
+TEST_CASE("baseline: create writes sorted entries whose hints do not churn", "[baseline]") {
+    std::string a = farm_project("baseline-create");
+    run_output made = in_project(a, {"baseline", "create", "snaps"});
+    CHECK(made.status == 0);
+    CHECK(made.out.empty());
+    CHECK(made.err == "kblint: wrote 'kblint-baseline.json': 3 entries (0 waived findings not recorded)\n");
+    std::string base = read_file(a + "/kblint-baseline.json");
+    check_golden_in("baseline", "farm.baseline.json", base);
+
+    // The same nodes in a renamed folder, with moved lines: the file is written again byte for byte.
+    std::string b = farm_project("baseline-renamed", "site/east/renamed");
+    write_file(b + "/site/east/renamed/web1.toml", "# moved\n\n" + read_file(src_path("tests/data/snaps/farm/web1.toml")));
+    CHECK(in_project(b, {"baseline", "create", "site"}).status == 0);
+    CHECK(read_file(b + "/kblint-baseline.json") == base);
+
+    // The file that was written gates the run it came from.
+    CHECK(in_project(a, {"check", "-q", "snaps"}).out == "0 errors, 0 warnings, 0 infos (3 baselined) in 2 snapshots, 1 cluster, 3 rules\n");
+
+    SECTION("usage errors: no file named, a report option") {
+        std::string c = temp_project("baseline-usage");
+        write_file(c + "/snaps/web1.toml", read_file(src_path("tests/data/snaps/farm/web1.toml")));
+        run_output none = in_project(c, {"baseline", "create", "snaps"});
+        CHECK(none.status == 2);
+        CHECK(none.err == "kblint: no baseline file: give '--baseline FILE' or set 'baseline' in .kblint.toml\n");
+        run_output fmt = in_project(a, {"baseline", "create", "-f", "json", "snaps"});
+        CHECK(fmt.status == 2);
+        CHECK(fmt.err == "kblint: '--format' does not apply to 'kblint baseline', which writes the baseline file\n");
+        run_output bad = in_project(a, {"baseline", "remove", "snaps"});
+        CHECK(bad.status == 2);
+        CHECK(bad.err.find("remove not in {create,update}") != std::string::npos);
+    }
+    SECTION("nothing is written when an input is invalid") {
+        write_file(a + "/snaps/broken.toml", "[host\n");
+        run_output broken = in_project(a, {"baseline", "create", "snaps"});
+        CHECK(broken.status == 2);
+        CHECK(broken.err.find("snaps/broken.toml:1:6: error: ") == 0);
+        CHECK(broken.err.find("kblint: the baseline 'kblint-baseline.json' was not written\n") != std::string::npos);
+        CHECK(read_file(a + "/kblint-baseline.json") == base);
+    }
+}
+
+TEST_CASE("baseline: a fixed finding leaves a stale entry, reported, and update drops it without adding", "[baseline]") {
+    std::string dir = farm_project("baseline-stale");
+    REQUIRE(in_project(dir, {"baseline", "create", "snaps"}).status == 0);
+    // web1's port is fixed; web2 gets a new finding (port 81).
+    write_file(dir + "/snaps/web1.toml", "[host]\nname = \"web1\"\n[farm]\nname = \"GREEN\"\n[web]\nport = 80\ntls = true\n"
+                                         "[services.logger]\nstate = \"running\"\n");
+    write_file(dir + "/snaps/web2.toml", "[host]\nname = \"web2\"\n[farm]\nname = \"green\"\n[web]\nport = 81\ntls = false\n");
+
+    run_output text = in_project(dir, {"check", "snaps"});
+    CHECK(text.status == 1);  // the new finding
+    CHECK(text.err ==
+          "kblint-baseline.json:4:5: note: stale baseline entry for 'WEB-001' on 'web1' at 'web.port': no finding matches "
+          "it any more; 'kblint baseline update' drops it [baseline-stale]\n");
+    // An entry whose rule was not evaluated, or whose cluster was not given, is not stale.
+    run_output only = in_project(dir, {"check", "--only", "WEB-002", "snaps"});
+    CHECK(only.status == 0);
+    CHECK(only.err.empty());
+    CHECK(in_project(dir, {"baseline", "update", "--only", "WEB-002", "snaps"}).status == 0);
+    CHECK(count_of(read_file(dir + "/kblint-baseline.json"), "\"rule\": ") == 3);
+    run_output j = in_project(dir, {"check", "-f", "json", "snaps"});
+    json doc = json::parse(j.out);
+    REQUIRE(doc["stale_baseline"].size() == 1);
+    CHECK(doc["stale_baseline"][0]["rule"] == "WEB-001");
+    CHECK(doc["stale_baseline"][0]["node"] == "web1");
+    CHECK(doc["stale_baseline"][0]["line"] == 4);
+    CHECK(doc["notifications"][0]["kind"] == "baseline-stale");
+    CHECK(json::parse(run_kblint(with_pack({"check", "-f", "json", "tests/data/snaps/farm"})).out).count("stale_baseline") == 0);
+
+    run_output updated = in_project(dir, {"baseline", "update", "snaps"});
+    CHECK(updated.status == 0);
+    CHECK(updated.err.find("kblint: updated 'kblint-baseline.json': 2 entries kept, 1 stale entry dropped\n") != std::string::npos);
+    std::string after = read_file(dir + "/kblint-baseline.json");
+    CHECK(count_of(after, "\"rule\": ") == 2);
+    CHECK(after.find("\"WEB-001\"") == std::string::npos);  // web2's new WEB-001 was not added
+    run_output still = in_project(dir, {"check", "-f", "json", "snaps"});
+    CHECK(still.status == 1);
+    CHECK(json::parse(still.out)["stale_baseline"].empty());
+}
+
+TEST_CASE("baseline: the snapshot limits apply to a baseline", "[baseline]") {
+    std::string dir = temp_dir("baseline-limits");
+    REQUIRE(run_kblint(with_pack({"check", "-f", "json", "-o", dir + "/base.json", "tests/data/snaps/farm"})).status == 1);
+    // A report nests four levels deep and more (findings[].ref): over --max-toml-depth 3.
+    run_output deep = run_kblint(with_pack({"check", "--max-toml-depth", "3", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    CHECK(deep.status == 2);
+    CHECK(deep.err.rfind(dir + "/base.json:29:14: error: the baseline nests deeper than 3 levels (--max-toml-depth) [baseline]\n", 0) ==
+          0);
+    run_output big = run_kblint(with_pack({"check", "--max-file-size", "100", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    CHECK(big.status == 2);
+    CHECK(big.err.rfind(dir + "/base.json: error: cannot read baseline: it is over the limit of 100 bytes (--max-file-size)\n", 0) == 0);
 }

@@ -134,3 +134,38 @@ TEST_CASE("config: the format it sets applies to every format, rules may be a si
     CHECK(r.out.rfind("::error file=snaps/web1.toml,line=8,col=8,title=WEB-001::", 0) == 0);
     CHECK(r.err == "1 error, 1 warning, 1 info (1 unknown) in 2 snapshots, 1 cluster, 3 rules\n");
 }
+
+TEST_CASE("config: baseline and waiver_warn_days, flags still win", "[config]") {
+    std::string dir = make_project("config-gate", "rules = \"pack\"\nno_builtin = true\nwaivers = \"waivers.toml\"\n"
+                                                  "baseline = \"ci/kblint-baseline.json\"\nwaiver_warn_days = 40\n");
+    write_file(dir + "/waivers.toml", read_file(src_path("tests/data/waivers/farm.toml")));
+    run_output nowhere = run_kblint({"baseline", "create", "snaps"}, dir + "/sub/deeper", {"KBLINT_TODAY=2026-11-23"});
+    CHECK(nowhere.status == 2);
+    CHECK(nowhere.err.find("kblint: cannot write '../../ci/kblint-baseline.json': no such file or directory\n") !=
+          std::string::npos);
+    fs::create_directories(dir + "/ci");
+    run_output made = run_kblint({"baseline", "create", "snaps"}, dir + "/sub/deeper", {"KBLINT_TODAY=2026-11-23"});
+    CHECK(made.status == 0);
+    CHECK(made.err.find("kblint: wrote '../../ci/kblint-baseline.json': 2 entries (1 waived finding not recorded)\n") !=
+          std::string::npos);
+    // 38 days before the web1 waiver stops waiving: within the 40 days of the project file.
+    run_output r = run_kblint({"check", "snaps"}, dir + "/sub/deeper", {"KBLINT_TODAY=2026-11-23"});
+    CHECK(r.status == 0);
+    CHECK(r.err.find("../../waivers.toml:3:1: warning: waiver for 'WEB-001' on 'web1' expires on 2026-12-31 (in 38 days); "
+                     "then its findings fail [waiver-expiring]\n") != std::string::npos);
+    run_output flag = run_kblint({"check", "--waiver-warn-days", "0", "snaps"}, dir + "/sub/deeper", {"KBLINT_TODAY=2026-11-23"});
+    CHECK(flag.err.find("[waiver-expiring]") == std::string::npos);
+    run_output other = run_kblint({"check", "-q", "--baseline", "../../none.json", "snaps"}, dir + "/sub/deeper");
+    CHECK(other.status == 2);
+    CHECK(other.err.rfind("../../none.json: error: cannot read baseline: no such file or directory\n", 0) == 0);
+
+    write_file(dir + "/.kblint.toml", "baseline = 5\nwaiver_warn_days = -3\nwaiver_warn_day = 3\n");
+    run_output bad = run_kblint({"check", "snaps"}, dir + "/sub/deeper");
+    CHECK(bad.status == 2);
+    CHECK(bad.err.find("../../.kblint.toml:1:12: error: 'baseline' must be a string, not an integer [config]\n") !=
+          std::string::npos);
+    CHECK(bad.err.find("../../.kblint.toml:2:20: error: 'waiver_warn_days' must be a number of days from 0 to 3660, not -3 "
+                       "[config]\n") != std::string::npos);
+    CHECK(bad.err.find("../../.kblint.toml:3:1: error: unknown key 'waiver_warn_day' in the project file, did you mean "
+                       "'waiver_warn_days'? [config]\n") != std::string::npos);
+}

@@ -221,11 +221,50 @@ TEST_CASE("waivers: apply_waivers and dates", "[waivers]") {
     fs[1].rule = "A-2";
     fs[1].st = kbl::status::baselined;
     fs[2].rule = "B-1";
-    auto notes = kbl::apply_waivers(wf, fs, "2026-06-30");
-    CHECK(notes.empty());  // both matched A-1
+    auto notes = kbl::apply_waivers(wf, fs, "2026-06-30", 0);
+    CHECK(notes.notifications.empty());  // both matched A-1; no warning before expiry with 0 days
+    CHECK(notes.expired_match == std::vector<bool>{false, false, false});
     CHECK(fs[0].st == kbl::status::waived);
     REQUIRE(fs[0].waiver);
     CHECK(fs[0].waiver->reason == "because");  // the first matching waiver in file order
     CHECK(fs[1].st == kbl::status::baselined);
     CHECK(fs[2].st == kbl::status::fail);
+}
+
+TEST_CASE("waivers: a waiver in use that stops waiving within N days warns", "[waivers]") {
+    CHECK(kbl::days_between("2026-12-17", "2026-12-31") == 14);
+    CHECK(kbl::days_between("2024-02-28", "2024-03-01") == 2);
+    CHECK(kbl::days_between("2027-01-01", "2026-12-31") == -1);
+
+    // farm.toml: WEB-001 on web1 holds until 2026-12-31.
+    auto on = [](const std::string& today, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {"check", "--waivers", farm_waivers};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back("tests/data/snaps/farm");
+        run_output r = on_day(today, args);
+        args.insert(args.begin() + 1, {"-f", "json"});
+        return std::make_pair(r, json::parse(on_day(today, args).out));
+    };
+    auto expiring = [](const std::string& when) {
+        return "tests/data/waivers/farm.toml:3:1: warning: waiver for 'WEB-001' on 'web1' expires on 2026-12-31 (" + when +
+               "); then its findings fail [waiver-expiring]\n";
+    };
+    auto [early, early_json] = on("2026-12-17");
+    CHECK(early.status == 0);
+    CHECK(early.err.find("[waiver-expiring]") == std::string::npos);  // 14 days left: not within 14 days
+    auto [soon, soon_json] = on("2026-12-18");
+    CHECK(soon.status == 0);  // a warning never changes the exit status
+    CHECK(soon.err.find(expiring("in 13 days")) != std::string::npos);
+    REQUIRE(soon_json["notifications"].size() == 3);
+    CHECK(soon_json["notifications"][0]["kind"] == "waiver-expiring");
+    CHECK(soon_json["notifications"][0]["line"] == 3);
+    CHECK(on("2026-12-30").first.err.find(expiring("tomorrow")) != std::string::npos);
+    CHECK(on("2026-12-31").first.err.find(expiring("today")) != std::string::npos);
+    CHECK(on("2026-12-31", {"--waiver-warn-days", "0"}).first.err.find("[waiver-expiring]") == std::string::npos);
+    CHECK(on("2026-10-01", {"--waiver-warn-days", "100"}).first.err.find(expiring("in 91 days")) != std::string::npos);
+
+    run_output bad = on_day("2026-12-31", {"check", "--waiver-warn-days", "-1", "tests/data/snaps/farm"});
+    CHECK(bad.status == 2);
+    CHECK(bad.err == "kblint: --waiver-warn-days: '-1' is not a number of days from 0 to 3660 (run 'kblint check --help' for "
+                     "usage)\n");
 }

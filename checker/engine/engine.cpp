@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "checker/engine/eval.hpp"
 #include "common/stack_thread.hpp"
@@ -327,9 +330,13 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                 runbook_ctx rb;
                 rb.holder = hk;
                 rb.table = rt::value::from_node(*tables[t], hk);
+                std::map<std::pair<std::string, std::string>, std::uint32_t> seen;  // (action, upper(node)) -> steps
                 for (const snap::node* sn : step_lists[t]) {
                     rb.steps.push_back(rt::value::from_node(*sn, hk));
                     rb.actions.push_back(key_string(sn, p.step_action).value_or(""));
+                    std::string on = key_string(sn, p.step_node).value_or(sw.snaps[hk].node_name);
+                    for (char& ch : on) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                    rb.ordinals.push_back(++seen[{rb.actions.back(), on}]);
                 }
                 evaluator ev(sw, 0);
                 auto guarded = [&](auto&& fn, const crule* r) {

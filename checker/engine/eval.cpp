@@ -1025,7 +1025,7 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
         fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
         fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
         fd.loc.path = so.path ? *so.path : std::string();
-        fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action};
+        fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action, rb_->ordinals[step_->index - 1]};
         if (step_->target != rt::origin::none) fd.node = w_.snaps[step_->target].node_name;
         if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where)) {
             std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
@@ -1044,7 +1044,7 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
             fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
             fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
             fd.loc.path = so.path ? *so.path : std::string();
-            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i]};
+            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
             if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where) &&
                 deciding.path.rfind(fd.loc.path, 0) != 0) {
                 std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
@@ -1057,7 +1057,7 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
     if (!step_mode_ && rb_ && !fd.step) {
         for (std::size_t i = 0; i < rb_->steps.size(); ++i)
             if (rb_->steps[i].org.path && o.path && *rb_->steps[i].org.path == *o.path && rb_->steps[i].org.snap == o.snap) {
-                fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i]};
+                fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
                 break;
             }
     }

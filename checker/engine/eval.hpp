@@ -48,6 +48,7 @@ struct step_ctx {
 struct runbook_ctx {
     std::vector<rt::value> steps;
     std::vector<std::string> actions;  ///< action of each step
+    std::vector<std::uint32_t> ordinals;  ///< of each step among the steps of its action on its node
     rt::value table;                   ///< `[runbook]` or `[planned]`
     std::uint32_t holder = 0;          ///< snapshot holding it
 };

@@ -73,10 +73,19 @@ std::string make_fingerprint(const finding& f) {
     h.byte(field_separator);
     h.upper_text(f.node);
     h.byte(field_separator);
-    h.text(f.loc.path);
-    if (f.step) {
+    std::string_view path = f.loc.path;
+    if (f.step && !path.empty() && path.back() == ']') {
+        h.text(path.substr(0, path.rfind('[')));
         h.byte(field_separator);
-        h.text(fmt::format("{}", f.step->index));
+        h.text(f.step->action);
+        h.byte(field_separator);
+        h.text(fmt::format("{}", f.step->ordinal));
+    } else {
+        h.text(path);
+        if (f.step) {
+            h.byte(field_separator);
+            h.text(fmt::format("{}", f.step->index));
+        }
     }
     return fmt::format("{:016x}", h.h);
 }

@@ -32,6 +32,7 @@ struct related_location {
 struct step_ref {
     std::uint32_t index = 0;  ///< 1-based
     std::string action;
+    std::uint32_t ordinal = 1;  ///< 1-based, among the steps of this action on the same node in its runbook
 };
 
 struct kb_ref {
@@ -66,7 +67,9 @@ struct finding {
     std::optional<waiver_ref> waiver;  ///< set when the status is `waived`
 };
 
-/// Stable fingerprint: 16 hex digits of a 64-bit FNV-1a over rule, upper(cluster), upper(node), path, step.
+/// Stable fingerprint: 16 hex digits of a 64-bit FNV-1a over rule, upper(cluster), upper(node), path
+/// and step. A runbook step is named by its array without the index, its action and its ordinal, so
+/// that inserting an unrelated step keeps the fingerprints of the others.
 std::string make_fingerprint(const finding& f);
 
 /// Deterministic report order: file name, line, column, rule id, node, then message.

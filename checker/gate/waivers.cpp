@@ -1,6 +1,7 @@
 #include "checker/gate/waivers.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -186,14 +187,30 @@ std::optional<waiver_file> load_waivers(std::string name, std::string text, diag
     return out;
 }
 
-std::vector<notification> apply_waivers(const waiver_file& wf, std::vector<finding>& findings, std::string_view today) {
-    std::vector<notification> out;
+long days_between(std::string_view from, std::string_view to) {
+    auto day = [](std::string_view s) {
+        auto num = [&](std::size_t at, std::size_t n) { return std::stoi(std::string(s.substr(at, n))); };
+        std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)}, std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                        std::chrono::day{static_cast<unsigned>(num(8, 2))}};
+        return std::chrono::sys_days{ymd};
+    };
+    return static_cast<long>((day(to) - day(from)).count());
+}
+
+waiver_outcome apply_waivers(const waiver_file& wf, std::vector<finding>& findings, std::string_view today, int warn_days) {
+    waiver_outcome out;
+    out.expired_match.assign(findings.size(), false);
     std::vector<bool> used(wf.waivers.size(), false);
-    for (auto& f : findings) {
+    for (std::size_t k = 0; k < findings.size(); ++k) {
+        finding& f = findings[k];
         if (f.st != status::fail && f.st != status::unknown) continue;
         for (std::size_t i = 0; i < wf.waivers.size(); ++i) {
             const waiver& w = wf.waivers[i];
-            if (w.expires < today || !matches(w, f)) continue;
+            if (!matches(w, f)) continue;
+            if (w.expires < today) {
+                out.expired_match[k] = true;
+                continue;
+            }
             used[i] = true;
             if (f.st == status::waived) continue;
             f.st = status::waived;
@@ -206,16 +223,22 @@ std::vector<notification> apply_waivers(const waiver_file& wf, std::vector<findi
         n.level = "warning";
         n.file = wf.name;
         n.where = w.where;
-        if (w.expires < today) {
+        long left = w.expires < today ? -1 : days_between(today, w.expires);
+        if (left < 0) {
             n.kind = "waiver-expired";
             n.message = fmt::format("waiver for {} expired on {}; it no longer waives", describe(w), w.expires);
         } else if (!used[i]) {
             n.kind = "waiver-unused";
             n.message = fmt::format("unused waiver for {}: it matches no finding", describe(w));
+        } else if (left < warn_days) {
+            n.kind = "waiver-expiring";
+            n.message = fmt::format("waiver for {} expires on {} ({}); then its findings fail", describe(w), w.expires,
+                                    left == 0 ? std::string("today") : left == 1 ? std::string("tomorrow")
+                                                                                 : fmt::format("in {} days", left));
         } else {
             continue;
         }
-        out.push_back(std::move(n));
+        out.notifications.push_back(std::move(n));
     }
     return out;
 }

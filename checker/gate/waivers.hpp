@@ -43,9 +43,22 @@ bool is_date(std::string_view s);
 /// Today's date in UTC as `YYYY-MM-DD`.
 std::string utc_today();
 
+/// Days from `from` to `to` (both valid YYYY-MM-DD dates); negative when `to` comes first.
+long days_between(std::string_view from, std::string_view to);
+
+/// Waivers that stop waiving within this many days warn, by default (`--waiver-warn-days`).
+inline constexpr int default_waiver_warn_days = 14;
+
+/// What applying a waiver file did.
+struct waiver_outcome {
+    std::vector<notification> notifications;  ///< warnings, in file order
+    std::vector<bool> expired_match;          ///< per finding: an expired waiver matches it
+};
+
 /// Give the status `waived` to the failing and unknown findings that a waiver still in force on
-/// `today` (YYYY-MM-DD) matches, and return a warning for every expired waiver and every waiver
-/// that matched no finding, in file order.
-std::vector<notification> apply_waivers(const waiver_file& w, std::vector<finding>& findings, std::string_view today);
+/// `today` (YYYY-MM-DD) matches. Warns, in file order, for every expired waiver, every waiver that
+/// matched no finding, and every waiver in use that stops waiving within `warn_days` days (0: never).
+waiver_outcome apply_waivers(const waiver_file& w, std::vector<finding>& findings, std::string_view today,
+                             int warn_days = default_waiver_warn_days);
 
 } // namespace kbl

@@ -86,6 +86,20 @@ ojson notification_json(const notification& n) {
     return j;
 }
 
+ojson stale_json(const baseline_entry& e) {
+    ojson j = ojson::object();
+    j["rule"] = e.rule;
+    j["fingerprint"] = e.fingerprint;
+    j["cluster"] = name_or_null(e.cluster);
+    j["node"] = name_or_null(e.node);
+    j["path"] = name_or_null(e.path);
+    j["step"] = name_or_null(e.step);
+    j["file"] = e.file;
+    j["line"] = position_field(e.where.line, e.where.valid());
+    j["column"] = position_field(e.where.column, e.where.valid() && e.where.column != 0);
+    return j;
+}
+
 } // namespace
 
 void count_findings(report& r) {
@@ -123,6 +137,12 @@ std::string render_json(const report& r) {
     ojson notes = ojson::array();
     for (const auto& n : r.notifications) notes.push_back(notification_json(n));
     doc["notifications"] = std::move(notes);
+    if (r.baseline) {
+        // Added in 0.1 without a new report version: present only when a baseline was given.
+        ojson stale = ojson::array();
+        for (const auto& e : r.stale_baseline) stale.push_back(stale_json(e));
+        doc["stale_baseline"] = std::move(stale);
+    }
     std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     out += '\n';
     return out;

@@ -16,6 +16,19 @@ struct notification {
     std::string message;
 };
 
+/// One entry of a baseline file: a finding accepted for now, keyed by rule id and fingerprint. The
+/// other fields are hints for readers, never part of a match.
+struct baseline_entry {
+    std::string rule;
+    std::string fingerprint;
+    std::string cluster;  ///< hint
+    std::string node;     ///< hint
+    std::string path;     ///< hint: key path of the deciding value (a runbook step's without its index)
+    std::string step;     ///< hint: "ACTION #N" for a step finding (N-th step of that action on the node)
+    std::string file;     ///< the baseline file
+    pos where;            ///< the entry in it
+};
+
 struct report_summary {
     std::size_t snapshots = 0, clusters = 0, runbooks = 0, rules = 0;
     std::size_t errors = 0, warnings = 0, infos = 0, unknown = 0, waived = 0, baselined = 0;
@@ -31,6 +44,7 @@ struct report {
     std::vector<rule_info> rules;     ///< rules selected for evaluation
     std::vector<evaluation> evaluated;  ///< (rule, node) pairs evaluated (JUnit test cases, HTML matrix)
     bool baseline = false;            ///< a baseline was given (SARIF `baselineState` on every result)
+    std::vector<baseline_entry> stale_baseline;  ///< baseline entries no finding matched (`baselineState: absent`)
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
 };
