@@ -135,7 +135,14 @@ void define_baseline(CLI::App& sub, gate_flags& f, const std::function<void(CLI:
                    "create: record every failing finding (never a waived one); update: drop the entries no finding "
                    "matches any more, add nothing")
         ->required()
-        ->check(CLI::IsMember({"create", "update"}))
+        ->check(
+            [](const std::string& v) {
+                if (v == "create" || v == "update") return std::string();
+                std::string near = closest_match(v, {"create", "update"});
+                return near.empty() ? fmt::format("unknown action '{}' (expected create or update)", escape_for_terminal(v))
+                                    : fmt::format("unknown action '{}', did you mean '{}'?", escape_for_terminal(v), near);
+            },
+            "create|update")
         ->type_name("");
     define_check_options(sub);
     sub.footer(
