@@ -95,15 +95,20 @@ std::string upper(std::string s) {
     return s;
 }
 
-// Keep only what concerns the clusters (or, outside any cluster, the snapshots) of the --focus files.
+// Keep only what concerns the clusters (or, outside any cluster, the snapshots) of the --focus files,
+// when the evaluations name the cluster of each of them.
 void keep_focus(const std::vector<std::string>& focus, report& r) {
-    std::set<std::string> files, clusters, nodes;
+    std::set<std::string> files, seen, clusters, nodes;
     for (const auto& f : focus) files.insert(std::filesystem::path(f).lexically_normal().generic_string());
     for (const auto& ev : r.evaluated) {
         if (!ev.file || !files.contains(ev.file->name())) continue;
+        seen.insert(ev.file->name());
         if (!ev.cluster.empty()) clusters.insert(upper(ev.cluster));
         if (ev.cluster.empty() && !ev.node.empty()) nodes.insert(upper(ev.node));
     }
+    // A file whose cluster the run cannot name (it failed to load, or only cluster rules ran on
+    // another member): everything is reported, never less.
+    if (seen.size() != files.size()) return;
     auto wanted = [&](const std::string& cluster, const std::string& node, const source_ptr& file) {
         if (!cluster.empty()) return clusters.contains(upper(cluster));
         return (file && files.contains(file->name())) || (!node.empty() && nodes.contains(upper(node)));
@@ -135,7 +140,14 @@ void define_baseline(CLI::App& sub, gate_flags& f, const std::function<void(CLI:
                    "create: record every failing finding (never a waived one); update: drop the entries no finding "
                    "matches any more, add nothing")
         ->required()
-        ->check(CLI::IsMember({"create", "update"}))
+        ->check(
+            [](const std::string& v) {
+                if (v == "create" || v == "update") return std::string();
+                std::string near = closest_match(v, {"create", "update"});
+                return near.empty() ? fmt::format("unknown action '{}' (expected create or update)", escape_for_terminal(v))
+                                    : fmt::format("unknown action '{}', did you mean '{}'?", escape_for_terminal(v), near);
+            },
+            "create|update")
         ->type_name("");
     define_check_options(sub);
     sub.footer(

@@ -53,7 +53,8 @@ gate_inputs load_gate(const gate_flags& f, std::size_t max_bytes, std::uint32_t 
 
 /// Apply the waivers, then the baseline, to `r.findings`: statuses, waiver warnings and a note per
 /// stale baseline entry in `r.notifications`, `r.baseline` and `r.stale_baseline`. With --focus, the
-/// findings, evaluations and stale entries of other clusters are then left out (input errors never).
+/// findings, evaluations and stale entries of other clusters are then left out (input errors never;
+/// nothing when the cluster of a focus file is unknown).
 void apply_gate(const gate_inputs& in, const gate_flags& f, std::string_view today, report& r);
 
 /// Define `kblint baseline ACTION [check options] PATH...`; `define_check_options` adds check's.

@@ -1,5 +1,7 @@
 #include "cli/config.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>

@@ -21,8 +21,8 @@ roots=()
 passthrough=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --root) roots+=("$2"); shift 2 ;;
-        --root=*) roots+=("${1#--root=}"); shift ;;
+        --root) roots+=("${2%/}"); shift 2 ;;
+        --root=*) r="${1#--root=}"; roots+=("${r%/}"); shift ;;
         --) shift; break ;;
         -*) passthrough+=("$1"); shift ;;
         *) break ;;
