@@ -98,6 +98,17 @@ def missing_evidence_cases():
     fs = rb(MTS, n2={'mts__administration': DROP, 'sessions': [{'account': 'CORP\\clusadmin', 'type': 'interactive', 'local_admin': True}]},
             planned=st('iissync', target='NODE2'), scenario=None)
     C.append(case(f'{R} passes without mts.administration when a local administrator is logged on', [R, KBL], fs, [], [silent(R)]))
+    # 18: keys kb-rules.md 4.1 requires are KBL-001 once, never a silent pass.
+    down = {'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual', 'iis__installed': False}
+    fs = rb(SVC, n2={**down, 'os__pending': DROP}, planned=st('install_ntop', install_type='custom'), on=2, phase='reinstall')
+    C.append(case('a planned install on a node without [os.pending] gives KBL-001 once (Q241573-013/014 need it)',
+                  ['Q241573-013', 'Q241573-014', KBL], fs, [fires('KBL-001', 'NODE2')]))
+    fs = rb(n2={'iis__installed': DROP}, planned=st('sysprep_clone'), on=2, scenario=None)
+    C.append(case('a planned Sysprep clone of a node without iis.installed gives KBL-001 once (Q248739-002 needs it)',
+                  ['Q248739-*', KBL], fs, [fires('KBL-001', 'NODE2')]))
+    fs = pair(n2={'os__edition': 'server', 'cluster__member': DROP})
+    C.append(case('a Standard Edition node without cluster.member gives KBL-001 once (Q241573-003 needs it)',
+                  ['Q241573-003', KBL], fs, [fires('KBL-001', 'NODE2')]))
     return C
 
 
