@@ -288,7 +288,25 @@ def failover_test_cases():
     return C
 
 
+def name_cases():
+    """20: names trimmed everywhere, resource types as 4.2 spells them, action names ignoring case."""
+    C = []
+    fs = pair(n2={'cluster__name': 'TESTCLUS '})
+    C.append(case('a cluster name with a trailing space does not split the cluster', ['KBL-005', 'Q241573-00*'], fs, []))
+    off = [step_block('set_affect_the_group', f'resource = "{r}"', 'value = false') for r in ('Web Site 1', 'MSDTC')]
+    odd = lambda text: text.replace('type = "MSDTC"', 'type = "MS DTC"').replace('type = "IIS Server Instance"', 'type = "IIS Instance"')
+    fs = spec_runbook(off, edit=odd)
+    C.append(case('non-standard resource types are KBL-001 with did-you-mean, and "MS DTC" is still read as MSDTC', None, fs,
+                  [fires('KBL-001', 'NODE1', line=130), fires('KBL-001', 'NODE1', line=138)]
+                  + [fires('Q241573-032', step=i) for i in (13, 15, 19, 21)]
+                  + [fires('Q241573-034', step=22), fires('Q241573-034', step=23)]))
+    fs = rb(['msdtc'], steps=[st('DtcSetup', 'NODE1', variant='q234673'), st('DTCSETUP', 'NODE2', variant='q234673')],
+            phase='recluster_msdtc', groups=True)
+    C.append(case('action names match ignoring case ("DtcSetup" is dtcsetup, not KBL-008)', ['KBL-008', 'Q241573-048'], fs, []))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
             + one_finding_cases() + inferred_procedure_cases() + status_cases()
-            + failover_test_cases())
+            + failover_test_cases() + name_cases())
