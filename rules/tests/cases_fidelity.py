@@ -306,7 +306,40 @@ def name_cases():
     return C
 
 
+def text_cases():
+    """21, 22, 14: no cascade, no placeholder, the operator's words."""
+    C = []
+    fs = pair(n1={'os__service_pack': '5'})
+    C.append(case('a string Service Pack is KBL-001 once, without an unknown Q241573-001 on the other node',
+                  ['Q241573-001', KBL], fs, [fires('KBL-001', 'NODE1')]))
+    v5 = {'iis__version': '5.0', 'os__version': '5.0', 'os__edition': 'advanced_server'}
+    fs = pair(n1={**v5, 'iissync': runs(run(status=2147500037))}, n2=v5)
+    C.append(case('Q241573-067 does not explain 0x80004005 on IIS 5.0 with the IIS 4.0 MTS meaning', ['Q241573-067'], fs,
+                  [fires('Q241573-067', 'NODE1', message='a status the articles explain for IIS 4.0 only')]))
+    R = 'Q241573-012'
+    fs = rb(['services'], n2={'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual'},
+            planned=st('uninstall_ntop', mode='Remove All'), on=2)
+    C.append(case(f'{R} accepts the button\'s label "Remove All"', [R], fs, [], [silent(R)]))
+    fs = rb(['services'], n2={'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual'},
+            planned=st('uninstall_ntop', mode='Add/Remove'), on=2)
+    C.append(case(f'{R} says which mode it wants', [R], fs, [fires(R, 'NODE2', step=1, message="instead of 'remove_all'")]))
+    R = 'Q241573-053'
+    fs = rb(['msdtc'], planned=st('msdtc_install', virtual_server='WEBCLUS'), on=1, phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} is unknown for msdtc -install without a log path', [R], fs, [fires(R, step=1, status='unknown')]))
+    R = 'Q241573-035'
+    n1 = node(1, groups=True)
+    extra = dict(resource(n1, 'MSDTC'), name='MSDTC Stray', state='offline')
+    group(n1, 'Cluster Group').setdefault('resources', []).insert(0, extra)
+    C.append(case(f'{R} keeps the online MSDTC resource and names the offline stray', [R], files(n1, node(2)),
+                  [fires(R, 'NODE1', message="second MSDTC resource 'MSDTC Stray' (offline)")]))
+    R = 'Q241573-033'
+    fs = pair(groups=True, n1={'cluster__groups__1__resources__4__affect_the_group': False})
+    C.append(case(f'{R} speaks of steady state, not of a complete procedure, in phase none', [R], fs,
+                  [fires(R, message='in steady state')]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
             + one_finding_cases() + inferred_procedure_cases() + status_cases()
-            + failover_test_cases() + name_cases())
+            + failover_test_cases() + name_cases() + text_cases())
