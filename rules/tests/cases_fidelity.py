@@ -339,7 +339,36 @@ def text_cases():
     return C
 
 
+def on_iis5(text):
+    """A node file moved to IIS 5.0 on Windows 2000 (every "4.0" version written in it)."""
+    return text.replace('version = "4.0"', 'version = "5.0"').replace('edition = "enterprise"', 'edition = "advanced_server"')
+
+
+def every_gate_cases():
+    """19: the version gate of every rule of the IIS 4.0 articles, once: the first case of the other
+    modules in which the rule fires, moved to IIS 5.0, where it must stay silent (1.5)."""
+    import cases_q224801
+    import cases_q235698
+    import cases_q241573
+    import cases_q248739
+    import cases_runbook
+    seen = set()
+    C = []
+    for mod in (cases_q241573, cases_q224801, cases_q235698, cases_q248739, cases_runbook):
+        for c in mod.cases():
+            if not c.get('files'):
+                continue
+            for e in c['expect']:
+                r = e['rule']
+                if r in seen or r == 'Q241573-067' or not re.match(r'^Q(241573|224801|235698|248739)-', r):
+                    continue
+                seen.add(r)
+                fs = {name: on_iis5(text) for name, text in c['files'].items()}
+                C.append(case(f'{r} stays silent on IIS 5.0 (the gate, from: {c["name"]})', [r], fs, [], [silent(r)]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
             + one_finding_cases() + inferred_procedure_cases() + status_cases()
-            + failover_test_cases() + name_cases() + text_cases())
+            + failover_test_cases() + name_cases() + text_cases() + every_gate_cases())
