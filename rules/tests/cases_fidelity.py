@@ -161,7 +161,7 @@ def gate_cases():
          lambda v: gate_pair(v, steps=[st('iissync', 'NODE2', target='NODE1', shell='cmd')], phase='configure_iis'),
          {'Q241573-031': 1, 'Q241573-064': 1, 'Q241573-065': 1}),
         ('a runbook of wrong MSDTC, IISSYNC, Affect the group and Sysprep steps', lambda v: gate_pair(v, steps=gate_steps()),
-         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 6, 'Q241573-049': 4,
+         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 6, 'Q241573-049': 3,
           'Q241573-050': 2, 'Q241573-052': 3, 'Q241573-054': 1, 'Q241573-055': 1, 'Q241573-057': 1, 'Q241573-059': 1,
           'Q241573-063': 1, 'Q241573-064': 1, 'Q241573-065': 1, 'Q241573-068': 1, 'Q248739-002': 1}),
     ]
@@ -274,7 +274,7 @@ def failover_test_cases():
                                                          st('restart_node', 'NODE1'), st('start_service', 'NODE2', service='W3SVC')],
             phase='recluster_msdtc', groups=True)
     C.append(case(f'{R} fires when only W3SVC is restarted (IISADMIN and MSFTPSVC left stopped)', [R, KBL], fs,
-                  [fires(R, 'NODE2')]))
+                  [fires(R, message='restarts the automatic services of the article\'s list or depending on MSDTC: IISADMIN, MSFTPSVC on NODE2')]))
     R = 'Q241573-059'
     manual = [st('delete_resource', resource='MSDTC'), st('msdtc_remove', 'NODE1'), st('msdtc_remove', 'NODE2'),
               st('msdtc_install', 'NODE1', log_path='S:\\MSDTCLog', virtual_server='WEBCLUS'), st('msdtc_join', 'NODE2'),
@@ -332,6 +332,10 @@ def text_cases():
     group(n1, 'Cluster Group').setdefault('resources', []).insert(0, extra)
     C.append(case(f'{R} keeps the online MSDTC resource and names the offline stray', [R], files(n1, node(2)),
                   [fires(R, 'NODE1', message="second MSDTC resource 'MSDTC Stray' (offline)")]))
+    R = 'Q241573-048'
+    fs = rb(['msdtc'], steps=[st('dtcsetup', 'NODE1', variant='q234673')], phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} points a missing Dtcsetup step at the runbook table, not at line 1', [R], fs,
+                  [fires(R, line=locate(fs['NODE1.toml'], 'runbook', None))]))
     R = 'Q241573-033'
     fs = pair(groups=True, n1={'cluster__groups__1__resources__4__affect_the_group': False})
     C.append(case(f'{R} speaks of steady state, not of a complete procedure, in phase none', [R], fs,
