@@ -64,7 +64,7 @@ TEST_CASE("schema: the JSON Schema of the built-in pack", "[schema][builtin]") {
     check_golden_in(".", "schema-builtin.json", r.out);
     nlohmann::json doc = nlohmann::json::parse(r.out);
     CHECK(doc["$schema"] == "http://json-schema.org/draft-07/schema#");
-    CHECK(doc["required"] == nlohmann::json::array({"node", "snapshot"}));
+    CHECK(doc["required"] == nlohmann::json::array({"cluster", "iis", "node", "os", "snapshot"}));
 
     std::string dir = temp_dir("schema-builtin");
     std::string schema = dir + "/kblint.schema.json";

@@ -110,6 +110,15 @@ std::string upper(std::string s) {
     return s;
 }
 
+// The declared action a step's action name means: the name itself, else the declared one it
+// equals ignoring case (an enumerated value, kb-rules.md 4.7), else the name as written.
+std::string declared_action(const pack& p, std::string name) {
+    if (p.actions.count(name)) return name;
+    for (const auto& a : p.actions)
+        if (upper(a.first) == upper(name)) return a.first;
+    return name;
+}
+
 std::string file_stem(const std::string& name) {
     auto slash = name.find_last_of('/');
     std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
@@ -195,9 +204,14 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
         std::string key = fmt::format("\x01{}", i);  // a cluster of its own
         std::string name;
         if (p.cluster_id)
-            if (const snap::node* n = walk_path(norm[i].root.get(), *p.cluster_id); n && n->k == snap::kind::string && !n->str.empty()) {
-                key = upper(n->str);
-                name = n->str;
+            if (const snap::node* n = walk_path(norm[i].root.get(), *p.cluster_id); n && n->k == snap::kind::string) {
+                std::string_view v = n->str;  // compared ignoring case and surrounding white space
+                v.remove_prefix(std::min(v.find_first_not_of(" \t"), v.size()));
+                v.remove_suffix(v.size() - std::min(v.find_last_not_of(" \t") + 1, v.size()));
+                if (!v.empty()) {
+                    key = upper(std::string(v));
+                    name = n->str;
+                }
             }
         auto [it, fresh] = cluster_index.emplace(key, static_cast<std::uint32_t>(w.clusters.size()));
         if (fresh) w.clusters.push_back({name, {}});
@@ -333,7 +347,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                 std::map<std::pair<std::string, std::string>, std::uint32_t> seen;  // (action, upper(node)) -> steps
                 for (const snap::node* sn : step_lists[t]) {
                     rb.steps.push_back(rt::value::from_node(*sn, hk));
-                    rb.actions.push_back(key_string(sn, p.step_action).value_or(""));
+                    rb.actions.push_back(declared_action(p, key_string(sn, p.step_action).value_or("")));
                     std::string on = key_string(sn, p.step_node).value_or(sw.snaps[hk].node_name);
                     for (char& ch : on) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
                     rb.ordinals.push_back(++seen[{rb.actions.back(), on}]);

@@ -1077,7 +1077,12 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
         fd.st = status::fail;
         fd.message = render(item.message, f);
     }
-    fd.fix = render(item.fix, f);
+    // An unknown finding's help says how to get the missing data, not how to repair a failure.
+    fd.fix = fd.st != status::unknown ? render(item.fix, f)
+             : result.missing_path.empty()
+                 ? std::string("Record the data this rule reads in the snapshot (kblint schema shows the fields) and check again")
+                 : fmt::format("Record '{}' in the snapshot (kblint schema shows its place and type) and check again",
+                               result.missing_path);
     fd.fingerprint = make_fingerprint(fd);
     out.push_back(std::move(fd));
 }

@@ -62,6 +62,32 @@ std::string reference(const kb_ref& ref) {
     return fmt::format("{} \"{}\"", md_text(ref.article), md_text(ref.section));
 }
 
+// The sentence of `doc` that starts with the marker "Reinterpreted: " (without the marker), up to
+// the next sentence end, or "".
+std::string reinterpretation(std::string_view doc) {
+    constexpr std::string_view marker = "Reinterpreted: ";
+    std::size_t at = doc.find(marker);
+    if (at == std::string_view::npos) return {};
+    std::string_view rest = doc.substr(at + marker.size());
+    std::size_t end = rest.find(". ");
+    return std::string(end == std::string_view::npos ? rest : rest.substr(0, end + 1));
+}
+
+// A table of the rules whose doc says how they read their source differently ("Reinterpreted: "),
+// or "" when none does.
+std::string reinterpretation_table(const std::vector<rule_info>& rules) {
+    std::string rows;
+    for (const auto& r : rules) {
+        std::string text = reinterpretation(r.doc);
+        if (!text.empty())
+            rows += fmt::format("| [{}](#{}) | {} |\n", md_text(r.id, true), anchor(r.id), md_text(text, true));
+    }
+    if (rows.empty()) return rows;
+    return "## Reinterpretations\n\nWhere a rule reads its source differently from the letter of the catalogue "
+           "(its doc gives the reason):\n\n| rule | reinterpretation |\n|---|---|\n" +
+           rows;
+}
+
 } // namespace
 
 std::string render_markdown(const std::vector<rule_info>& rules) {
@@ -74,6 +100,8 @@ std::string render_markdown(const std::vector<rule_info>& rules) {
     for (const auto& r : rules)
         out += fmt::format("| [{}](#{}) | {} | {} | {} |\n", md_text(r.id, true), anchor(r.id), to_string(r.sev),
                            to_string(r.scope), md_text(r.title, true));
+    std::string table = reinterpretation_table(rules);
+    if (!table.empty()) out += "\n" + table;
     for (const auto& r : rules) {
         out += fmt::format("\n## {}\n\n**{}**\n\n", md_text(r.id), md_text(r.title));
         out += fmt::format("- **Severity:** {}\n", to_string(r.sev));

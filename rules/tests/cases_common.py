@@ -15,8 +15,10 @@ def case(name, only, files=None, expect=(), absent=(), snapshots=None):
     return c
 
 
-def fires(rule, node=None, line=None, status=None, step=None):
+def fires(rule, node=None, line=None, status=None, step=None, message=None):
     e = {'rule': rule}
+    if message:
+        e['message'] = message
     if node:
         e['node'] = node
     if step is not None:

@@ -98,6 +98,17 @@ def missing_evidence_cases():
     fs = rb(MTS, n2={'mts__administration': DROP, 'sessions': [{'account': 'CORP\\clusadmin', 'type': 'interactive', 'local_admin': True}]},
             planned=st('iissync', target='NODE2'), scenario=None)
     C.append(case(f'{R} passes without mts.administration when a local administrator is logged on', [R, KBL], fs, [], [silent(R)]))
+    # 18: keys kb-rules.md 4.1 requires are KBL-001 once, never a silent pass.
+    down = {'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual', 'iis__installed': False}
+    fs = rb(SVC, n2={**down, 'os__pending': DROP}, planned=st('install_ntop', install_type='custom'), on=2, phase='reinstall')
+    C.append(case('a planned install on a node without [os.pending] gives KBL-001 once (Q241573-013/014 need it)',
+                  ['Q241573-013', 'Q241573-014', KBL], fs, [fires('KBL-001', 'NODE2')]))
+    fs = rb(n2={'iis__installed': DROP}, planned=st('sysprep_clone'), on=2, scenario=None)
+    C.append(case('a planned Sysprep clone of a node without iis.installed gives KBL-001 once (Q248739-002 needs it)',
+                  ['Q248739-*', KBL], fs, [fires('KBL-001', 'NODE2')]))
+    fs = pair(n2={'os__edition': 'server', 'cluster__member': DROP})
+    C.append(case('a Standard Edition node without cluster.member gives KBL-001 once (Q241573-003 needs it)',
+                  ['Q241573-003', KBL], fs, [fires('KBL-001', 'NODE2')]))
     return C
 
 
@@ -150,7 +161,7 @@ def gate_cases():
          lambda v: gate_pair(v, steps=[st('iissync', 'NODE2', target='NODE1', shell='cmd')], phase='configure_iis'),
          {'Q241573-031': 1, 'Q241573-064': 1, 'Q241573-065': 1}),
         ('a runbook of wrong MSDTC, IISSYNC, Affect the group and Sysprep steps', lambda v: gate_pair(v, steps=gate_steps()),
-         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 6, 'Q241573-049': 4,
+         {'Q241573-032': 2, 'Q241573-034': 1, 'Q241573-042': 2, 'Q241573-045': 4, 'Q241573-046': 6, 'Q241573-049': 3,
           'Q241573-050': 2, 'Q241573-052': 3, 'Q241573-054': 1, 'Q241573-055': 1, 'Q241573-057': 1, 'Q241573-059': 1,
           'Q241573-063': 1, 'Q241573-064': 1, 'Q241573-065': 1, 'Q241573-068': 1, 'Q248739-002': 1}),
     ]
@@ -263,7 +274,7 @@ def failover_test_cases():
                                                          st('restart_node', 'NODE1'), st('start_service', 'NODE2', service='W3SVC')],
             phase='recluster_msdtc', groups=True)
     C.append(case(f'{R} fires when only W3SVC is restarted (IISADMIN and MSFTPSVC left stopped)', [R, KBL], fs,
-                  [fires(R, 'NODE2')]))
+                  [fires(R, message='restarts the automatic services of the article\'s list or depending on MSDTC: IISADMIN, MSFTPSVC on NODE2')]))
     R = 'Q241573-059'
     manual = [st('delete_resource', resource='MSDTC'), st('msdtc_remove', 'NODE1'), st('msdtc_remove', 'NODE2'),
               st('msdtc_install', 'NODE1', log_path='S:\\MSDTCLog', virtual_server='WEBCLUS'), st('msdtc_join', 'NODE2'),
@@ -277,7 +288,91 @@ def failover_test_cases():
     return C
 
 
+def name_cases():
+    """20: names trimmed everywhere, resource types as 4.2 spells them, action names ignoring case."""
+    C = []
+    fs = pair(n2={'cluster__name': 'TESTCLUS '})
+    C.append(case('a cluster name with a trailing space does not split the cluster', ['KBL-005', 'Q241573-00*'], fs, []))
+    off = [step_block('set_affect_the_group', f'resource = "{r}"', 'value = false') for r in ('Web Site 1', 'MSDTC')]
+    odd = lambda text: text.replace('type = "MSDTC"', 'type = "MS DTC"').replace('type = "IIS Server Instance"', 'type = "IIS Instance"')
+    fs = spec_runbook(off, edit=odd)
+    C.append(case('non-standard resource types are KBL-001 with did-you-mean, and "MS DTC" is still read as MSDTC', None, fs,
+                  [fires('KBL-001', 'NODE1', line=130), fires('KBL-001', 'NODE1', line=138)]
+                  + [fires('Q241573-032', step=i) for i in (13, 15, 19, 21)]
+                  + [fires('Q241573-034', step=22), fires('Q241573-034', step=23)]))
+    fs = rb(['msdtc'], steps=[st('DtcSetup', 'NODE1', variant='q234673'), st('DTCSETUP', 'NODE2', variant='q234673')],
+            phase='recluster_msdtc', groups=True)
+    C.append(case('action names match ignoring case ("DtcSetup" is dtcsetup, not KBL-008)', ['KBL-008', 'Q241573-048'], fs, []))
+    return C
+
+
+def text_cases():
+    """21, 22, 14: no cascade, no placeholder, the operator's words."""
+    C = []
+    fs = pair(n1={'os__service_pack': '5'})
+    C.append(case('a string Service Pack is KBL-001 once, without an unknown Q241573-001 on the other node',
+                  ['Q241573-001', KBL], fs, [fires('KBL-001', 'NODE1')]))
+    v5 = {'iis__version': '5.0', 'os__version': '5.0', 'os__edition': 'advanced_server'}
+    fs = pair(n1={**v5, 'iissync': runs(run(status=2147500037))}, n2=v5)
+    C.append(case('Q241573-067 does not explain 0x80004005 on IIS 5.0 with the IIS 4.0 MTS meaning', ['Q241573-067'], fs,
+                  [fires('Q241573-067', 'NODE1', message='a status the articles explain for IIS 4.0 only')]))
+    R = 'Q241573-012'
+    fs = rb(['services'], n2={'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual'},
+            planned=st('uninstall_ntop', mode='Remove All'), on=2)
+    C.append(case(f'{R} accepts the button\'s label "Remove All"', [R], fs, [], [silent(R)]))
+    fs = rb(['services'], n2={'services__ClusSvc__state': 'stopped', 'services__ClusSvc__start_type': 'manual'},
+            planned=st('uninstall_ntop', mode='Add/Remove'), on=2)
+    C.append(case(f'{R} says which mode it wants', [R], fs, [fires(R, 'NODE2', step=1, message="instead of 'remove_all'")]))
+    R = 'Q241573-053'
+    fs = rb(['msdtc'], planned=st('msdtc_install', virtual_server='WEBCLUS'), on=1, phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} is unknown for msdtc -install without a log path', [R], fs, [fires(R, step=1, status='unknown')]))
+    R = 'Q241573-035'
+    n1 = node(1, groups=True)
+    extra = dict(resource(n1, 'MSDTC'), name='MSDTC Stray', state='offline')
+    group(n1, 'Cluster Group').setdefault('resources', []).insert(0, extra)
+    C.append(case(f'{R} keeps the online MSDTC resource and names the offline stray', [R], files(n1, node(2)),
+                  [fires(R, 'NODE1', message="second MSDTC resource 'MSDTC Stray' (offline)")]))
+    R = 'Q241573-048'
+    fs = rb(['msdtc'], steps=[st('dtcsetup', 'NODE1', variant='q234673')], phase='recluster_msdtc', groups=True)
+    C.append(case(f'{R} points a missing Dtcsetup step at the runbook table, not at line 1', [R], fs,
+                  [fires(R, line=locate(fs['NODE1.toml'], 'runbook', None))]))
+    R = 'Q241573-033'
+    fs = pair(groups=True, n1={'cluster__groups__1__resources__4__affect_the_group': False})
+    C.append(case(f'{R} speaks of steady state, not of a complete procedure, in phase none', [R], fs,
+                  [fires(R, message='in steady state')]))
+    return C
+
+
+def on_iis5(text):
+    """A node file moved to IIS 5.0 on Windows 2000 (every "4.0" version written in it)."""
+    return text.replace('version = "4.0"', 'version = "5.0"').replace('edition = "enterprise"', 'edition = "advanced_server"')
+
+
+def every_gate_cases():
+    """19: the version gate of every rule of the IIS 4.0 articles, once: the first case of the other
+    modules in which the rule fires, moved to IIS 5.0, where it must stay silent (1.5)."""
+    import cases_q224801
+    import cases_q235698
+    import cases_q241573
+    import cases_q248739
+    import cases_runbook
+    seen = set()
+    C = []
+    for mod in (cases_q241573, cases_q224801, cases_q235698, cases_q248739, cases_runbook):
+        for c in mod.cases():
+            if not c.get('files'):
+                continue
+            for e in c['expect']:
+                r = e['rule']
+                if r in seen or r == 'Q241573-067' or not re.match(r'^Q(241573|224801|235698|248739)-', r):
+                    continue
+                seen.add(r)
+                fs = {name: on_iis5(text) for name, text in c['files'].items()}
+                C.append(case(f'{r} stays silent on IIS 5.0 (the gate, from: {c["name"]})', [r], fs, [], [silent(r)]))
+    return C
+
+
 def cases():
     return (end_state_cases() + missing_evidence_cases() + gate_cases() + planned_sequence_cases()
             + one_finding_cases() + inferred_procedure_cases() + status_cases()
-            + failover_test_cases())
+            + failover_test_cases() + name_cases() + text_cases() + every_gate_cases())

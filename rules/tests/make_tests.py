@@ -129,9 +129,9 @@ def path_set(d, path, value):
 def node(which, keep=(), cluster='TESTCLUS', groups=False, **changes):
     """A node cut from the healthy NODE1 (which=1) or NODE2 (which=2).
 
-    Always kept: [snapshot], [node], [cluster] (name, member, node_state) and [iis] (without
-    accounts unless 'iis.accounts' is in keep). `keep` lists further top-level tables (or
-    'iis.accounts'); `groups` keeps NODE1's [[cluster.groups]]. `changes` maps paths written with
+    Always kept, as kb-rules.md 4.1 requires them: [snapshot], [node], [cluster] (name, member,
+    node_state), [os] and [iis] (without accounts unless 'iis.accounts' is in keep). `keep` lists
+    further top-level tables (or 'iis.accounts'); `groups` keeps NODE1's [[cluster.groups]]. `changes` maps paths written with
     `__` for `.` (services__ClusSvc__state="stopped") to values; DROP deletes.
     """
     src = copy.deepcopy(H1 if which == 1 else H2)
@@ -142,6 +142,7 @@ def node(which, keep=(), cluster='TESTCLUS', groups=False, **changes):
     if groups and 'groups' in src['cluster']:
         d['cluster']['groups'] = src['cluster']['groups']
     d['iis'] = {k: v for k, v in src['iis'].items() if k != 'accounts'}
+    d['os'] = src['os']
     if 'iis.accounts' in keep:
         d['iis']['accounts'] = src['iis']['accounts']
     for t in keep:
@@ -201,7 +202,7 @@ def fmt_case(c):
             out.append(f'{scalar(name)} = \'\'\'\n{text}\'\'\'')
     for e in c.get('expect', []):
         out.append('[[case.expect]]')
-        for k in ('rule', 'node', 'step', 'line', 'status'):
+        for k in ('rule', 'node', 'step', 'line', 'status', 'message'):
             if k in e:
                 out.append(f'{k} = {scalar(e[k])}')
     for a in c.get('absent', []):
