@@ -349,12 +349,12 @@ int run_check(const check_flags& given) {
     std::string today;
     if (auto st = validate(f)) return *st;
     if (auto st = today_date(today)) return *st;
-    if (auto st = check_baseline_usage(f.gate)) return *st;
     const bool err_color = color_wanted(f.color, STDERR_FILENO);
 
     // The project file, then the waiver and baseline files: every problem reported, nothing checked.
     gate_files g;
     if (auto st = read_project_file(f, err_color, g)) return *st;
+    if (auto st = check_baseline_usage(f.gate)) return *st;
     if (auto st = read_gate_files(f, err_color, g)) return *st;
 
     loaded_pack pk = load_rules(f.pack, {f.max_file_size, f.max_rule_depth, err_color, f.quiet});
