@@ -677,95 +677,133 @@ std::string date_time_text(const toml::date_time& dt) {
                        dt.time.second, fraction_text(dt.time.nanosecond));
 }
 
+// The loaded tree lives in one array per snapshot: every node_ptr shares the array's control
+// block (the aliasing constructor), so a snapshot costs one allocation for all its nodes instead of
+// one each, and no per-node control block. Strings are moved out of toml++'s tree, which is
+// discarded afterwards.
+std::size_t count_nodes(const toml::node& n) {
+    std::size_t count = 1;
+    if (const auto* t = n.as_table()) {
+        for (const auto& [k, v] : *t) count += count_nodes(v);
+    } else if (const auto* a = n.as_array()) {
+        for (const auto& v : *a) count += count_nodes(v);
+    }
+    return count;
+}
+
+void set_scalar(node& out, toml::node& n) {
+    switch (n.type()) {
+    case toml::node_type::string:
+        out.k = kind::string;
+        out.str = std::move(n.as_string()->get());
+        break;
+    case toml::node_type::integer:
+        out.k = kind::integer;
+        out.i = n.as_integer()->get();
+        break;
+    case toml::node_type::floating_point:
+        out.k = kind::floating;
+        out.f = n.as_floating_point()->get();
+        break;
+    case toml::node_type::boolean:
+        out.k = kind::boolean;
+        out.b = n.as_boolean()->get();
+        break;
+    case toml::node_type::date: {
+        out.k = kind::local_date;
+        const auto& d = n.as_date()->get();
+        out.str = date_text(d.year, d.month, d.day);
+        break;
+    }
+    case toml::node_type::time:
+        out.k = kind::local_time;
+        out.str = time_text(n.as_time()->get());
+        break;
+    case toml::node_type::date_time: {
+        const auto& dt = n.as_date_time()->get();
+        out.k = dt.offset ? kind::offset_datetime : kind::local_datetime;
+        out.str = date_time_text(dt);
+        break;
+    }
+    case toml::node_type::table:
+    case toml::node_type::array:
+    case toml::node_type::none:
+        break;
+    }
+}
+
 class converter {
 public:
     converter(std::string_view text, const std::vector<std::string>& ci_tables)
         : positions_(text), ci_tables_(ci_tables) {}
 
-    node_ptr root(const toml::table& t) {
-        auto out = std::make_shared<node>();
-        out->k = kind::table;
-        out->where = pos{1, 1};
-        fill_table(*out, t);
-        return out;
+    node_ptr root(toml::table& t) {
+        arena_ = std::make_shared<node[]>(count_nodes(t));
+        node& out = next();
+        out.k = kind::table;
+        out.where = pos{1, 1};
+        fill_table(out, t);
+        return node_ptr(arena_, &out);
     }
 
 private:
-    node_ptr convert(const toml::node& n, std::string path) {
-        auto out = std::make_shared<node>();
-        out->where = positions_.convert(n.source().begin);
-        out->path = std::move(path);
-        switch (n.type()) {
-        case toml::node_type::table:
-            out->k = kind::table;
-            fill_table(*out, *n.as_table());
-            break;
-        case toml::node_type::array: {
-            out->k = kind::array;
-            const auto& arr = *n.as_array();
-            out->items.reserve(arr.size());
-            for (std::size_t idx = 0; idx < arr.size(); ++idx)
-                out->items.push_back(convert(arr[idx], fmt::format("{}[{}]", out->path, idx)));
-            break;
+    node& next() { return arena_[used_++]; }
+
+    node_ptr convert(toml::node& n, std::string&& path) {
+        node& out = next();
+        out.where = positions_.convert(n.source().begin);
+        out.path = std::move(path);
+        if (auto* t = n.as_table()) {
+            out.k = kind::table;
+            fill_table(out, *t);
+        } else if (auto* arr = n.as_array()) {
+            out.k = kind::array;
+            out.items.reserve(arr->size());
+            for (std::size_t idx = 0; idx < arr->size(); ++idx)
+                out.items.push_back(convert((*arr)[idx], element_path(out.path, idx)));
+        } else {
+            set_scalar(out, n);
         }
-        case toml::node_type::string:
-            out->k = kind::string;
-            out->str = n.as_string()->get();
-            break;
-        case toml::node_type::integer:
-            out->k = kind::integer;
-            out->i = n.as_integer()->get();
-            break;
-        case toml::node_type::floating_point:
-            out->k = kind::floating;
-            out->f = n.as_floating_point()->get();
-            break;
-        case toml::node_type::boolean:
-            out->k = kind::boolean;
-            out->b = n.as_boolean()->get();
-            break;
-        case toml::node_type::date: {
-            out->k = kind::local_date;
-            const auto& d = n.as_date()->get();
-            out->str = date_text(d.year, d.month, d.day);
-            break;
-        }
-        case toml::node_type::time:
-            out->k = kind::local_time;
-            out->str = time_text(n.as_time()->get());
-            break;
-        case toml::node_type::date_time: {
-            const auto& dt = n.as_date_time()->get();
-            out->k = dt.offset ? kind::offset_datetime : kind::local_datetime;
-            out->str = date_time_text(dt);
-            break;
-        }
-        case toml::node_type::none:
-            break;
-        }
-        return out;
+        return node_ptr(arena_, &out);
     }
 
-    void fill_table(node& out, const toml::table& t) {
+    static std::string element_path(const std::string& array_path, std::size_t idx) {
+        std::string path;
+        path.reserve(array_path.size() + 8);
+        path += array_path;
+        path += '[';
+        fmt::format_to(std::back_inserter(path), "{}", idx);
+        path += ']';
+        return path;
+    }
+
+    // Members in source order (toml++ keeps them sorted by key); `members_` is shared by every
+    // table of the snapshot: each call appends its own range and removes it before returning.
+    void fill_table(node& out, toml::table& t) {
         out.ci_keys = std::find(ci_tables_.begin(), ci_tables_.end(), out.path) != ci_tables_.end();
-        std::vector<std::pair<const toml::key*, const toml::node*>> members;
-        members.reserve(t.size());
-        for (const auto& [k, v] : t) members.emplace_back(&k, &v);
-        std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+        const std::size_t first = members_.size();
+        for (auto&& [k, v] : t) members_.emplace_back(&k, &v);
+        const auto begin = members_.begin() + static_cast<std::ptrdiff_t>(first);
+        std::stable_sort(begin, members_.end(), [](const auto& a, const auto& b) {
             return a.first->source().begin < b.first->source().begin;
         });
-        out.entries.reserve(members.size());
-        for (const auto& [k, v] : members) {
-            entry e;
+        const std::size_t count = members_.size() - first;
+        out.entries.resize(count);
+        for (std::size_t m = 0; m < count; ++m) {
+            const auto [k, v] = members_[first + m];
+            entry& e = out.entries[m];
             e.key = std::string(k->str());
             e.key_pos = positions_.convert(k->source().begin);
             e.value = convert(*v, child_path(out.path, e.key));
-            out.entries.push_back(std::move(e));
         }
+        members_.resize(first);
     }
 
     position_map positions_;
     const std::vector<std::string>& ci_tables_;
+    std::shared_ptr<node[]> arena_;
+    std::size_t used_ = 0;
+    std::vector<std::pair<const toml::key*, toml::node*>> members_;
 };
 
 bool ascii_iequal(std::string_view a, std::string_view b) {
@@ -875,7 +913,7 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
 
     toml::table parsed;
     try {
-        parsed = toml::parse(bytes, std::string_view(file->name()));
+        parsed = toml::parse(bytes);
     } catch (const toml::parse_error& e) {
         errs.push_back(toml_error(file, e, depth_limit));
         return std::nullopt;
