@@ -324,6 +324,7 @@ struct check_flags {
     bool verbose = false;
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
+    std::size_t max_toml_values = limits::max_toml_values;
     std::uint32_t max_rule_depth = limits::max_rule_depth;
     std::uint32_t max_eval_depth = limits::max_eval_depth;
     std::uint64_t max_eval_steps = limits::max_eval_steps;
@@ -413,6 +414,10 @@ void define_check(CLI::App& sub, cli_state& s) {
         ->capture_default_str()
         ->group("Limits");
     sub.add_option("--max-toml-depth", f.max_toml_depth, "deepest nesting of tables and arrays in a snapshot")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-toml-values", f.max_toml_values, "most values (array elements included) in a snapshot")
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");
@@ -658,7 +663,7 @@ int run_check(cli_state& s) {
 
     file_list found = find_files(f.paths, ".toml", true);
     diagnostics input_errors = std::move(found.errors);
-    snap::load_limits lim{f.max_file_size, f.max_toml_depth};
+    snap::load_limits lim{f.max_file_size, f.max_toml_depth, f.max_toml_values};
     std::vector<std::string> ci_tables = pack_ci_tables(*pk.p);
     std::vector<snap::snapshot> snaps;
     snaps.reserve(found.files.size());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <cerrno>
 #include <system_error>
 #include <unordered_set>
@@ -200,7 +201,11 @@ public:
         if (s_.starts_with(utf8_bom)) i_ = 3;
     }
 
-    // Where the depth first exceeds the limit, if it does.
+    // Also stop at the first value past `max_values` (values_exceeded() then tells which limit).
+    void limit_values(std::size_t max_values) { max_values_ = max_values; }
+    [[nodiscard]] bool values_exceeded() const { return values_ > max_values_; }
+
+    // Where the depth or the number of values first exceeds its limit, if one does.
     std::optional<pos> run() {
         const std::size_t n = s_.size();
         while (i_ < n && !error_) {
@@ -431,6 +436,7 @@ private:
         if (value_after_key_ && i_ == target_) value_hit_ = segments_;
         value_after_key_ = false;
         check(value_depth_, here());
+        if (++values_ > max_values_ && !error_) error_ = here();
         if (error_) return;
         if (c == '[') {
             ++i_;
@@ -494,6 +500,8 @@ private:
     std::string_view s_;
     std::uint32_t max_;
     std::size_t target_;
+    std::size_t max_values_ = std::numeric_limits<std::size_t>::max();
+    std::size_t values_ = 0;
     std::size_t i_ = 0;
     std::uint32_t line_ = 1;
     std::size_t line_start_ = 0;
@@ -818,6 +826,30 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
     return true;
 }
 
+// The nesting depth and the number of values, checked on the bytes before toml++ builds a tree.
+std::optional<diagnostic> scan_limits(const source_ptr& file, std::uint32_t depth_limit, const load_limits& lim) {
+    toml_scanner scanner(file->text(), depth_limit);
+    scanner.limit_values(lim.max_values);
+    const std::optional<pos> where = scanner.run();
+    if (!where) return std::nullopt;
+    if (scanner.values_exceeded()) {
+        diagnostic d = make_error(
+            file, *where, fmt::format("number of values exceeds the limit of {} (--max-toml-values)", lim.max_values),
+            "limit");
+        add_help(d, "each value, each array element and each inline table counts; every value costs memory, "
+                    "however short it is written");
+        return d;
+    }
+    diagnostic d = make_error(
+        file, *where,
+        depth_limit == lim.max_depth
+            ? fmt::format("nesting depth exceeds the limit of {} (--max-toml-depth)", depth_limit)
+            : fmt::format("nesting depth exceeds {}, the most kblint supports (--max-toml-depth)", depth_limit),
+        "limit");
+    add_help(d, "each key, each part of a dotted key or table header, and each array element is one level deeper");
+    return d;
+}
+
 } // namespace
 
 bool bare_key_safe(std::string_view k) {
@@ -862,7 +894,7 @@ const entry* node::find(std::string_view key) const {
 }
 
 load_limits default_load_limits() {
-    return load_limits{limits::max_file_bytes, limits::max_toml_depth};
+    return load_limits{limits::max_file_bytes, limits::max_toml_depth, limits::max_toml_values};
 }
 
 std::string_view kind_name(kind k) {
@@ -899,15 +931,8 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
     }
 
     const std::uint32_t depth_limit = std::min(lim.max_depth, hard_max_depth);
-    if (auto where = toml_scanner(bytes, depth_limit).run()) {
-        diagnostic d = make_error(
-            file, *where,
-            depth_limit == lim.max_depth
-                ? fmt::format("nesting depth exceeds the limit of {} (--max-toml-depth)", depth_limit)
-                : fmt::format("nesting depth exceeds {}, the most kblint supports (--max-toml-depth)", depth_limit),
-            "limit");
-        add_help(d, "each key, each part of a dotted key or table header, and each array element is one level deeper");
-        errs.push_back(std::move(d));
+    if (auto d = scan_limits(file, depth_limit, lim)) {
+        errs.push_back(std::move(*d));
         return std::nullopt;
     }
 

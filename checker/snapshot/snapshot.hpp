@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/diagnostic.hpp"
+#include "common/limits.hpp"
 #include "common/source.hpp"
 
 namespace kbl::snap {
@@ -58,9 +59,11 @@ struct snapshot {
 
 /// Limits applied before toml++ sees the bytes.
 struct load_limits {
-    std::size_t max_file_bytes;
-    std::uint32_t max_depth;
+    std::size_t max_file_bytes;  ///< --max-file-size
+    std::uint32_t max_depth;     ///< --max-toml-depth
+    std::size_t max_values = limits::max_toml_values;  ///< --max-toml-values: values, array elements and inline tables
 };
+/// The limits of common/limits.hpp.
 load_limits default_load_limits();
 
 /// Parse `text` (named `name`) as a TOML snapshot. On failure returns nullopt and appends
