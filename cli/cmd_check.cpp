@@ -159,7 +159,7 @@ snapshot_set find_snapshots(const check_flags& f) {
 }
 
 void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
-    snap::load_limits lim{f.max_file_size, f.max_toml_depth};
+    snap::load_limits lim{f.max_file_size, f.max_toml_depth, f.max_toml_values};
     std::vector<std::string> ci_tables = pack_ci_tables(p);
     s.snaps.reserve(s.files.size());
     for (const auto& file : s.files)
@@ -314,6 +314,10 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->capture_default_str()
         ->group("Limits");
     sub.add_option("--max-toml-depth", f.max_toml_depth, "deepest nesting of tables and arrays in a snapshot")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-toml-values", f.max_toml_values, "most values (array elements included) in a snapshot")
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");

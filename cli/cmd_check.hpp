@@ -26,6 +26,7 @@ struct check_flags {
     bool verbose = false;
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
+    std::size_t max_toml_values = limits::max_toml_values;
     std::uint32_t max_rule_depth = limits::max_rule_depth;
     std::uint32_t max_eval_depth = limits::max_eval_depth;
     std::uint64_t max_eval_steps = limits::max_eval_steps;

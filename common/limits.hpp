@@ -15,6 +15,14 @@ inline constexpr std::uint32_t max_rule_depth = 200;
 inline constexpr std::uint32_t max_eval_depth = 256;
 /// Evaluation steps allowed for one rule against one node or cluster (--max-eval-steps).
 inline constexpr std::uint64_t max_eval_steps = 10'000'000;
+/// Most values (each value, array element and inline table) in one snapshot (--max-toml-values).
+/// Loading costs about 250 bytes per value (toml++'s tree and the loader's) however short the value
+/// is written, 120 times the input for `a = [0, 0, ...]`: the limit is checked on the bytes, before
+/// either tree is built, so that one snapshot never takes more than max_toml_values_memory, or 16
+/// times its size when that is more.
+inline constexpr std::size_t max_toml_values = 100'000;
+/// Peak memory of loading the densest snapshot max_toml_values allows (tests/snapshot_memory_test.cpp).
+inline constexpr std::size_t max_toml_values_memory = 32ull * 1024 * 1024;
 /// Deepest snapshot nesting kblint supports whatever --max-toml-depth says: toml++ and the loader
 /// recurse once per level.
 inline constexpr std::uint32_t hard_max_toml_depth = 1024;

@@ -132,7 +132,14 @@ TEST_CASE("hostile: an array of a million elements", "[hostile]") {
     for (int i = 0; i < 1'000'000; ++i) text += (i ? ", " : "") + std::to_string(i);
     text += "]\n";
     kbl::test::write_file(dir + "/million.toml", text);
-    timed_output r = run("array of 1,000,000 integers", {"check", "-q", dir + "/million.toml"});
+    // Over the default value limit (issue 11 item 8: memory proportional to the input)...
+    timed_output limited = run("array of 1,000,000 integers", {"check", "-q", dir + "/million.toml"});
+    CHECK(limited.status == 2);
+    CHECK(limited.out.find("error: number of values exceeds the limit of 100000 (--max-toml-values) [limit]") !=
+          std::string::npos);
+    // ... and checked when the limit allows it.
+    timed_output r = run("array of 1,000,000 integers, --max-toml-values 2000000",
+                         {"check", "-q", "--max-toml-values", "2000000", dir + "/million.toml"});
     CHECK(r.status == 1);
     CHECK(r.out.find("in 1 snapshot") != std::string::npos);
 }
@@ -374,7 +381,8 @@ TEST_CASE("hostile: a runbook of 100,000 steps stops at --max-runbook-steps", "[
     std::size_t head_lines = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\n'));
     kbl::test::write_file(dir + "/NODE1.toml", head + repeat(step, 100'000));
     kbl::test::write_file(dir + "/NODE2.toml", kbl::test::read_file(kbl::test::src_path("fixtures/runbook/NODE2.toml")));
-    timed_output r = run("runbook of 100,000 steps", {"check", "-q", dir});
+    // 200,000 values: over --max-toml-values, which is not what this test is about.
+    timed_output r = run("runbook of 100,000 steps", {"check", "-q", "--max-toml-values", "1000000", dir});
     CHECK(r.status == 2);
     // Located at the first step over the limit: step 1001.
     std::string line = std::to_string(head_lines + 1 + 1000 * 4);

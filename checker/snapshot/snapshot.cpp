@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <cerrno>
 #include <system_error>
 #include <unordered_set>
@@ -201,7 +202,11 @@ public:
         if (s_.starts_with(utf8_bom)) i_ = 3;
     }
 
-    // Where the depth first exceeds the limit, if it does.
+    // Also stop at the first value past `max_values` (values_exceeded() then tells which limit).
+    void limit_values(std::size_t max_values) { max_values_ = max_values; }
+    [[nodiscard]] bool values_exceeded() const { return values_ > max_values_; }
+
+    // Where the depth or the number of values first exceeds its limit, if one does.
     std::optional<pos> run() {
         const std::size_t n = s_.size();
         while (i_ < n && !error_) {
@@ -432,6 +437,7 @@ private:
         if (value_after_key_ && i_ == target_) value_hit_ = segments_;
         value_after_key_ = false;
         check(value_depth_, here());
+        if (++values_ > max_values_ && !error_) error_ = here();
         if (error_) return;
         if (c == '[') {
             ++i_;
@@ -495,6 +501,8 @@ private:
     std::string_view s_;
     std::uint32_t max_;
     std::size_t target_;
+    std::size_t max_values_ = std::numeric_limits<std::size_t>::max();
+    std::size_t values_ = 0;
     std::size_t i_ = 0;
     std::uint32_t line_ = 1;
     std::size_t line_start_ = 0;
@@ -678,95 +686,133 @@ std::string date_time_text(const toml::date_time& dt) {
                        dt.time.second, fraction_text(dt.time.nanosecond));
 }
 
+// The loaded tree lives in one array per snapshot: every node_ptr shares the array's control
+// block (the aliasing constructor), so a snapshot costs one allocation for all its nodes instead of
+// one each, and no per-node control block. Strings are moved out of toml++'s tree, which is
+// discarded afterwards.
+std::size_t count_nodes(const toml::node& n) {
+    std::size_t count = 1;
+    if (const auto* t = n.as_table()) {
+        for (const auto& [k, v] : *t) count += count_nodes(v);
+    } else if (const auto* a = n.as_array()) {
+        for (const auto& v : *a) count += count_nodes(v);
+    }
+    return count;
+}
+
+void set_scalar(node& out, toml::node& n) {
+    switch (n.type()) {
+    case toml::node_type::string:
+        out.k = kind::string;
+        out.str = std::move(n.as_string()->get());
+        break;
+    case toml::node_type::integer:
+        out.k = kind::integer;
+        out.i = n.as_integer()->get();
+        break;
+    case toml::node_type::floating_point:
+        out.k = kind::floating;
+        out.f = n.as_floating_point()->get();
+        break;
+    case toml::node_type::boolean:
+        out.k = kind::boolean;
+        out.b = n.as_boolean()->get();
+        break;
+    case toml::node_type::date: {
+        out.k = kind::local_date;
+        const auto& d = n.as_date()->get();
+        out.str = date_text(d.year, d.month, d.day);
+        break;
+    }
+    case toml::node_type::time:
+        out.k = kind::local_time;
+        out.str = time_text(n.as_time()->get());
+        break;
+    case toml::node_type::date_time: {
+        const auto& dt = n.as_date_time()->get();
+        out.k = dt.offset ? kind::offset_datetime : kind::local_datetime;
+        out.str = date_time_text(dt);
+        break;
+    }
+    case toml::node_type::table:
+    case toml::node_type::array:
+    case toml::node_type::none:
+        break;
+    }
+}
+
 class converter {
 public:
     converter(std::string_view text, const std::vector<std::string>& ci_tables)
         : positions_(text), ci_tables_(ci_tables) {}
 
-    node_ptr root(const toml::table& t) {
-        auto out = std::make_shared<node>();
-        out->k = kind::table;
-        out->where = pos{1, 1};
-        fill_table(*out, t);
-        return out;
+    node_ptr root(toml::table& t) {
+        arena_ = std::make_shared<node[]>(count_nodes(t));
+        node& out = next();
+        out.k = kind::table;
+        out.where = pos{1, 1};
+        fill_table(out, t);
+        return node_ptr(arena_, &out);
     }
 
 private:
-    node_ptr convert(const toml::node& n, std::string path) {
-        auto out = std::make_shared<node>();
-        out->where = positions_.convert(n.source().begin);
-        out->path = std::move(path);
-        switch (n.type()) {
-        case toml::node_type::table:
-            out->k = kind::table;
-            fill_table(*out, *n.as_table());
-            break;
-        case toml::node_type::array: {
-            out->k = kind::array;
-            const auto& arr = *n.as_array();
-            out->items.reserve(arr.size());
-            for (std::size_t idx = 0; idx < arr.size(); ++idx)
-                out->items.push_back(convert(arr[idx], fmt::format("{}[{}]", out->path, idx)));
-            break;
+    node& next() { return arena_[used_++]; }
+
+    node_ptr convert(toml::node& n, std::string&& path) {
+        node& out = next();
+        out.where = positions_.convert(n.source().begin);
+        out.path = std::move(path);
+        if (auto* t = n.as_table()) {
+            out.k = kind::table;
+            fill_table(out, *t);
+        } else if (auto* arr = n.as_array()) {
+            out.k = kind::array;
+            out.items.reserve(arr->size());
+            for (std::size_t idx = 0; idx < arr->size(); ++idx)
+                out.items.push_back(convert((*arr)[idx], element_path(out.path, idx)));
+        } else {
+            set_scalar(out, n);
         }
-        case toml::node_type::string:
-            out->k = kind::string;
-            out->str = n.as_string()->get();
-            break;
-        case toml::node_type::integer:
-            out->k = kind::integer;
-            out->i = n.as_integer()->get();
-            break;
-        case toml::node_type::floating_point:
-            out->k = kind::floating;
-            out->f = n.as_floating_point()->get();
-            break;
-        case toml::node_type::boolean:
-            out->k = kind::boolean;
-            out->b = n.as_boolean()->get();
-            break;
-        case toml::node_type::date: {
-            out->k = kind::local_date;
-            const auto& d = n.as_date()->get();
-            out->str = date_text(d.year, d.month, d.day);
-            break;
-        }
-        case toml::node_type::time:
-            out->k = kind::local_time;
-            out->str = time_text(n.as_time()->get());
-            break;
-        case toml::node_type::date_time: {
-            const auto& dt = n.as_date_time()->get();
-            out->k = dt.offset ? kind::offset_datetime : kind::local_datetime;
-            out->str = date_time_text(dt);
-            break;
-        }
-        case toml::node_type::none:
-            break;
-        }
-        return out;
+        return node_ptr(arena_, &out);
     }
 
-    void fill_table(node& out, const toml::table& t) {
+    static std::string element_path(const std::string& array_path, std::size_t idx) {
+        std::string path;
+        path.reserve(array_path.size() + 8);
+        path += array_path;
+        path += '[';
+        fmt::format_to(std::back_inserter(path), "{}", idx);
+        path += ']';
+        return path;
+    }
+
+    // Members in source order (toml++ keeps them sorted by key); `members_` is shared by every
+    // table of the snapshot: each call appends its own range and removes it before returning.
+    void fill_table(node& out, toml::table& t) {
         out.ci_keys = std::find(ci_tables_.begin(), ci_tables_.end(), out.path) != ci_tables_.end();
-        std::vector<std::pair<const toml::key*, const toml::node*>> members;
-        members.reserve(t.size());
-        for (const auto& [k, v] : t) members.emplace_back(&k, &v);
-        std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+        const std::size_t first = members_.size();
+        for (auto&& [k, v] : t) members_.emplace_back(&k, &v);
+        const auto begin = members_.begin() + static_cast<std::ptrdiff_t>(first);
+        std::stable_sort(begin, members_.end(), [](const auto& a, const auto& b) {
             return a.first->source().begin < b.first->source().begin;
         });
-        out.entries.reserve(members.size());
-        for (const auto& [k, v] : members) {
-            entry e;
+        const std::size_t count = members_.size() - first;
+        out.entries.resize(count);
+        for (std::size_t m = 0; m < count; ++m) {
+            const auto [k, v] = members_[first + m];
+            entry& e = out.entries[m];
             e.key = std::string(k->str());
             e.key_pos = positions_.convert(k->source().begin);
             e.value = convert(*v, child_path(out.path, e.key));
-            out.entries.push_back(std::move(e));
         }
+        members_.resize(first);
     }
 
     position_map positions_;
     const std::vector<std::string>& ci_tables_;
+    std::shared_ptr<node[]> arena_;
+    std::size_t used_ = 0;
+    std::vector<std::pair<const toml::key*, toml::node*>> members_;
 };
 
 bool ascii_iequal(std::string_view a, std::string_view b) {
@@ -779,6 +825,30 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
         if (x != y) return false;
     }
     return true;
+}
+
+// The nesting depth and the number of values, checked on the bytes before toml++ builds a tree.
+std::optional<diagnostic> scan_limits(const source_ptr& file, std::uint32_t depth_limit, const load_limits& lim) {
+    toml_scanner scanner(file->text(), depth_limit);
+    scanner.limit_values(lim.max_values);
+    const std::optional<pos> where = scanner.run();
+    if (!where) return std::nullopt;
+    if (scanner.values_exceeded()) {
+        diagnostic d = make_error(
+            file, *where, fmt::format("number of values exceeds the limit of {} (--max-toml-values)", lim.max_values),
+            "limit");
+        add_help(d, "each value, each array element and each inline table counts; every value costs memory, "
+                    "however short it is written");
+        return d;
+    }
+    diagnostic d = make_error(
+        file, *where,
+        depth_limit == lim.max_depth
+            ? fmt::format("nesting depth exceeds the limit of {} (--max-toml-depth)", depth_limit)
+            : fmt::format("nesting depth exceeds {}, the most kblint supports (--max-toml-depth)", depth_limit),
+        "limit");
+    add_help(d, "each key, each part of a dotted key or table header, and each array element is one level deeper");
+    return d;
 }
 
 } // namespace
@@ -825,7 +895,7 @@ const entry* node::find(std::string_view key) const {
 }
 
 load_limits default_load_limits() {
-    return load_limits{limits::max_file_bytes, limits::max_toml_depth};
+    return load_limits{limits::max_file_bytes, limits::max_toml_depth, limits::max_toml_values};
 }
 
 std::string_view kind_name(kind k) {
@@ -862,21 +932,14 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
     }
 
     const std::uint32_t depth_limit = std::min(lim.max_depth, hard_max_depth);
-    if (auto where = toml_scanner(bytes, depth_limit).run()) {
-        diagnostic d = make_error(
-            file, *where,
-            depth_limit == lim.max_depth
-                ? fmt::format("nesting depth exceeds the limit of {} (--max-toml-depth)", depth_limit)
-                : fmt::format("nesting depth exceeds {}, the most kblint supports (--max-toml-depth)", depth_limit),
-            "limit");
-        add_help(d, "each key, each part of a dotted key or table header, and each array element is one level deeper");
-        errs.push_back(std::move(d));
+    if (auto d = scan_limits(file, depth_limit, lim)) {
+        errs.push_back(std::move(*d));
         return std::nullopt;
     }
 
     toml::table parsed;
     try {
-        parsed = toml::parse(bytes, std::string_view(file->name()));
+        parsed = toml::parse(bytes);
     } catch (const toml::parse_error& e) {
         errs.push_back(toml_error(file, e, depth_limit));
         return std::nullopt;

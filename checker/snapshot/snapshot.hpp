@@ -1,6 +1,7 @@
 #pragma once
 // Snapshots: TOML node files loaded into an immutable tree that keeps every key's and value's
-// source position. Nodes are shared (shared_ptr<const node>) so simulated states copy on write.
+// source position. Nodes are shared (shared_ptr<const node>) so simulated states copy on write; the
+// nodes of one loaded file live in one array that every pointer into it keeps alive.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "common/diagnostic.hpp"
+#include "common/limits.hpp"
 #include "common/source.hpp"
 
 namespace kbl::snap {
@@ -31,18 +33,19 @@ struct entry {
 /// A TOML value. Scalars keep their value; dates/times keep a canonical text form
 /// (RFC 3339: `2002-05-20T09:00:00Z`, `2002-05-20`, `09:00:00`) that sorts correctly.
 struct node {
+    // The small members first: a node is 160 bytes and every loaded value is one.
     kind k = kind::table;
+    bool b = false;
+    bool ci_keys = false;   ///< table whose keys are Windows names: looked up case-insensitively
+    std::uint32_t step = 0; ///< 1-based index of the simulated step that made this value (0: loaded)
     pos where;              ///< position of the value (for tables: the header or the first key)
     std::string path;       ///< dotted key path from the root, e.g. `services.ClusSvc.state`, `cluster.groups[0]`
     std::string str;        ///< string value, or canonical date/time text
     std::int64_t i = 0;
     double f = 0.0;
-    bool b = false;
-    bool ci_keys = false;   ///< table whose keys are Windows names: looked up case-insensitively
     std::vector<entry> entries;   ///< tables, in source order
     std::vector<node_ptr> items;  ///< arrays
     source_ptr src;               ///< set on values made by a simulated step: the file holding that step
-    std::uint32_t step = 0;       ///< 1-based index of the simulated step that made this value (0: loaded)
 
     /// Exact key lookup (or case-insensitive when ci_keys); null when absent.
     [[nodiscard]] const entry* find(std::string_view key) const;
@@ -56,9 +59,11 @@ struct snapshot {
 
 /// Limits applied before toml++ sees the bytes.
 struct load_limits {
-    std::size_t max_file_bytes;
-    std::uint32_t max_depth;
+    std::size_t max_file_bytes;  ///< --max-file-size
+    std::uint32_t max_depth;     ///< --max-toml-depth
+    std::size_t max_values = limits::max_toml_values;  ///< --max-toml-values: values, array elements and inline tables
 };
+/// The limits of common/limits.hpp.
 load_limits default_load_limits();
 
 /// Parse `text` (named `name`) as a TOML snapshot. On failure returns nullopt and appends
