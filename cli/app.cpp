@@ -322,6 +322,7 @@ struct check_flags {
     std::string color = "auto";
     bool quiet = false;
     bool verbose = false;
+    bool strict_schema = false;
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
     std::uint32_t max_rule_depth = limits::max_rule_depth;
@@ -436,6 +437,7 @@ void define_check(CLI::App& sub, cli_state& s) {
         ->type_name("N")
         ->capture_default_str()
         ->group("Limits");
+    sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--baseline", f.baseline,
                    "a previous JSON report: findings already in it are reported as baselined and do not fail")
         ->type_name("FILE");
@@ -662,10 +664,11 @@ int run_check(cli_state& s) {
     std::vector<std::string> ci_tables = pack_ci_tables(*pk.p);
     std::vector<snap::snapshot> snaps;
     snaps.reserve(found.files.size());
+    check_options opt;
     for (const auto& file : found.files)
         if (auto sn = snap::load_snapshot_file(file, lim, ci_tables, input_errors)) snaps.push_back(std::move(*sn));
-
-    check_options opt;
+        else opt.failed_files.push_back(file);
+    opt.strict_schema = f.strict_schema;
     opt.only = f.only;
     opt.skip = f.skip;
     opt.lim.max_depth = f.max_eval_depth;
