@@ -150,6 +150,7 @@ struct snapshot_set {
     diagnostics errors;
     std::vector<std::string> notes;
     std::vector<snap::snapshot> snaps;
+    std::vector<std::string> failed;  ///< files that were found but did not load
 };
 
 snapshot_set find_snapshots(const check_flags& f) {
@@ -164,10 +165,13 @@ void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
     s.snaps.reserve(s.files.size());
     for (const auto& file : s.files)
         if (auto sn = snap::load_snapshot_file(file, lim, ci_tables, s.errors)) s.snaps.push_back(std::move(*sn));
+        else s.failed.push_back(file);
 }
 
-check_options evaluation_options(const check_flags& f) {
+check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
     check_options opt;
+    opt.failed_files = s.failed;
+    opt.strict_schema = f.strict_schema;
     opt.only = f.only;
     opt.skip = f.skip;
     opt.lim.max_depth = f.max_eval_depth;
@@ -309,6 +313,7 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->capture_default_str();
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated, and why");
+    sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
         ->type_name("BYTES")
         ->capture_default_str()
@@ -372,7 +377,7 @@ int run_check(const check_flags& given) {
     snapshot_set s = find_snapshots(f);
     if (auto st = refuse_overwriting_inputs(f, {&s.files, &pk.files, &g.read})) return *st;
     load_snapshots(f, *pk.p, s);
-    check_result res = check(*pk.p, s.snaps, evaluation_options(f));
+    check_result res = check(*pk.p, s.snaps, evaluation_options(f, s));
     report r = build_report(f, res, s, g, std::move(all_rules), today);
     if (writes_baseline(f.gate)) return write_baseline(r, g.in, f.gate, r.exit_status);
 

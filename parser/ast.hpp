@@ -153,6 +153,7 @@ struct field_decl {
     std::string path_text;
     type_ref type;
     bool required = false;
+    bool optional = false;  ///< its absence means "not applicable": a `when` reading it is false, not unknown
     bool nocase = false;
 };
 
@@ -162,6 +163,8 @@ struct schema_decl {
     std::vector<field_decl> fields;
     std::optional<std::vector<path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
     pos node_id_pos, cluster_id_pos, planned_pos, runbook_pos, step_action_pos, step_node_pos;
+    bool strict = false;  ///< keys the schema does not declare are violations
+    pos strict_pos;
 };
 
 enum class stmt_kind : std::uint8_t { set, add, remove, del, let, if_, for_ };

@@ -77,7 +77,7 @@ template<> inline constexpr const char* error_message< field_path > = "expected 
 template<> inline constexpr const char* error_message< field_type > = "expected a type after the field path (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< id_path > = "expected a field path";
 template<> inline constexpr const char* error_message< schema_open > = "expected '{' after 'schema'";
-template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node' or '}' in the schema";
+template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node' or '}' in the schema";
 template<> inline constexpr const char* error_message< use_path > = "expected a file name as a string after 'use'";
 template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use'";
 template<> inline constexpr const char* error_message< on_action > = "expected an action name";
@@ -105,7 +105,7 @@ template <>
 inline const std::vector<std::string> expected_words<rule_close>{"title", "severity", "scope", "ref", "tags", "doc",
                                                                   "fix", "on", "when", "let", "require", "message"};
 template <>
-inline const std::vector<std::string> expected_words<schema_close>{"field", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node"};
+inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node"};
 template <>
 inline const std::vector<std::string> expected_words<expected_declaration>{"rule", "def", "table", "schema", "use", "action"};
 template <>

@@ -274,6 +274,14 @@ std::string print_path(const std::vector<ast::path_seg>& p) {
     return s;
 }
 
+// The flags of a schema field, in a fixed order: `required optional nocase`.
+std::string field_flags(const ast::field_decl& fd) {
+    std::string s;
+    for (auto [on, word] : {std::pair{fd.required, "required"}, std::pair{fd.optional, "optional"}, std::pair{fd.nocase, "nocase"}})
+        if (on) s += (s.empty() ? "" : " ") + std::string(word);
+    return s;
+}
+
 std::string print_type(const ast::type_ref& t) {
     if (!t.alternatives.empty()) {
         std::string s;
@@ -553,6 +561,7 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
             auto id = [&](const char* kw, const auto& opt, pos p) {
                 if (opt) items.push_back({p.line, std::string(kw) + "\x1f" + print_path(*opt)});
             };
+            if (s.strict) items.push_back({s.strict_pos.line, "strict"});
             id("node_id", s.node_id, s.node_id_pos);
             id("cluster_id", s.cluster_id, s.cluster_id_pos);
             id("planned", s.planned, s.planned_pos);
@@ -560,8 +569,7 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
             id("step_action", s.step_action, s.step_action_pos);
             id("step_node", s.step_node, s.step_node_pos);
             for (const auto& fd : s.fields)
-                items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" +
-                                                    (fd.required ? "required" : "") + (fd.nocase ? (fd.required ? " nocase" : "nocase") : "")});
+                items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd)});
             std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) { return a.line < b.line; });
             for (const auto& it : items) {
                 pr.flush(it.line, 2);

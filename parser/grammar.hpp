@@ -71,6 +71,8 @@ struct kw_node_id : TAO_PEGTL_KEYWORD( "node_id" ) {};
 struct kw_cluster_id : TAO_PEGTL_KEYWORD( "cluster_id" ) {};
 struct kw_required : TAO_PEGTL_KEYWORD( "required" ) {};
 struct kw_nocase : TAO_PEGTL_KEYWORD( "nocase" ) {};
+struct kw_optional : TAO_PEGTL_KEYWORD( "optional" ) {};
+struct kw_strict : TAO_PEGTL_KEYWORD( "strict" ) {};
 struct kw_list : TAO_PEGTL_KEYWORD( "list" ) {};
 struct kw_enum : TAO_PEGTL_KEYWORD( "enum" ) {};
 struct kw_action : TAO_PEGTL_KEYWORD( "action" ) {};
@@ -256,7 +258,7 @@ struct table_value : seq< expr > {};
 struct table_entry : seq< table_key, sep, must< table_eq >, sep, must< table_value > > {};
 struct table_decl : seq< kw_table, sep, must< table_name >, sep, must< table_open >, sep, star< table_entry, sep >, must< table_close > > {};
 
-// schema { node_id PATH  cluster_id PATH  field PATH TYPE [required] [nocase] }
+// schema { strict  node_id PATH  cluster_id PATH  field PATH TYPE [required] [optional] [nocase] }
 struct schema_seg_first : sor< any_name, any_string > {};
 struct schema_member : seq< one< '.' >, must< member_key > > {};
 struct schema_any_index : seq< one< '[' >, one< '*' >, must< index_close > > {};
@@ -272,7 +274,7 @@ struct type_name : seq< identifier > {};
 struct type_term : sor< type_enum, type_list, type_name > {};
 struct type_alt : seq< type_term > {};
 struct type_expr : seq< type_term, star< sep, one< '|' >, sep, must< type_alt > > > {};
-struct field_flag : sor< kw_required, kw_nocase > {};
+struct field_flag : sor< kw_required, kw_optional, kw_nocase > {};
 struct field_path : seq< schema_path > {};
 struct field_type : seq< type_expr > {};
 struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_type >, star< sep, field_flag > > {};
@@ -283,7 +285,8 @@ struct planned_item : seq< kw_planned, sep, must< id_path > > {};
 struct runbook_item : seq< kw_runbook, sep, must< id_path > > {};
 struct step_action_item : seq< kw_step_action, sep, must< id_path > > {};
 struct step_node_item : seq< kw_step_node, sep, must< id_path > > {};
-struct schema_item : sor< field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
+struct strict_item : seq< kw_strict > {};
+struct schema_item : sor< strict_item, field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
 struct schema_open : one< '{' > {};
 struct schema_close : one< '}' > {};
 struct schema_decl : seq< kw_schema, sep, must< schema_open >, sep, star< schema_item, sep >, must< schema_close > > {};

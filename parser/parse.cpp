@@ -105,7 +105,7 @@ using selector = pegtl::parse_tree::selector<
         g::type_list, g::use_decl, g::on_item, g::on_before, g::on_after, g::on_final, g::on_snapshot, g::on_action,
         g::action_decl, g::action_name, g::set_stmt, g::add_stmt, g::remove_stmt, g::delete_stmt, g::let_stmt, g::if_stmt,
         g::else_part, g::for_stmt, g::for_var, g::for_where, g::planned_item, g::runbook_item, g::step_action_item,
-        g::step_node_item>,
+        g::step_node_item, g::strict_item>,
     pegtl::parse_tree::fold_one::on<g::expr, g::stmt, g::unary, g::not_operand, g::postfix, g::add_expr, g::default_expr,
                                     g::cmp_expr, g::and_expr, g::or_expr, g::type_expr>>;
 
@@ -578,6 +578,12 @@ public:
         s.end = end_of(n);
         for (const auto& cp : n.children) {
             const pt_node& c = *cp;
+            if (c.is_type<g::strict_item>()) {
+                if (s.strict) throw build_error(at(c), "'strict' is given twice in the schema");
+                s.strict = true;
+                s.strict_pos = at(c);
+                continue;
+            }
             std::size_t i = 0;
             std::string text;
             auto path = schema_path(c, i, text);
@@ -605,7 +611,9 @@ public:
             f.path_text = text;
             f.type = type(*c.children.at(i++));
             for (; i < c.children.size(); ++i) {
-                if (c.children[i]->string_view() == "required") f.required = true;
+                std::string_view flag = c.children[i]->string_view();
+                if (flag == "required") f.required = true;
+                else if (flag == "optional") f.optional = true;
                 else f.nocase = true;
             }
             s.fields.push_back(std::move(f));

@@ -76,9 +76,12 @@ TEST_CASE("a failing requirement points at the value that decided it", "[eval]")
     CHECK(out == std::vector<std::string>{"T-1 N1 a.toml:6:9 fail: N1 is running"});
 }
 
-TEST_CASE("'when' on missing data means the rule does not apply, 'require' gives unknown", "[eval]") {
+TEST_CASE("'when' on missing data is unknown unless the path is optional, 'require' gives unknown", "[eval]") {
     std::string snap = "[node]\nname = \"N1\"\n[services.W3SVC]\nstate = \"running\"\n";
     CHECK(run(rule("  when services.IISADMIN.state == \"running\"\n  require false == true\n  message \"m\"\n"),
+              {{"a.toml", snap}}) ==
+          std::vector<std::string>{"T-1 N1 a.toml:3:1 unknown: cannot check this rule on N1: 'services.IISADMIN' is missing"});
+    CHECK(run(rule("  when services.IISADMIN?.state == \"running\"\n  require false == true\n  message \"m\"\n"),
               {{"a.toml", snap}}).empty());
     CHECK(run(rule("  require services.ClusSvc.state == \"stopped\"\n  message \"m\"\n"), {{"a.toml", snap}}) ==
           std::vector<std::string>{"T-1 N1 a.toml:3:1 unknown: cannot check this rule on N1: 'services.ClusSvc' is missing"});
@@ -153,6 +156,9 @@ TEST_CASE("functions", "[eval]") {
     ok("substr(\"abcdef\", 2, 3) == \"cde\" and type(1.5) == \"float\" and unique([1, 1, 2]) == [1, 2] and sort([3, 1]) == [1, 3]");
     ok("keys(node) == [\"name\"] and key(node.name) == \"name\" and default(extra_missing, 5) == 5");
     ok("(map g in [1, 2, 3] where g > 1: g + 10) == [12, 13] and (filter g in [1, 2, 3] where g != 2) == [1, 3]");
+    // A record built at run time keeps a list field a list, as a constant record does.
+    ok("{a = node.name, b = [1, 2]}.b == [1, 2] and len({a = node.name, b = [1, 2]}.b) == 2 and {b = [1, 2]}.b == [1, 2]");
+    ok("{a = node.name, b = {c = [3]}}.b.c[0] == 3 and type({a = n, b = [1]}.b) == \"list\"");
     ok("(count g in [1, 2, 3] where g > 1) == 2 and (any g in [1, 2]: g == 2) and (none g in [1, 2]: g == 3)");
     ok("\"b\" in [\"a\", \"b\"] and \"ell\" in \"hello\" and [1, 2] contains 2 and 3 not in [1, 2]");
     ok("not (\"NODE1\" matches '^node\\d$') and \"node1\" matches '^node\\d$'");
@@ -163,7 +169,8 @@ TEST_CASE("functions", "[eval]") {
 TEST_CASE("runtime type mismatches are unknown, not a silent pass", "[eval]") {
     std::string snap = "n = \"5\"\n[node]\nname = \"N1\"\n";
     CHECK(run(rule("  require n == 5\n  message \"m\"\n"), {{"a.toml", snap}}) ==
-          std::vector<std::string>{"T-1 N1 a.toml:1:5 unknown: cannot check this rule on N1: cannot compare string '5' with int '5'"});
+          std::vector<std::string>{"T-1 N1 a.toml:1:5 unknown: cannot check this rule on N1: cannot compare string '5' with int '5'",
+                                   "schema-violation N1 a.toml:1:5 fail: 'n' should be an integer, but it is a string"});
 }
 
 TEST_CASE("a missing required key is reported once by the schema check, not by every rule", "[eval]") {

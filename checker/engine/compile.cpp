@@ -322,7 +322,12 @@ private:
     void build_schema() {
         for (const auto& f : p_.asts) {
             for (const auto& s : f.schemas) {
-                if (!p_.schema) p_.schema = std::make_unique<schema_node>();
+                if (!p_.schema) {
+                    p_.schema = std::make_unique<schema_node>();
+                    p_.schema->file = f.src;
+                    p_.schema->where = s.where;
+                }
+                p_.schema_strict = p_.schema_strict || s.strict;
                 auto set_id = [&](const std::optional<std::vector<ast::path_seg>>& src, pos where,
                                   std::optional<std::vector<ast::path_seg>>& dst, std::string_view what) {
                     if (!src) return;
@@ -368,6 +373,7 @@ private:
                     n->declared = true;
                     n->type = fd.type;
                     n->required = fd.required;
+                    n->optional = fd.optional;
                     n->nocase = fd.nocase;
                     n->file = f.src;
                     n->where = fd.where;
@@ -428,30 +434,7 @@ private:
     }
 
     static snap::node_ptr value_to_node(const rt::value& v, const std::string& path, pos where) {
-        auto n = std::make_shared<snap::node>();
-        n->where = where;
-        n->path = path;
-        switch (v.k) {
-        case rt::vkind::boolean: n->k = snap::kind::boolean; n->b = v.b; break;
-        case rt::vkind::integer: n->k = snap::kind::integer; n->i = v.i; break;
-        case rt::vkind::floating: n->k = snap::kind::floating; n->f = v.f; break;
-        case rt::vkind::datetime: n->k = snap::kind::offset_datetime; n->str = v.s; break;
-        case rt::vkind::list:
-            n->k = snap::kind::array;
-            for (std::size_t i = 0; i < v.size(); ++i)
-                n->items.push_back(value_to_node(v.at(i), path + "[" + std::to_string(i) + "]", where));
-            break;
-        case rt::vkind::table:
-            n->k = snap::kind::table;
-            if (v.node)
-                for (const auto& e : v.node->entries) {
-                    snap::entry c = e;
-                    n->entries.push_back(std::move(c));
-                }
-            break;
-        default: n->k = snap::kind::string; n->str = v.s; break;
-        }
-        return n;
+        return rt::to_node(v, path, rt::node_stamp{where, nullptr, 0});
     }
 
     // ---- Definitions ----
@@ -1098,6 +1081,7 @@ private:
                 else
                     c->re = compile_regex(sc, c->kids[1]->k.s, e.kids[1]->where);
             }
+            if (b->fn == builtin::schema_violations) p_.schema_by_rule = true;
             if (b->fn == builtin::schema_violations && !sc.has_self)
                 error(sc.file, e.where, "'schema_violations()' reads 'self', so it needs a rule of scope 'node'", "unknown-name");
             if ((b->fn == builtin::other || b->fn == builtin::others) && !ats.empty()) {

@@ -4,16 +4,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
-#include <string>
-#include <utility>
 
 #include "checker/engine/eval.hpp"
+#include "checker/engine/eval_util.hpp"
+#include "checker/engine/schema_findings.hpp"
 #include "common/stack_thread.hpp"
 
 namespace kbl {
@@ -104,10 +105,39 @@ diagnostic limit_diagnostic(const eval_limit_error& e) {
     return d;
 }
 
-std::string upper(std::string s) {
-    for (auto& c : s)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    return s;
+std::string folder_of(const std::string& path) {
+    return std::filesystem::path(path).lexically_normal().parent_path().string();
+}
+
+// A named cluster with a member in the folder of a snapshot that failed to load may have lost that
+// member: it is incomplete, and a note says which file it may have lost.
+std::vector<std::string> incomplete_clusters(const eval_world& w, const std::vector<std::string>& failed, diagnostics& notes) {
+    std::vector<std::string> why(w.clusters.size());
+    for (std::size_t ci = 0; ci < w.clusters.size(); ++ci) {
+        if (w.clusters[ci].name.empty()) continue;
+        for (const auto& bad : failed) {
+            bool near = std::any_of(w.clusters[ci].members.begin(), w.clusters[ci].members.end(), [&](std::uint32_t m) {
+                return folder_of(w.snaps[m].s->file->name()) == folder_of(bad);
+            });
+            if (!near) continue;
+            why[ci] = fmt::format("cluster '{}' is incomplete: '{}' failed to load", w.clusters[ci].name, bad);
+            diagnostic d;
+            d.severity = diag_severity::note;
+            d.file = w.snaps[w.clusters[ci].members.front()].s->file;
+            d.message = fmt::format("{}; only its node rules were evaluated, on the files that loaded", why[ci]);
+            d.check_id = "incomplete-cluster";
+            notes.push_back(std::move(d));
+            break;
+        }
+    }
+    return why;
+}
+
+std::string file_stem(const std::string& name) {
+    auto slash = name.find_last_of('/');
+    std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+    auto dot = base.rfind('.');
+    return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
 // The declared action a step's action name means: the name itself, else the declared one it
@@ -117,13 +147,6 @@ std::string declared_action(const pack& p, std::string name) {
     for (const auto& a : p.actions)
         if (upper(a.first) == upper(name)) return a.first;
     return name;
-}
-
-std::string file_stem(const std::string& name) {
-    auto slash = name.find_last_of('/');
-    std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-    auto dot = base.rfind('.');
-    return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
 } // namespace
@@ -171,28 +194,252 @@ call_result call_def(const pack& p, const std::string& name, const std::vector<s
     return out;
 }
 
-check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, const check_options& opt) {
-    check_result res;
-    res.snapshots = snaps.size();
+namespace {
 
-    // Rule selection.
+// Which (rule, node) pairs a cluster evaluated, with the snapshot each is about and whether the
+// rule applied: a false 'when' leaves a not_evaluated entry marked not_applicable.
+using eval_log = std::map<std::pair<std::string, std::string>, std::pair<std::uint32_t, bool>>;
+
+void log_evaluation(eval_log& log, const crule& r, const std::string& node, std::uint32_t snap,
+                    const std::vector<not_evaluated>& skipped, std::size_t mark) {
+    bool applied = std::none_of(skipped.begin() + static_cast<std::ptrdiff_t>(mark), skipped.end(), [&](const not_evaluated& s) {
+        return s.rule == r.info.id && s.node == node && s.not_applicable;
+    });
+    auto [it, fresh] = log.emplace(std::make_pair(r.info.id, node), std::make_pair(snap, applied));
+    if (!fresh) it->second.second = it->second.second || applied;
+}
+
+bool has_trigger(const crule& r, ast::trigger::kind k) {
+    return std::any_of(r.triggers.begin(), r.triggers.end(), [&](const ctrigger& t) { return t.k == k; });
+}
+
+bool triggered(const crule& r, ast::trigger::kind k, const std::string& action) {
+    for (const auto& t : r.triggers)
+        if (t.k == k && std::find(t.actions.begin(), t.actions.end(), action) != t.actions.end()) return true;
+    return false;
+}
+
+std::optional<std::string> key_string(const snap::node* n, const std::optional<std::vector<ast::path_seg>>& path) {
+    if (!path || !n) return std::nullopt;
+    const snap::node* v = walk_path(n, *path);
+    if (!v || v->k != snap::kind::string) return std::nullopt;
+    return v->str;
+}
+
+// The results of one cluster (each cluster has its own slot, so workers never share one).
+struct slot {
+    std::vector<finding> findings;
+    std::vector<not_evaluated> skipped;
+    diagnostics errors;
+    eval_log evaluated;
+};
+
+// A planned change or a runbook of one snapshot: the table that holds it and its steps.
+struct change {
+    std::uint32_t holder = 0;  ///< index of the snapshot in its cluster
+    const snap::node* table = nullptr;
+    std::vector<const snap::node*> steps;
+};
+
+// Everything one `check` call shares between its workers, and the evaluation of one cluster.
+class cluster_runner {
+public:
+    cluster_runner(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm, const std::vector<const crule*>& rules)
+        : p_(p), w_(w), norm_(norm) {
+        for (const crule* r : rules) {
+            if (r->info.scope == rule_scope::runbook) {
+                on_runbook_.push_back(r);
+                continue;
+            }
+            if (has_trigger(*r, ast::trigger::kind::snapshot)) on_snapshot_.push_back(r);
+            if (has_trigger(*r, ast::trigger::kind::final)) on_final_.push_back(r);
+            if (has_trigger(*r, ast::trigger::kind::before) || has_trigger(*r, ast::trigger::kind::after)) on_step_.push_back(r);
+        }
+    }
+
+    /// Evaluate cluster `ci`: the snapshot rules, and every change of its members when the pack simulates.
+    void run(std::size_t ci, slot& out, bool complete) {
+        evaluator ev(w_, static_cast<std::uint32_t>(ci));
+        bool simulates = (p_.planned || p_.runbook) &&
+                         (!on_runbook_.empty() || !on_step_.empty() || !on_final_.empty() || !p_.actions.empty());
+        if (complete && simulates) {
+            try {
+                for (const change& c : changes(ci, out.errors)) simulate(ci, c, out);
+            } catch (const eval_limit_error& e) {
+                out.errors.push_back(limit_diagnostic(e));
+            }
+        }
+        for (const crule* r : on_snapshot_) {
+            if (!complete && r->info.scope != rule_scope::node) continue;
+            std::size_t mark = out.skipped.size();
+            guarded(out, [&] { ev.run_rule(*r, out.findings, out.skipped); });
+            log_rule(out, *r, ci, mark);
+        }
+    }
+
+    /// Changes (planned and runbook) evaluated so far.
+    std::size_t runbooks() const { return runbook_count_.load(); }
+
+private:
+    template<class F>
+    static void guarded(slot& out, F&& fn) {
+        try {
+            fn();
+        } catch (const eval_limit_error& e) {
+            out.errors.push_back(limit_diagnostic(e));
+        }
+    }
+
+    // A rule run over cluster `ci`: each member for node scope, once for the others.
+    void log_rule(slot& out, const crule& r, std::size_t ci, std::size_t mark) const {
+        const auto& members = w_.clusters[ci].members;
+        if (members.empty()) return;
+        if (r.info.scope == rule_scope::node)
+            for (auto m : members) log_evaluation(out.evaluated, r, w_.snaps[m].node_name, m, out.skipped, mark);
+        else
+            log_evaluation(out.evaluated, r, "", members.front(), out.skipped, mark);
+    }
+
+    std::vector<change> changes(std::size_t ci, diagnostics& errors) const {
+        std::vector<change> out;
+        const auto& members = w_.clusters[ci].members;
+        for (std::uint32_t hk = 0; hk < members.size(); ++hk) {
+            const snap::node* root = norm_[members[hk]].root.get();
+            if (p_.planned)
+                if (const snap::node* pl = walk_path(root, *p_.planned); pl && pl->k == snap::kind::table)
+                    out.push_back({hk, pl, {pl}});
+            if (!p_.runbook) continue;
+            const snap::node* rb = walk_path(root, *p_.runbook);
+            if (!rb || rb->k != snap::kind::array) continue;
+            // Sequence rules look at every earlier step from each step: the cost grows with the
+            // square of the length, so an over-long runbook is an input error.
+            if (rb->items.size() > w_.lim.max_runbook_steps) {
+                diagnostic d;
+                d.file = norm_[members[hk]].file;
+                d.where = rb->items[w_.lim.max_runbook_steps]->where;
+                d.message = fmt::format("runbook has {} steps, over the limit of {} (--max-runbook-steps)", rb->items.size(),
+                                        w_.lim.max_runbook_steps);
+                d.check_id = "limit";
+                errors.push_back(std::move(d));
+                continue;
+            }
+            std::vector<ast::path_seg> parent(p_.runbook->begin(), p_.runbook->end() - 1);
+            const snap::node* holder = parent.empty() ? root : walk_path(root, parent);
+            change c{hk, holder ? holder : rb, {}};
+            for (const auto& item : rb->items) c.steps.push_back(item.get());
+            out.push_back(std::move(c));
+        }
+        return out;
+    }
+
+    // Simulate one change on a world of this cluster only, whose snapshots the steps change (copy on write).
+    void simulate(std::size_t ci, const change& c, slot& out) {
+        runbook_count_.fetch_add(1);
+        const auto& members = w_.clusters[ci].members;
+        std::vector<snap::snapshot> state;
+        std::vector<snap::node_ptr> keep;
+        eval_world sw;
+        sw.p = &p_;
+        sw.lim = w_.lim;
+        sw.strict_schema = w_.strict_schema;
+        sw.state = &state;
+        sw.keep = &keep;
+        state.reserve(members.size());
+        for (auto m : members) state.push_back(norm_[m]);
+        sw.clusters.push_back({w_.clusters[ci].name, {}});
+        for (std::uint32_t k = 0; k < members.size(); ++k) {
+            snap_entry e = w_.snaps[members[k]];
+            e.s = &state[k];
+            e.cluster = 0;
+            sw.snaps.push_back(std::move(e));
+            sw.clusters[0].members.push_back(k);
+        }
+        runbook_ctx rb;
+        rb.holder = c.holder;
+        rb.table = rt::value::from_node(*c.table, c.holder);
+        std::map<std::pair<std::string, std::string>, std::uint32_t> seen;  // (action, upper(node)) -> steps
+        for (const snap::node* sn : c.steps) {
+            rb.steps.push_back(rt::value::from_node(*sn, c.holder));
+            rb.actions.push_back(declared_action(p_, key_string(sn, p_.step_action).value_or("")));
+            std::string on = upper(key_string(sn, p_.step_node).value_or(sw.snaps[c.holder].node_name));
+            rb.ordinals.push_back(++seen[{rb.actions.back(), on}]);
+        }
+        evaluator ev(sw, 0);
+        ev.set_context(nullptr, &rb);
+        for (const crule* r : on_runbook_) {
+            std::size_t mark = out.skipped.size();
+            guarded(out, [&] { ev.run_rule_runbook(*r, out.findings, out.skipped); });
+            log_evaluation(out.evaluated, *r, "", members.front(), out.skipped, mark);
+        }
+        for (std::size_t i = 0; i < rb.steps.size(); ++i) run_step(ev, sw, rb, c, i, ci, out);
+        ev.set_context(nullptr, &rb);
+        for (const crule* r : on_final_) {
+            std::size_t mark = out.skipped.size();
+            guarded(out, [&] { ev.run_rule(*r, out.findings, out.skipped); });
+            log_rule(out, *r, ci, mark);
+        }
+        ev.set_context(nullptr, nullptr);
+    }
+
+    // Step `i` of a change: its before rules, its action's effects, its after rules.
+    void run_step(evaluator& ev, const eval_world& sw, const runbook_ctx& rb, const change& c, std::size_t i, std::size_t ci,
+                  slot& out) {
+        const auto& members = w_.clusters[ci].members;
+        step_ctx sc;
+        sc.step = rb.steps[i];
+        sc.index = static_cast<std::int64_t>(i + 1);
+        sc.action = rb.actions[i];
+        auto named = key_string(c.steps[i], p_.step_node);
+        sc.target_name = named.value_or(sw.snaps[c.holder].node_name);
+        sc.target = named ? ev.find_node(*named) : c.holder;
+        ev.set_context(&sc, &rb);
+        auto run_step_rule = [&](const crule* r, bool after) {
+            std::size_t mark = out.skipped.size();
+            guarded(out, [&] { ev.run_rule_step(*r, out.findings, out.skipped, after); });
+            if (r->info.scope != rule_scope::node)
+                log_evaluation(out.evaluated, *r, "", members.front(), out.skipped, mark);
+            else if (sc.target != rt::origin::none)
+                log_evaluation(out.evaluated, *r, sw.snaps[sc.target].node_name, members[sc.target], out.skipped, mark);
+        };
+        for (const crule* r : on_step_)
+            if (triggered(*r, ast::trigger::kind::before, sc.action)) run_step_rule(r, false);
+        if (auto it = p_.actions.find(sc.action); it != p_.actions.end())
+            guarded(out, [&] { ev.apply(*it->second, out.skipped); });
+        for (const crule* r : on_step_)
+            if (triggered(*r, ast::trigger::kind::after, sc.action)) run_step_rule(r, true);
+    }
+
+    const pack& p_;
+    const eval_world& w_;
+    const std::vector<snap::snapshot>& norm_;
+    std::vector<const crule*> on_snapshot_, on_final_, on_runbook_, on_step_;
+    std::atomic<std::size_t> runbook_count_{0};
+};
+
+bool glob_skip(const check_options& opt, const std::string& id) {
+    return std::any_of(opt.skip.begin(), opt.skip.end(), [&](const auto& g) { return glob_match(g, id); });
+}
+
+// The rules selected by --only/--skip; the others are listed as skipped. The engine's schema check
+// is selected by its id like a rule (it is not a rule of the pack: not counted, not listed).
+std::vector<const crule*> select_rules(const pack& p, const check_options& opt, check_result& res, bool& schema_check) {
+    auto select = [&](const std::string& id) {
+        bool on = opt.only.empty() || std::any_of(opt.only.begin(), opt.only.end(), [&](const auto& g) { return glob_match(g, id); });
+        bool off = std::any_of(opt.skip.begin(), opt.skip.end(), [&](const auto& g) { return glob_match(g, id); });
+        return on && !off;
+    };
     std::vector<const crule*> rules;
     for (const auto& r : p.rules) {
-        bool on = opt.only.empty() ||
-                  std::any_of(opt.only.begin(), opt.only.end(), [&](const auto& g) { return glob_match(g, r->info.id); });
-        bool off = std::any_of(opt.skip.begin(), opt.skip.end(), [&](const auto& g) { return glob_match(g, r->info.id); });
-        if (on && !off) rules.push_back(r.get());
-        else res.skipped.push_back({r->info.id, "", off ? "skipped by --skip" : "not selected by --only"});
+        if (select(r->info.id)) rules.push_back(r.get());
+        else res.skipped.push_back({r->info.id, "", glob_skip(opt, r->info.id) ? "skipped by --skip" : "not selected by --only"});
     }
+    schema_check = engine_checks_schema(p) && select(schema_rule_info(p).id);
     res.rules = rules.size();
+    return rules;
+}
 
-    // Normalised snapshots, node names and clusters.
-    std::vector<snap::snapshot> norm;
-    norm.reserve(snaps.size());
-    for (const auto& s : snaps) norm.push_back(snap::snapshot{s.file, normalize(s.root, p.schema.get())});
-    eval_world w;
-    w.p = &p;
-    w.lim = opt.lim;
+// Node names and clusters of the normalised snapshots.
+void group_clusters(const pack& p, const std::vector<snap::snapshot>& norm, eval_world& w) {
     std::map<std::string, std::uint32_t> cluster_index;
     for (std::uint32_t i = 0; i < norm.size(); ++i) {
         snap_entry e;
@@ -219,10 +466,12 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
         e.cluster = it->second;
         w.snaps.push_back(std::move(e));
     }
-    res.clusters = w.clusters.size();
+}
 
-    // A cluster over --max-cluster-nodes is not evaluated: cross-node rules compare every pair of
-    // its nodes, so their cost grows with the square of its size (or faster).
+// A cluster over --max-cluster-nodes is not evaluated: cross-node rules compare every pair of its
+// nodes, so their cost grows with the square of its size (or faster).
+std::vector<char> oversized_clusters(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm,
+                                     const check_options& opt, diagnostics& errors) {
     std::vector<char> oversized(w.clusters.size(), 0);
     for (std::size_t ci = 0; ci < w.clusters.size(); ++ci) {
         const auto& members = w.clusters[ci].members;
@@ -233,229 +482,42 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
         diagnostic d;
         d.file = norm[first_over].file;
         d.where = named ? named->where : pos{1, 1};
-        d.message = fmt::format("cluster '{}' has {} nodes, over the limit of {} (--max-cluster-nodes)",
-                                w.clusters[ci].name, members.size(), opt.lim.max_cluster_nodes);
+        d.message = fmt::format("cluster '{}' has {} nodes, over the limit of {} (--max-cluster-nodes)", w.clusters[ci].name,
+                                members.size(), opt.lim.max_cluster_nodes);
         d.check_id = "limit";
-        res.errors.push_back(std::move(d));
+        errors.push_back(std::move(d));
     }
+    return oversized;
+}
 
-    // Which rules run where.
-    auto has = [](const crule& r, ast::trigger::kind k) {
-        return std::any_of(r.triggers.begin(), r.triggers.end(), [&](const ctrigger& t) { return t.k == k; });
-    };
-    std::vector<const crule*> on_snapshot, on_final, on_runbook, on_step;
-    for (const crule* r : rules) {
-        if (r->info.scope == rule_scope::runbook) {
-            on_runbook.push_back(r);
-            continue;
-        }
-        if (has(*r, ast::trigger::kind::snapshot)) on_snapshot.push_back(r);
-        if (has(*r, ast::trigger::kind::final)) on_final.push_back(r);
-        if (has(*r, ast::trigger::kind::before) || has(*r, ast::trigger::kind::after)) on_step.push_back(r);
-    }
-    auto triggered = [](const crule& r, ast::trigger::kind k, const std::string& action) {
-        for (const auto& t : r.triggers)
-            if (t.k == k && std::find(t.actions.begin(), t.actions.end(), action) != t.actions.end()) return true;
-        return false;
-    };
-    auto key_string = [](const snap::node* n, const std::optional<std::vector<ast::path_seg>>& path) -> std::optional<std::string> {
-        if (!path || !n) return std::nullopt;
-        const snap::node* v = walk_path(n, *path);
-        if (!v || v->k != snap::kind::string) return std::nullopt;
-        return v->str;
-    };
-    std::atomic<std::size_t> runbook_count{0};
-
-    // Which (rule, node) pairs a cluster evaluated, with the snapshot each is about and whether the
-    // rule applied: a false 'when' leaves a not_evaluated entry marked not_applicable.
-    using eval_log = std::map<std::pair<std::string, std::string>, std::pair<std::uint32_t, bool>>;
-    auto log_evaluation = [](eval_log& log, const crule& r, const std::string& node, std::uint32_t snap,
-                             const std::vector<not_evaluated>& skipped, std::size_t mark) {
-        bool applied = std::none_of(skipped.begin() + static_cast<std::ptrdiff_t>(mark), skipped.end(), [&](const not_evaluated& s) {
-            return s.rule == r.info.id && s.node == node && s.not_applicable;
-        });
-        auto [it, fresh] = log.emplace(std::make_pair(r.info.id, node), std::make_pair(snap, applied));
-        if (!fresh) it->second.second = it->second.second || applied;
-    };
-    // A rule run over cluster `ci`: each member for node scope, once for the others.
-    auto log_rule = [&](eval_log& log, const crule& r, std::size_t ci, const std::vector<not_evaluated>& skipped, std::size_t mark) {
-        const auto& members = w.clusters[ci].members;
-        if (members.empty()) return;
-        if (r.info.scope == rule_scope::node)
-            for (auto m : members) log_evaluation(log, r, w.snaps[m].node_name, m, skipped, mark);
-        else
-            log_evaluation(log, r, "", members.front(), skipped, mark);
-    };
-
-    // Simulate every planned change and runbook of cluster `ci`.
-    auto simulate = [&](std::size_t ci, std::vector<finding>& findings, std::vector<not_evaluated>& skipped, diagnostics& errors,
-                        eval_log& log) {
-        const auto& members = w.clusters[ci].members;
-        for (std::uint32_t hk = 0; hk < members.size(); ++hk) {
-            const snap::node* root = norm[members[hk]].root.get();
-            std::vector<const snap::node*> tables;  // [planned] and/or [runbook]
-            std::vector<std::vector<const snap::node*>> step_lists;
-            if (p.planned)
-                if (const snap::node* pl = walk_path(root, *p.planned); pl && pl->k == snap::kind::table) {
-                    tables.push_back(pl);
-                    step_lists.push_back({pl});
-                }
-            if (p.runbook)
-                if (const snap::node* rb = walk_path(root, *p.runbook); rb && rb->k == snap::kind::array) {
-                    // Sequence rules look at every earlier step from each step: the cost grows with
-                    // the square of the length, so an over-long runbook is an input error.
-                    if (rb->items.size() > w.lim.max_runbook_steps) {
-                        diagnostic d;
-                        d.file = norm[members[hk]].file;
-                        d.where = rb->items[w.lim.max_runbook_steps]->where;
-                        d.message = fmt::format("runbook has {} steps, over the limit of {} (--max-runbook-steps)",
-                                                rb->items.size(), w.lim.max_runbook_steps);
-                        d.check_id = "limit";
-                        errors.push_back(std::move(d));
-                    } else {
-                        std::vector<ast::path_seg> parent(p.runbook->begin(), p.runbook->end() - 1);
-                        const snap::node* holder = parent.empty() ? root : walk_path(root, parent);
-                        tables.push_back(holder ? holder : rb);
-                        std::vector<const snap::node*> list;
-                        for (const auto& item : rb->items) list.push_back(item.get());
-                        step_lists.push_back(std::move(list));
-                    }
-                }
-            for (std::size_t t = 0; t < tables.size(); ++t) {
-                runbook_count.fetch_add(1);
-                // A world of this cluster only, whose snapshots the steps change (copy on write).
-                std::vector<snap::snapshot> state;
-                std::vector<snap::node_ptr> keep;
-                eval_world sw;
-                sw.p = &p;
-                sw.lim = w.lim;
-                sw.state = &state;
-                sw.keep = &keep;
-                state.reserve(members.size());
-                for (auto m : members) state.push_back(norm[m]);
-                sw.clusters.push_back({w.clusters[ci].name, {}});
-                for (std::uint32_t k = 0; k < members.size(); ++k) {
-                    snap_entry e = w.snaps[members[k]];
-                    e.s = &state[k];
-                    e.cluster = 0;
-                    sw.snaps.push_back(std::move(e));
-                    sw.clusters[0].members.push_back(k);
-                }
-                runbook_ctx rb;
-                rb.holder = hk;
-                rb.table = rt::value::from_node(*tables[t], hk);
-                std::map<std::pair<std::string, std::string>, std::uint32_t> seen;  // (action, upper(node)) -> steps
-                for (const snap::node* sn : step_lists[t]) {
-                    rb.steps.push_back(rt::value::from_node(*sn, hk));
-                    rb.actions.push_back(declared_action(p, key_string(sn, p.step_action).value_or("")));
-                    std::string on = key_string(sn, p.step_node).value_or(sw.snaps[hk].node_name);
-                    for (char& ch : on) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-                    rb.ordinals.push_back(++seen[{rb.actions.back(), on}]);
-                }
-                evaluator ev(sw, 0);
-                auto guarded = [&](auto&& fn, const crule* r) {
-                    try {
-                        fn();
-                    } catch (const eval_limit_error& e) {
-                        errors.push_back(limit_diagnostic(e));
-                        (void)r;
-                    }
-                };
-                ev.set_context(nullptr, &rb);
-                for (const crule* r : on_runbook) {
-                    std::size_t mark = skipped.size();
-                    guarded([&] { ev.run_rule_runbook(*r, findings, skipped); }, r);
-                    log_evaluation(log, *r, "", members.front(), skipped, mark);
-                }
-                for (std::size_t i = 0; i < rb.steps.size(); ++i) {
-                    step_ctx sc;
-                    sc.step = rb.steps[i];
-                    sc.index = static_cast<std::int64_t>(i + 1);
-                    sc.action = rb.actions[i];
-                    auto named = key_string(step_lists[t][i], p.step_node);
-                    sc.target_name = named.value_or(sw.snaps[hk].node_name);
-                    sc.target = named ? ev.find_node(*named) : hk;
-                    ev.set_context(&sc, &rb);
-                    auto run_step_rule = [&](const crule* r, bool after) {
-                        std::size_t mark = skipped.size();
-                        guarded([&] { ev.run_rule_step(*r, findings, skipped, after); }, r);
-                        if (r->info.scope != rule_scope::node)
-                            log_evaluation(log, *r, "", members.front(), skipped, mark);
-                        else if (sc.target != rt::origin::none)
-                            log_evaluation(log, *r, sw.snaps[sc.target].node_name, members[sc.target], skipped, mark);
-                    };
-                    for (const crule* r : on_step)
-                        if (triggered(*r, ast::trigger::kind::before, sc.action)) run_step_rule(r, false);
-                    if (auto it = p.actions.find(sc.action); it != p.actions.end())
-                        guarded([&] { ev.apply(*it->second, skipped); }, nullptr);
-                    for (const crule* r : on_step)
-                        if (triggered(*r, ast::trigger::kind::after, sc.action)) run_step_rule(r, true);
-                }
-                ev.set_context(nullptr, &rb);
-                for (const crule* r : on_final) {
-                    std::size_t mark = skipped.size();
-                    guarded([&] { ev.run_rule(*r, findings, skipped); }, r);
-                    log_rule(log, *r, ci, skipped, mark);
-                }
-                ev.set_context(nullptr, nullptr);
-            }
-        }
-    };
-
-    // Evaluate clusters in parallel; each cluster's results go to its own slot.
-    struct slot {
-        std::vector<finding> findings;
-        std::vector<not_evaluated> skipped;
-        diagnostics errors;
-        eval_log evaluated;
-    };
-    std::vector<slot> slots(w.clusters.size());
+// Run `work(ci)` for every cluster on `jobs` threads with large stacks (even with one job). An
+// exception other than a limit is a bug: it is rethrown here, after every worker ended (exit 4).
+template<class F>
+void for_each_cluster(std::size_t clusters, unsigned jobs_wanted, bool fail_for_test, F&& work) {
     std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (;;) {
-            std::size_t ci = next.fetch_add(1);
-            if (ci >= w.clusters.size()) return;
-            if (oversized[ci]) continue;
-            evaluator ev(w, static_cast<std::uint32_t>(ci));
-            if ((p.planned || p.runbook) && (!on_runbook.empty() || !on_step.empty() || !on_final.empty() || !p.actions.empty())) {
-                try {
-                    simulate(ci, slots[ci].findings, slots[ci].skipped, slots[ci].errors, slots[ci].evaluated);
-                } catch (const eval_limit_error& e) {
-                    slots[ci].errors.push_back(limit_diagnostic(e));
-                }
-            }
-            for (const crule* r : on_snapshot) {
-                std::size_t mark = slots[ci].skipped.size();
-                try {
-                    ev.run_rule(*r, slots[ci].findings, slots[ci].skipped);
-                } catch (const eval_limit_error& e) {
-                    slots[ci].errors.push_back(limit_diagnostic(e));
-                }
-                log_rule(slots[ci].evaluated, *r, ci, slots[ci].skipped, mark);
-            }
-        }
-    };
-    unsigned jobs = std::max(1u, std::min<unsigned>(opt.jobs, static_cast<unsigned>(std::max<std::size_t>(1, w.clusters.size()))));
-    // An exception other than a limit is a bug: it must reach main() (exit 4), not std::terminate.
     std::exception_ptr failure;
     std::mutex failure_mutex;
-    auto guarded_worker = [&] {
+    auto worker = [&] {
         try {
-            if (opt.fail_for_test) throw std::logic_error("internal error injected by KBLINT_TEST_INTERNAL_ERROR");
-            worker();
+            if (fail_for_test) throw std::logic_error("internal error injected by KBLINT_TEST_INTERNAL_ERROR");
+            for (std::size_t ci = next.fetch_add(1); ci < clusters; ci = next.fetch_add(1)) work(ci);
         } catch (...) {
             std::lock_guard<std::mutex> lock(failure_mutex);
             if (!failure) failure = std::current_exception();
-            next.store(w.clusters.size());
+            next.store(clusters);
         }
     };
-    // Even with one job, evaluation runs on a thread of its own: one with a large stack.
+    unsigned jobs = std::max(1u, std::min<unsigned>(jobs_wanted, static_cast<unsigned>(std::max<std::size_t>(1, clusters))));
     {
         std::vector<std::unique_ptr<stack_thread>> threads;
-        for (unsigned t = 0; t < jobs; ++t) threads.push_back(std::make_unique<stack_thread>(guarded_worker));
+        for (unsigned t = 0; t < jobs; ++t) threads.push_back(std::make_unique<stack_thread>(worker));
         for (auto& t : threads) t->join();
     }
     if (failure) std::rethrow_exception(failure);
+}
+
+// Each cluster's slot into the result, cluster by cluster; the same finding or error reached twice is reported once.
+void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vector<snap::snapshot>& norm, check_result& res) {
     for (std::size_t ci = 0; ci < slots.size(); ++ci) {
         auto& s = slots[ci];
         for (const auto& [key, val] : s.evaluated)
@@ -463,21 +525,53 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
         for (auto& f : s.findings) res.findings.push_back(std::move(f));
         for (auto& k : s.skipped) res.skipped.push_back(std::move(k));
         for (auto& d : s.errors) {
-            bool dup = std::any_of(res.errors.begin(), res.errors.end(), [&](const diagnostic& x) {
-                return x.message == d.message && x.where == d.where;
-            });
+            bool dup = std::any_of(res.errors.begin(), res.errors.end(),
+                                   [&](const diagnostic& x) { return x.message == d.message && x.where == d.where; });
             if (!dup) res.errors.push_back(std::move(d));
         }
     }
-    res.runbooks = runbook_count.load();
     std::stable_sort(res.findings.begin(), res.findings.end(), finding_less);
-    // The same finding reached twice (e.g. two paths to one value) is reported once.
     res.findings.erase(std::unique(res.findings.begin(), res.findings.end(),
                                    [](const finding& a, const finding& b) {
                                        return a.rule == b.rule && a.fingerprint == b.fingerprint && a.message == b.message &&
                                               a.loc.where == b.loc.where && a.st == b.st;
                                    }),
                        res.findings.end());
+}
+
+} // namespace
+
+check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, const check_options& opt) {
+    check_result res;
+    res.snapshots = snaps.size();
+    bool schema_check = false;
+    std::vector<const crule*> rules = select_rules(p, opt, res, schema_check);
+
+    std::vector<snap::snapshot> norm;
+    norm.reserve(snaps.size());
+    for (const auto& s : snaps) norm.push_back(snap::snapshot{s.file, normalize(s.root, p.schema.get())});
+    eval_world w;
+    w.p = &p;
+    w.lim = opt.lim;
+    w.strict_schema = opt.strict_schema;
+    group_clusters(p, norm, w);
+    res.clusters = w.clusters.size();
+    std::vector<char> oversized = oversized_clusters(p, w, norm, opt, res.errors);
+    const std::vector<std::string> incomplete = incomplete_clusters(w, opt.failed_files, res.errors);
+
+    cluster_runner runner(p, w, norm, rules);
+    std::vector<slot> slots(w.clusters.size());
+    for_each_cluster(w.clusters.size(), opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
+        if (oversized[ci]) return;
+        if (schema_check) schema_findings(w, static_cast<std::uint32_t>(ci), slots[ci].findings);
+        if (!incomplete[ci].empty())
+            for (const crule* r : rules)
+                if (r->info.scope != rule_scope::node || !has_trigger(*r, ast::trigger::kind::snapshot))
+                    slots[ci].skipped.push_back({r->info.id, "", fmt::format("not evaluated: {}", incomplete[ci])});
+        runner.run(ci, slots[ci], incomplete[ci].empty());
+    });
+    merge_slots(slots, w, norm, res);
+    res.runbooks = runner.runbooks();
     return res;
 }
 

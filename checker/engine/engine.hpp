@@ -25,6 +25,10 @@ struct check_options {
     std::vector<std::string> skip;  ///< globs over rule ids
     eval_limits lim;
     unsigned jobs = 1;
+    /// `--strict-schema`: keys the schema does not declare are violations (as `strict` in the schema block).
+    bool strict_schema = false;
+    /// Snapshot files that failed to load: the clusters they may belong to are incomplete.
+    std::vector<std::string> failed_files;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };

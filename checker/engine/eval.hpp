@@ -33,6 +33,7 @@ struct eval_world {
     eval_limits lim;
     std::vector<snap::snapshot>* state = nullptr;  ///< simulation: the snapshots steps may change
     std::vector<snap::node_ptr>* keep = nullptr;   ///< simulation: replaced trees kept alive for held values
+    bool strict_schema = false;                    ///< `--strict-schema`: undeclared keys are violations
 };
 
 /// The step being checked or applied.
@@ -101,7 +102,12 @@ private:
     rt::value node_value(std::uint32_t snap) const;
     std::string render(const ctemplate* t, frame& f);
     void tick(pos where);
+    /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
+    /// the one place that resets the evaluator's per-evaluation state.
+    void begin(const crule* r, const source_ptr& file, std::vector<not_evaluated>& skipped);
     bool required_by_schema(const std::string& path) const;
+    /// True when the schema marks `path` (the first absent key of a missing value) `optional` (absent: not applicable).
+    bool optional_by_schema(const std::string& path) const;
 
     void run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
     void require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
@@ -121,6 +127,7 @@ private:
 
     const step_ctx* step_ = nullptr;
     const runbook_ctx* rb_ = nullptr;
+    bool drop_missing_ = false;  ///< the member being evaluated is marked `?`: drop elements where it is missing
     bool step_mode_ = false;  ///< findings are located at the current step
     bool trigger_after_ = false;  ///< the current step rule runs after the step
     const eval_world& w_;

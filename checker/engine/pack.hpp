@@ -22,6 +22,7 @@ struct schema_node {
     std::unique_ptr<schema_node> any_index;  ///< `[*]`
     std::optional<ast::type_ref> type;       ///< declared type, if a field declares this node
     bool required = false;
+    bool optional = false;  ///< absent means "not applicable" (a `when` reading it is false, not unknown)
     bool nocase = false;
     bool declared = false;
     std::string path;                        ///< as written, e.g. `services.*.state`
@@ -156,6 +157,9 @@ public:
     std::map<std::string, std::unique_ptr<ctable>> tables;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::unique_ptr<schema_node> schema;       ///< null when the pack has no schema
+    bool schema_strict = false;                ///< the schema block says `strict`: undeclared keys are violations
+    std::string schema_id;                     ///< the id of the engine's schema findings (empty: `schema-violation`)
+    bool schema_by_rule = false;               ///< a rule calls `schema_violations()`: the pack reports violations itself
     std::optional<std::vector<ast::path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
     std::map<std::string, std::unique_ptr<caction>> actions;
     std::vector<std::string> ci_tables;

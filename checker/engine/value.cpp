@@ -76,6 +76,7 @@ std::size_t value::size() const {
 value value::at(std::size_t idx) const {
     if (node) {
         value v = value::from_node(*node->items.at(idx), org.snap);
+        if (hold) v.hold = hold;  // an element of a computed list keeps the list alive
         return v;
     }
     return items->at(idx);
@@ -238,6 +239,36 @@ bool same_set_ci(const value& a, const value& b) {
         return out;
     };
     return collect(a) == collect(b);
+}
+
+std::shared_ptr<snap::node> to_node(const value& v, const std::string& path, const node_stamp& stamp) {
+    auto n = std::make_shared<snap::node>();
+    n->path = path;
+    n->where = stamp.where;
+    n->src = stamp.src;
+    n->step = stamp.step;
+    switch (v.k) {
+    case vkind::boolean: n->k = snap::kind::boolean; n->b = v.b; break;
+    case vkind::integer: n->k = snap::kind::integer; n->i = v.i; break;
+    case vkind::floating: n->k = snap::kind::floating; n->f = v.f; break;
+    case vkind::datetime: n->k = snap::kind::offset_datetime; n->str = v.s; break;
+    case vkind::string: n->k = snap::kind::string; n->str = v.s; break;
+    case vkind::list:
+        n->k = snap::kind::array;
+        n->items.reserve(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i) n->items.push_back(to_node(v.at(i), path + "[" + std::to_string(i) + "]", stamp));
+        break;
+    case vkind::table:
+        n->k = snap::kind::table;
+        if (v.node) {
+            n->ci_keys = v.node->ci_keys;
+            for (const auto& e : v.node->entries)
+                n->entries.push_back({e.key, n->where, to_node(value::from_node(*e.value, v.org.snap), snap::child_path(path, e.key), stamp)});
+        }
+        break;
+    case vkind::missing: n->k = snap::kind::string; n->str = display(v); break;
+    }
+    return n;
 }
 
 } // namespace kbl::rt

@@ -58,6 +58,17 @@ struct value {
     [[nodiscard]] value at(std::size_t idx) const;
 };
 
+/// What a tree made from a value records about where it was made.
+struct node_stamp {
+    pos where;                ///< position of every node made
+    source_ptr src;           ///< the file of the simulated step that made it (may be null)
+    std::uint32_t step = 0;   ///< that step's 1-based index (0: not made by a step)
+};
+
+/// The one conversion of a runtime value back into a tree node: scalars by kind, lists and tables
+/// element by element (a table keeps its key order and case-insensitivity), each node with its path.
+std::shared_ptr<snap::node> to_node(const value& v, const std::string& path, const node_stamp& stamp);
+
 /// "string", "int", "float", "bool", "datetime", "list", "table", "missing".
 std::string_view type_name(vkind k);
 

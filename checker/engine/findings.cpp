@@ -1,0 +1,276 @@
+#include "checker/engine/eval.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <limits>
+#include <span>
+
+#include "checker/engine/eval_util.hpp"
+#include "checker/engine/schema_check.hpp"
+
+namespace kbl {
+
+using rt::value;
+using rt::vkind;
+
+void evaluator::emit(const crule& r, const citem& item, frame& f, const value& result, const value* element,
+                     std::vector<finding>& out) {
+    finding fd;
+    fd.rule = r.info.id;
+    fd.sev = r.info.sev;
+    fd.scope = r.info.scope;
+    fd.title = r.info.title;
+    fd.ref = r.info.ref;
+    rt::origin o = result.org;
+    if (!o.valid() && element) o = element->org;
+    if (!o.valid() && rb_ && !step_mode_) o = rb_->table.org;
+    if (!o.valid() && self_ != rt::origin::none) o = node_value(self_).org;
+    if (!o.valid() && !w_.clusters[cluster_].members.empty()) o = node_value(w_.clusters[cluster_].members.front()).org;
+    std::uint32_t snap = o.snap;
+    if (snap != rt::origin::none) {
+        fd.loc.file = o.file ? *o.file : w_.snaps[snap].s->file;
+        fd.loc.where = o.where.valid() ? o.where : pos{1, 1};
+        fd.loc.path = o.path ? *o.path : std::string();
+        fd.node = w_.snaps[snap].node_name;
+    }
+    fd.cluster = w_.clusters[cluster_].name;
+    if (step_mode_ && step_) {
+        // A step finding points at the step; the value that decided it goes to `related`.
+        location deciding = fd.loc;
+        const rt::origin& so = step_->step.org;
+        fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
+        fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
+        fd.loc.path = so.path ? *so.path : std::string();
+        fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action, rb_->ordinals[step_->index - 1]};
+        if (step_->target != rt::origin::none) fd.node = w_.snaps[step_->target].node_name;
+        if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where)) {
+            std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
+            std::string msg = o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
+                                         : fmt::format("{} read here", what);
+            fd.related.push_back({deciding, msg});
+        }
+    }
+    if (!step_mode_ && rb_ && element && element->node && r.info.scope == rule_scope::runbook) {
+        // In a rule over the whole runbook, a finding about a step points at that step; the value
+        // that decided it goes to `related`.
+        for (std::size_t i = 0; i < rb_->steps.size(); ++i) {
+            if (rb_->steps[i].node != element->node) continue;
+            location deciding = fd.loc;
+            const rt::origin& so = rb_->steps[i].org;
+            fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
+            fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
+            fd.loc.path = so.path ? *so.path : std::string();
+            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
+            if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where) &&
+                deciding.path.rfind(fd.loc.path, 0) != 0) {
+                std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
+                fd.related.push_back({deciding, o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
+                                                           : fmt::format("{} read here", what)});
+            }
+            break;
+        }
+    }
+    if (!step_mode_ && rb_ && !fd.step) {
+        for (std::size_t i = 0; i < rb_->steps.size(); ++i)
+            if (rb_->steps[i].org.path && o.path && *rb_->steps[i].org.path == *o.path && rb_->steps[i].org.snap == o.snap) {
+                fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
+                break;
+            }
+    }
+    if (result.is_missing() && required_by_schema(result.missing_path)) {
+        // Reported once by the schema check (KBL-001 in the built-in pack); no cascade of unknowns.
+        skipped_sink_->push_back({r.info.id, fd.node,
+                                  fmt::format("not evaluated: required '{}' is missing (reported by the schema check)",
+                                              result.missing_path)});
+        return;
+    }
+    if (result.is_missing()) {
+        fd.st = status::unknown;
+        if (!result.missing_path.empty()) fd.loc.path = result.missing_path;
+        std::string on = fd.node.empty() ? std::string() : fmt::format(" on {}", fd.node);
+        fd.message = fmt::format("cannot check this rule{}: {}", on, result.s);
+    } else {
+        fd.st = status::fail;
+        fd.message = render(item.message, f);
+    }
+    // An unknown finding's help says how to get the missing data, not how to repair a failure.
+    fd.fix = fd.st != status::unknown ? render(item.fix, f)
+             : result.missing_path.empty()
+                 ? std::string("Record the data this rule reads in the snapshot (kblint schema shows the fields) and check again")
+                 : fmt::format("Record '{}' in the snapshot (kblint schema shows its place and type) and check again",
+                               result.missing_path);
+    fd.fingerprint = make_fingerprint(fd);
+    out.push_back(std::move(fd));
+}
+
+void evaluator::require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
+                        std::vector<not_evaluated>& skipped, const value* element) {
+    auto judge = [&](const value& v, bool want, const value* el) {
+        if (v.is_missing()) {
+            if (v.optional) {
+                skipped.push_back({r.info.id, self_ != rt::origin::none ? w_.snaps[self_].node_name : std::string(),
+                                   fmt::format("optional data is absent: {}", v.s)});
+                return;
+            }
+            emit(r, item, f, v, el, out);
+            return;
+        }
+        if (v.k != vkind::boolean) {
+            value m = value::missing(fmt::format("the requirement is a {}, not a condition", rt::type_name(v.k)), {}, v.org);
+            emit(r, item, f, m, el, out);
+            return;
+        }
+        if (v.b != want) emit(r, item, f, v, el, out);
+    };
+    if (c.op == cop::quant && (c.q == ast::quant::all || c.q == ast::quant::none)) {
+        value coll = eval(*c.kids[0], f);
+        std::vector<value> elems;
+        if (coll.is_missing()) return judge(coll, true, element);
+        if (!elements(coll, elems)) {
+            judge(value::missing(fmt::format("cannot iterate over {} '{}'", rt::type_name(coll.k), rt::display(coll)), {}, coll.org),
+                  true, element);
+            return;
+        }
+        for (const auto& e : elems) {
+            f[c.slot] = e;
+            if (c.kids[1]) {
+                value w = eval(*c.kids[1], f);
+                if (w.is_missing() || w.k != vkind::boolean) {
+                    judge(w.is_missing() ? w : value::missing("'where' is not a condition", {}, w.org), true, &e);
+                    continue;
+                }
+                if (!w.b) continue;
+            }
+            if (!c.kids[2]) {
+                if (c.q == ast::quant::none) emit(r, item, f, value::boolean(true, e.org), &e, out);
+                continue;
+            }
+            const cexpr& body = *c.kids[2];
+            if (c.q == ast::quant::all && body.op == cop::quant && (body.q == ast::quant::all || body.q == ast::quant::none)) {
+                require(r, item, body, f, out, skipped, &e);
+                continue;
+            }
+            value b = eval(body, f);
+            if (!b.is_missing() && !b.org.valid()) b.org = e.org;
+            judge(b, c.q == ast::quant::all, &e);
+        }
+        return;
+    }
+    value v = eval(c, f);
+    judge(v, true, element);
+}
+
+void evaluator::run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
+    for (const auto& item : r.body) {
+        switch (item.kind) {
+        case ast::item_kind::when: {
+            value v = eval(*item.e, f);
+            if (v.is_missing() && !v.optional && !optional_by_schema(v.missing_path)) {
+                // Missing data never makes a rule silently not apply: it is unknown, named by the path.
+                emit(r, item, f, v, nullptr, out);
+                return;
+            }
+            if (v.k != vkind::boolean || !v.b) {
+                std::string node = self_ != rt::origin::none ? w_.snaps[self_].node_name : std::string();
+                skipped.push_back({r.info.id, node,
+                                   v.is_missing() ? fmt::format("does not apply: {}", v.s)
+                                                  : std::string("does not apply: a 'when' condition is false"),
+                                   true});
+                return;
+            }
+            break;
+        }
+        case ast::item_kind::let: f[item.slot] = eval(*item.e, f); break;
+        case ast::item_kind::require: require(r, item, *item.e, f, out, skipped, nullptr); break;
+        }
+    }
+}
+
+std::uint32_t evaluator::find_node(const std::string& name) const {
+    std::string want = upper(trim(name));
+    if (want.rfind("\\\\", 0) == 0) want = want.substr(2);
+    for (auto m : w_.clusters[cluster_].members)
+        if (upper(trim(w_.snaps[m].node_name)) == want) return m;
+    return rt::origin::none;
+}
+
+std::string evaluator::action_of(std::uint32_t step) const {
+    if (rb_ && step >= 1 && step <= rb_->actions.size()) return rb_->actions[step - 1];
+    return "?";
+}
+
+void evaluator::run_rule_step(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped, bool after) {
+    if (!step_) return;
+    trigger_after_ = after;
+    begin(&r, r.info.file, skipped);
+    step_mode_ = true;
+    if (r.info.scope == rule_scope::node) {
+        if (step_->target == rt::origin::none) {
+            skipped.push_back({r.info.id, step_->target_name,
+                               fmt::format("not evaluated at step {}: it names node '{}', which is not in this cluster",
+                                           step_->index, step_->target_name)});
+        } else {
+            self_ = step_->target;
+            frame f(std::max<std::uint32_t>(r.frame_size, 1));
+            run_items(r, f, out, skipped);
+        }
+    } else {
+        self_ = rt::origin::none;
+        frame f(std::max<std::uint32_t>(r.frame_size, 1));
+        run_items(r, f, out, skipped);
+    }
+    self_ = rt::origin::none;
+    step_mode_ = false;
+    rule_ = nullptr;
+}
+
+void evaluator::run_rule_runbook(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
+    begin(&r, r.info.file, skipped);
+    self_ = rt::origin::none;
+    frame f(std::max<std::uint32_t>(r.frame_size, 1));
+    run_items(r, f, out, skipped);
+    rule_ = nullptr;
+}
+
+void evaluator::run_rule(const crule& r, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
+    begin(&r, r.info.file, skipped);
+    if (r.info.scope == rule_scope::node) {
+        for (auto m : w_.clusters[cluster_].members) {
+            self_ = m;
+            begin(&r, r.info.file, skipped);
+            frame f(std::max<std::uint32_t>(r.frame_size, 1));
+            run_items(r, f, out, skipped);
+        }
+        self_ = rt::origin::none;
+    } else if (r.info.scope == rule_scope::cluster) {
+        self_ = rt::origin::none;
+        frame f(std::max<std::uint32_t>(r.frame_size, 1));
+        run_items(r, f, out, skipped);
+    }
+    rule_ = nullptr;
+}
+
+void evaluator::begin(const crule* r, const source_ptr& file, std::vector<not_evaluated>& skipped) {
+    rule_ = r;
+    skipped_sink_ = &skipped;
+    cur_file_ = file;
+    steps_ = 0;
+    ++epoch_;
+    depth_ = 0;
+}
+
+bool evaluator::required_by_schema(const std::string& path) const {
+    const schema_node* sn = schema_at(w_.p->schema.get(), path);
+    return sn && sn->required;
+}
+
+bool evaluator::optional_by_schema(const std::string& path) const {
+    // A missing value's path ends at the first key that is absent: that key decides.
+    const schema_node* sn = schema_at(w_.p->schema.get(), path);
+    return sn && sn->optional;
+}
+
+} // namespace kbl
