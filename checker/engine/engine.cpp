@@ -1,4 +1,5 @@
 #include "checker/engine/engine.hpp"
+#include "common/check_ids.hpp"
 
 #include <fmt/format.h>
 
@@ -97,7 +98,7 @@ diagnostic limit_diagnostic(const eval_limit_error& e) {
     d.file = e.file;
     d.where = e.where;
     d.message = e.what();
-    d.check_id = "limit";
+    d.check_id = check_ids::limit;
     return d;
 }
 
@@ -218,7 +219,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
         d.where = named ? named->where : pos{1, 1};
         d.message = fmt::format("cluster '{}' has {} nodes, over the limit of {} (--max-cluster-nodes)",
                                 w.clusters[ci].name, members.size(), opt.lim.max_cluster_nodes);
-        d.check_id = "limit";
+        d.check_id = check_ids::limit;
         res.errors.push_back(std::move(d));
     }
 
@@ -293,7 +294,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
                         d.where = rb->items[w.lim.max_runbook_steps]->where;
                         d.message = fmt::format("runbook has {} steps, over the limit of {} (--max-runbook-steps)",
                                                 rb->items.size(), w.lim.max_runbook_steps);
-                        d.check_id = "limit";
+                        d.check_id = check_ids::limit;
                         errors.push_back(std::move(d));
                     } else {
                         std::vector<ast::path_seg> parent(p.runbook->begin(), p.runbook->end() - 1);

@@ -1,4 +1,5 @@
 #include "checker/gate/baseline.hpp"
+#include "common/check_ids.hpp"
 
 #include <cstdint>
 #include <map>
@@ -14,7 +15,7 @@ namespace kbl {
 
 namespace {
 
-constexpr std::string_view check_id = "baseline";
+constexpr std::string_view check_id = check_ids::baseline;
 constexpr int report_version = 1;
 // Values deeper than this (below /findings/N/KEY) are skipped without recording their position.
 constexpr int max_recorded_depth = 3;

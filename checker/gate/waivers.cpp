@@ -1,4 +1,5 @@
 #include "checker/gate/waivers.hpp"
+#include "common/check_ids.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -17,7 +18,7 @@ namespace kbl {
 namespace {
 
 
-constexpr std::string_view check_id = "waivers";
+constexpr std::string_view check_id = check_ids::waivers;
 
 diagnostic located(const source_ptr& file, pos where, std::string message) {
     diagnostic d;
@@ -207,10 +208,10 @@ std::vector<notification> apply_waivers(const waiver_file& wf, std::vector<findi
         n.file = wf.name;
         n.where = w.where;
         if (w.expires < today) {
-            n.kind = "waiver-expired";
+            n.kind = check_ids::waiver_expired;
             n.message = fmt::format("waiver for {} expired on {}; it no longer waives", describe(w), w.expires);
         } else if (!used[i]) {
-            n.kind = "waiver-unused";
+            n.kind = check_ids::waiver_unused;
             n.message = fmt::format("unused waiver for {}: it matches no finding", describe(w));
         } else {
             continue;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/report/render_util.hpp"
+#include "common/check_ids.hpp"
 #include "checker/report/report.hpp"
 
 namespace kbl {
@@ -165,7 +166,7 @@ ojson error_notification(const diagnostic& d) {
     }
     j["message"] = text(d.message);
     j["level"] = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "note";
-    j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string("input-error") : d.check_id}};
+    j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string(check_ids::input_error) : d.check_id}};
     return j;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checker/report/report.hpp"
+#include "common/text.hpp"
 
 namespace kbl::render {
 
@@ -18,18 +19,6 @@ pos shown_pos(const location& l);
 
 /// The column of `l` counted in Unicode code points (kblint positions count bytes).
 std::uint32_t code_point_column(const location& l);
-
-/// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 when the bytes there are not one.
-std::size_t utf8_length(std::string_view s, std::size_t i);
-
-/// A snapshot line cut for display: lines longer than about `window` bytes (a 60 MB string value)
-/// become a window of `window` bytes around byte offset `caret` (0-based), with "..." where bytes
-/// were left out, cut only between UTF-8 sequences. `caret` is moved to match the cut text.
-struct line_cut {
-    std::string text;
-    std::size_t caret = 0;
-};
-line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window = 100);
 
 /// `s` with everything XML 1.0 cannot hold, and what would be misleading when shown, written as
 /// visible escapes: control characters other than tab and line feed and DEL as `\xNN`, C1 controls

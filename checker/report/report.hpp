@@ -41,7 +41,12 @@ void count_findings(report& r);
 struct text_options {
     bool color = false;
     bool quiet = false;  ///< only the summary line and errors
+    std::size_t width = 0;  ///< terminal columns to cut source lines to; 0: no limit
 };
+
+/// A finding as the one diagnostic shape: the status after the message, related places as located
+/// notes, then the step, the fix (`help:`), the reference and the waiver as notes.
+diagnostic to_diagnostic(const finding& f);
 
 /// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
 std::string render_text(const report& r, const text_options& opt);

@@ -1,4 +1,6 @@
 #include "checker/ruletest/rule_test.hpp"
+#include "common/text.hpp"
+#include "common/check_ids.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -61,12 +63,6 @@ bool all_tables(const snap::node& v) {
 }
 
 bool has_glob(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
-
-std::string lower_first(std::string s) {
-    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
-        s[0] = static_cast<char>(s[0] - 'A' + 'a');
-    return s;
-}
 
 struct found_files {
     std::vector<std::string> files;
@@ -165,7 +161,7 @@ private:
         d.file = file_;
         d.where = where;
         d.message = std::move(message);
-        d.check_id = "test-file";
+        d.check_id = check_ids::test_file;
         errs_.push_back(std::move(d));
         return errs_.back();
     }
