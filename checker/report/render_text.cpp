@@ -90,8 +90,10 @@ std::string render_text(const report& r, const text_options& opt) {
         blocks.push_back(std::move(b));
     }
     if (!opt.quiet) {
-        for (const auto& f : r.findings) {
-            blocks.push_back(render_diagnostic(to_diagnostic(f), emit));
+        for (const auto& group : render::shown_groups(r.findings)) {
+            diagnostic d = to_diagnostic(*group.front());
+            d.check_id = render::group_rules(group);
+            blocks.push_back(render_diagnostic(d, emit));
         }
     }
     blocks.push_back(render_summary(r));

@@ -91,6 +91,31 @@ std::string unit_of(const evaluation& e) {
     return e.file ? e.file->name() : std::string();
 }
 
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings) {
+    using key = std::tuple<std::string, std::uint32_t, std::uint32_t, std::string, std::string, std::string>;
+    std::map<key, std::size_t> unknown_at;
+    std::vector<std::vector<const finding*>> out;
+    for (const auto& f : findings) {
+        if (f.st != status::unknown || f.loc.path.empty()) {
+            out.push_back({&f});
+            continue;
+        }
+        key k{file_of(f.loc), f.loc.where.line, f.loc.where.column, f.node, f.loc.path, f.message};
+        auto [it, fresh] = unknown_at.try_emplace(k, out.size());
+        if (fresh)
+            out.push_back({&f});
+        else
+            out[it->second].push_back(&f);
+    }
+    return out;
+}
+
+std::string group_rules(const std::vector<const finding*>& group) {
+    std::string out;
+    for (const finding* f : group) out += (out.empty() ? "" : ", ") + f->rule;
+    return out;
+}
+
 std::string_view to_string(outcome o) {
     switch (o) {
     case outcome::fail: return "fail";

@@ -33,6 +33,14 @@ std::string ref_text(const kb_ref& r);
 std::string unit_of(const finding& f);
 std::string unit_of(const evaluation& e);
 
+/// Findings as they are shown in text and concise reports: one entry per finding, except that the
+/// unknown findings of one node that share a place, a key path and a message (one missing path
+/// read by several rules) form one entry, the rules listed in order.
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings);
+
+/// The rule ids of a group, joined with ", ".
+std::string group_rules(const std::vector<const finding*>& group);
+
 /// The result of a rule on a node or a cluster, from worst to best.
 enum class outcome { fail, unknown, waived, baselined, pass, not_applicable };
 

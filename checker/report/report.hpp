@@ -24,7 +24,8 @@ struct report_summary {
 /// Everything a renderer needs.
 struct report {
     std::string version;              ///< kblint version
-    std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); may be empty
+    std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); empty: default_information_uri
+    std::string source_root;          ///< absolute folder relative file names start from (SARIF `%SRCROOT%`); may be empty
     std::vector<finding> findings;    ///< sorted
     diagnostics errors;               ///< input errors (invalid TOML, unreadable files, bad rules)
     std::vector<notification> notifications;
@@ -34,6 +35,9 @@ struct report {
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
 };
+
+/// kblint's documented home, SARIF `informationUri` when the build names none.
+inline constexpr char default_information_uri[] = "https://github.com/kblint/kblint";
 
 /// Fill the severity/status counts of `r.summary` from `r.findings`.
 void count_findings(report& r);
@@ -50,6 +54,20 @@ diagnostic to_diagnostic(const finding& f);
 
 /// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
 std::string render_text(const report& r, const text_options& opt);
+
+/// One line per input error and finding (`file:line:col: severity: message [id]`, the gcc and
+/// shellcheck form; the unknown findings of one node that share a missing path on one line that
+/// lists their rules), then the summary line.
+std::string render_concise(const report& r, const text_options& opt);
+
+/// Counts of findings per rule and severity (waived and baselined apart), most frequent first:
+/// `  COUNT  RULE  SEVERITY  TITLE` lines under a header, for `--statistics`.
+std::string render_statistics(const report& r);
+
+/// GitLab Code Quality JSON: an array with an entry per failing or unknown finding and per input
+/// error (`description`, `check_name`, `fingerprint`, `severity`, `location.path`,
+/// `location.lines.begin`); waived and baselined findings are left out.
+std::string render_gitlab(const report& r);
 
 /// JSON report version 1 (keys in a fixed order, two-space indent, final newline).
 std::string render_json(const report& r);
