@@ -152,3 +152,14 @@ TEST_CASE("text: with a width, source lines are cut to the terminal", "[formats]
     std::string text = render_text(r, opt);
     CHECK(text.find(" 1 | k = \"" + std::string(14, 'x') + "...\n") != std::string::npos);
 }
+
+TEST_CASE("json: an input error names its check id, so a null position is explained", "[formats]") {
+    auto doc = nlohmann::json::parse(render_json(sample()));
+    REQUIRE(doc["errors"].size() == 1);
+    const auto& e = doc["errors"][0];
+    CHECK(e["file"] == "snaps/gone.toml");
+    CHECK(e["line"].is_null());
+    CHECK(e["column"].is_null());
+    CHECK(e["message"] == "cannot read file: permission denied");
+    CHECK(e["id"] == "io");
+}

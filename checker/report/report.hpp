@@ -69,7 +69,9 @@ std::string render_statistics(const report& r);
 /// `location.lines.begin`); waived and baselined findings are left out.
 std::string render_gitlab(const report& r);
 
-/// JSON report version 1 (keys in a fixed order, two-space indent, final newline).
+/// JSON report version 1 (keys in a fixed order, two-space indent, final newline). Each entry of
+/// `errors` carries its check `id` after the message (`io` when the file could not be read: then
+/// `line` and `column` are null and the message says why).
 std::string render_json(const report& r);
 
 /// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline.
