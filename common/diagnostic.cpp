@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+
+#include "common/text.hpp"
 
 namespace kbl {
 
@@ -13,100 +16,158 @@ bool has_errors(const diagnostics& ds) {
 
 namespace {
 
-// Length of a valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-    if (n == 2 && c < 0xC2) return 0;
-    if (n == 3) {
-        auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if (c == 0xE0 && c1 < 0xA0) return 0;
-        if (c == 0xED && c1 >= 0xA0) return 0;  // surrogates
-    }
-    if (n == 4) {
-        auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if (c == 0xF0 && c1 < 0x90) return 0;
-        if (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return 0;
-    }
-    return n;
-}
+constexpr std::size_t tab_width = 4;
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
-// Expand tabs to the next multiple of 4 and return the display column of byte column `col` (1-based).
-std::string expand_line(std::string_view line, std::uint32_t col, std::size_t& caret) {
-    std::string out;
-    caret = 0;
+// Terminal styling that disappears when colour is off.
+struct painter {
+    bool on = false;
+
+    [[nodiscard]] std::string paint(fmt::text_style style, std::string_view s) const {
+        return on ? fmt::format(style, "{}", s) : std::string(s);
+    }
+    [[nodiscard]] std::string bold(std::string_view s) const { return paint(fmt::emphasis::bold, s); }
+    [[nodiscard]] std::string gutter(std::string_view s) const {
+        return paint(fmt::fg(fmt::terminal_color::bright_blue), s);
+    }
+    [[nodiscard]] std::string caret() const {
+        return paint(fmt::fg(fmt::terminal_color::bright_green) | fmt::emphasis::bold, "^");
+    }
+    [[nodiscard]] std::string label(std::string_view word, fmt::terminal_color c) const {
+        return paint(fmt::fg(c) | fmt::emphasis::bold, word);
+    }
+    [[nodiscard]] std::string severity_word(diag_severity s) const {
+        switch (s) {
+        case diag_severity::error: return label("error", fmt::terminal_color::bright_red);
+        case diag_severity::warning: return label("warning", fmt::terminal_color::bright_magenta);
+        case diag_severity::note: return label("note", fmt::terminal_color::bright_cyan);
+        case diag_severity::info: return label("info", fmt::terminal_color::bright_cyan);
+        }
+        return "error";
+    }
+};
+
+// One character cell group as shown: a character, an expanded tab, an escape, or "...".
+struct glyph {
+    std::string text;
+    std::size_t width = 0;
+};
+
+// A source line as shown: its glyphs and the display column of the caret (0-based).
+struct shown_line {
+    std::vector<glyph> glyphs;
+    std::size_t caret = 0;
+};
+
+// Glyphs of `line` (tabs expanded, control characters and invalid UTF-8 escaped), the caret under
+// the glyph that starts at or after byte offset `caret_byte`.
+shown_line shape(std::string_view line, std::size_t caret_byte) {
+    shown_line out;
+    std::size_t width = 0;
+    bool caret_set = false;
     std::size_t i = 0;
-    std::size_t width = 0;  // display columns so far
     while (i < line.size()) {
-        if (i + 1 == col) caret = out.size();
-        char c = line[i];
-        if (c == '\t') {
-            do {
-                out += ' ';
-                ++width;
-            } while (width % 4 != 0);
-            ++i;
-            continue;
+        if (!caret_set && i >= caret_byte) {
+            out.caret = width;
+            caret_set = true;
         }
-        std::size_t n = utf8_len(line, i);
-        auto uc = static_cast<unsigned char>(c);
-        bool c1 = n == 2 && uc == 0xC2 && static_cast<unsigned char>(line[i + 1]) < 0xA0;
-        if (n == 0 || uc < 0x20 || uc == 0x7F || c1) {
-            std::string esc = escape_for_terminal(line.substr(i, n == 0 ? 1 : n));
-            out += esc;
-            width += esc.size();
-            i += n == 0 ? 1 : n;
-            continue;
+        auto uc = static_cast<unsigned char>(line[i]);
+        glyph g;
+        std::size_t n = utf8_sequence_length(line, i);
+        if (uc == '\t') {
+            g.width = tab_width - width % tab_width;
+            g.text.assign(g.width, ' ');
+            n = 1;
+        } else if (n == 0 || uc < 0x20 || uc == 0x7F || (n == 2 && uc == 0xC2 && static_cast<unsigned char>(line[i + 1]) < 0xA0)) {
+            n = n == 0 ? 1 : n;
+            g.text = escape_for_terminal(line.substr(i, n));
+            g.width = g.text.size();
+        } else {
+            g.text = std::string(line.substr(i, n));
+            g.width = static_cast<std::size_t>(code_point_width(utf8_decode(line, i, n)));
         }
-        out.append(line.substr(i, n));
-        ++width;
+        width += g.width;
+        out.glyphs.push_back(std::move(g));
         i += n;
     }
-    if (col > line.size()) caret = out.size() + (col - 1 - line.size());
+    if (!caret_set) out.caret = width + (caret_byte - std::min(caret_byte, line.size()));
     return out;
 }
 
-std::size_t display_width(std::string_view s) {
-    std::size_t w = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++w;
-    return w;
+// `shown` cut to `columns` display columns around its caret, with "..." where glyphs were left out.
+void fit(shown_line& shown, std::size_t columns) {
+    std::size_t total = 0;
+    for (const auto& g : shown.glyphs) total += g.width;
+    if (total <= columns) return;
+    const std::size_t budget = columns > 6 ? columns - 6 : 1;
+    std::size_t from = shown.caret > budget / 2 ? shown.caret - budget / 2 : 0;
+    std::size_t to = from + budget;
+    if (to > total) {
+        to = total;
+        from = total > budget ? total - budget : 0;
+    }
+    shown_line out;
+    std::size_t col = 0;
+    std::size_t first_col = 0;
+    bool cut_left = false, cut_right = false;
+    for (auto& g : shown.glyphs) {
+        bool inside = col >= from && col + g.width <= to;
+        if (!inside) (col < from ? cut_left : cut_right) = true;
+        if (inside && out.glyphs.empty()) first_col = col;
+        if (inside) out.glyphs.push_back(std::move(g));
+        col += g.width;
+    }
+    std::size_t lead = cut_left ? 3 : 0;
+    out.caret = lead + (shown.caret >= first_col ? shown.caret - first_col : 0);
+    if (cut_left) out.glyphs.insert(out.glyphs.begin(), glyph{"...", 3});
+    if (cut_right) out.glyphs.push_back(glyph{"...", 3});
+    shown = std::move(out);
 }
 
-void append_snippet(std::string& out, const source_ptr& file, pos where, bool color) {
-    if (!file || !where.valid() || where.line > file->line_count()) return;
+std::size_t digits(std::uint32_t n) {
+    std::size_t d = 1;
+    while (n >= 10) {
+        n /= 10;
+        ++d;
+    }
+    return d;
+}
+
+bool has_snippet(const source_ptr& file, pos where) {
+    return file && where.valid() && where.line <= file->line_count();
+}
+
+void append_snippet(std::string& out, const source_ptr& file, pos where, std::size_t gutter,
+                    const emit_options& opt) {
+    if (!has_snippet(file, where)) return;
+    painter p{opt.color};
     std::string_view line = file->line_text(where.line);
-    std::uint32_t column = where.column;
-    if (where.line == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {  // a byte order mark has no width
-        line.remove_prefix(3);
-        column = column > 3 ? column - 3 : 1;
+    std::size_t caret_byte = where.column == 0 ? 0 : where.column - 1;
+    if (where.line == 1 && line.starts_with(utf8_bom)) {  // a byte order mark has no width
+        line.remove_prefix(utf8_bom.size());
+        caret_byte = caret_byte > utf8_bom.size() ? caret_byte - utf8_bom.size() : 0;
     }
-    std::size_t caret = 0;
-    std::string shown = expand_line(line, column, caret);
-    std::string num = std::to_string(where.line);
-    std::string pad(num.size(), ' ');
-    std::size_t caret_cols = display_width(std::string_view(shown).substr(0, std::min(caret, shown.size()))) +
-                             (caret > shown.size() ? caret - shown.size() : 0);
-    // Long lines: show a window of about 100 columns around the caret.
-    constexpr std::size_t window = 100;
-    if (shown.size() > window + 20) {
-        std::size_t from = caret > window / 2 ? caret - window / 2 : 0;
-        while (from > 0 && (static_cast<unsigned char>(shown[from]) & 0xC0) == 0x80) --from;
-        std::size_t to = std::min(shown.size(), from + window);
-        while (to < shown.size() && (static_cast<unsigned char>(shown[to]) & 0xC0) == 0x80) ++to;
-        std::string cut = (from > 0 ? "..." : "") + shown.substr(from, to - from) + (to < shown.size() ? "..." : "");
-        caret_cols = display_width(std::string_view(shown).substr(from, std::min(caret, shown.size()) - std::min(from, std::min(caret, shown.size())))) + (from > 0 ? 3 : 0);
-        shown = std::move(cut);
-    }
-    std::string gutter = color ? fmt::format(fmt::fg(fmt::terminal_color::bright_blue), "{} |", num) : num + " |";
-    std::string empty_gutter = color ? fmt::format(fmt::fg(fmt::terminal_color::bright_blue), "{} |", pad) : pad + " |";
-    std::string mark = color ? fmt::format(fmt::fg(fmt::terminal_color::bright_green) | fmt::emphasis::bold, "^")
-                             : std::string("^");
-    out += fmt::format(" {} {}\n", gutter, shown);
-    out += fmt::format(" {} {}{}\n", empty_gutter, std::string(caret_cols, ' '), mark);
+    line_cut cut = cut_line(line, caret_byte);  // a 60 MB string value shows a window around the caret
+    shown_line shown = shape(cut.text, cut.caret);
+    constexpr std::size_t narrowest = 20;
+    if (opt.max_width != 0) fit(shown, std::max(narrowest, opt.max_width - std::min(opt.max_width, gutter + 4)));
+    std::string text;
+    for (const auto& g : shown.glyphs) text += g.text;
+    std::string number = fmt::format("{:>{}} |", where.line, gutter);
+    if (text.empty())
+        out += fmt::format(" {}\n", p.gutter(number));
+    else
+        out += fmt::format(" {} {}\n", p.gutter(number), text);
+    out += fmt::format(" {} {}{}\n", p.gutter(fmt::format("{:>{}} |", "", gutter)), std::string(shown.caret, ' '),
+                       p.caret());
+}
+
+// Digits of the largest line number shown, so that every gutter of one diagnostic lines up.
+std::size_t gutter_width(const diagnostic& d) {
+    std::uint32_t max_line = has_snippet(d.file, d.where) ? d.where.line : 1;
+    for (const auto& n : d.notes)
+        if (has_snippet(n.file, n.where)) max_line = std::max(max_line, n.where.line);
+    return digits(max_line);
 }
 
 } // namespace
@@ -128,7 +189,7 @@ std::string escape_for_terminal(std::string_view s) {
             ++i;
             continue;
         }
-        std::size_t n = utf8_len(s, i);
+        std::size_t n = utf8_sequence_length(s, i);
         if (n == 0) {
             out += fmt::format("\\x{:02x}", c);
             ++i;
@@ -146,36 +207,43 @@ std::string escape_for_terminal(std::string_view s) {
     return out;
 }
 
-std::string render_diagnostic(const diagnostic& d, bool color) {
-    std::string out;
+std::string_view to_string(diag_severity s) {
+    switch (s) {
+    case diag_severity::error: return "error";
+    case diag_severity::warning: return "warning";
+    case diag_severity::note: return "note";
+    case diag_severity::info: return "info";
+    }
+    return "error";
+}
+
+std::string render_diagnostic(const diagnostic& d, const emit_options& opt) {
+    painter p{opt.color};
     std::string loc = d.name();
     if (d.where.valid()) loc += fmt::format(":{}:{}", d.where.line, d.where.column);
-    std::string_view sev = d.severity == diag_severity::error     ? "error"
-                           : d.severity == diag_severity::warning ? "warning"
-                                                                  : "note";
-    std::string msg = escape_for_terminal(d.message);
-    std::string id = d.check_id.empty() ? "" : fmt::format(" [{}]", d.check_id);
-    if (color) {
-        auto sev_style = d.severity == diag_severity::error     ? fmt::fg(fmt::terminal_color::bright_red)
-                         : d.severity == diag_severity::warning ? fmt::fg(fmt::terminal_color::bright_magenta)
-                                                                : fmt::fg(fmt::terminal_color::bright_cyan);
-        out += fmt::format("{}: {}: {}{}\n", fmt::styled(escape_for_terminal(loc), fmt::emphasis::bold),
-                           fmt::styled(sev, sev_style | fmt::emphasis::bold), fmt::styled(msg, fmt::emphasis::bold), id);
-    } else {
-        out += fmt::format("{}: {}: {}{}\n", escape_for_terminal(loc), sev, msg, id);
-    }
-    append_snippet(out, d.file, d.where, color);
+    std::string id = d.check_id.empty() ? "" : fmt::format(" [{}]", escape_for_terminal(d.check_id));
+    std::string out = fmt::format("{} {}: {}{}{}\n", p.bold(escape_for_terminal(loc) + ":"), p.severity_word(d.severity),
+                                  p.bold(escape_for_terminal(d.message)), escape_for_terminal(d.suffix), id);
+    std::size_t gutter = gutter_width(d);
+    append_snippet(out, d.file, d.where, gutter, opt);
     for (const auto& n : d.notes) {
         std::string_view label = n.k == diag_note::kind::help ? "help" : "note";
         if (n.file && n.where.valid()) {
-            out += fmt::format("{}:{}:{}: {}: {}\n", escape_for_terminal(n.file->name()), n.where.line, n.where.column,
-                               label, escape_for_terminal(n.message));
-            append_snippet(out, n.file, n.where, color);
+            std::string place = fmt::format("{}:{}:{}:", escape_for_terminal(n.file->name()), n.where.line, n.where.column);
+            out += fmt::format("{} {}: {}\n", p.bold(place), p.label(label, fmt::terminal_color::bright_cyan),
+                               escape_for_terminal(n.message));
+            append_snippet(out, n.file, n.where, gutter, opt);
         } else {
-            out += fmt::format("  = {}: {}\n", label, escape_for_terminal(n.message));
+            out += fmt::format("  {} {}: {}\n", p.gutter("="), p.bold(label), escape_for_terminal(n.message));
         }
     }
     return out;
+}
+
+std::string render_diagnostic(const diagnostic& d, bool color) {
+    emit_options opt;
+    opt.color = color;
+    return render_diagnostic(d, opt);
 }
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {

@@ -7,7 +7,8 @@
 
 namespace kbl {
 
-enum class diag_severity { error, warning, note };
+/// How bad a diagnostic is; `info` is the lowest severity a rule can give a finding.
+enum class diag_severity { error, warning, note, info };
 
 /// A secondary line under a diagnostic: `note:` or `help:`, optionally located.
 struct diag_note {
@@ -25,6 +26,7 @@ struct diagnostic {
     pos where;             ///< 1-based; invalid when the error has no position
     std::string message;   ///< lowercase, no final period, names in single quotes
     std::string check_id;  ///< e.g. "syntax", "duplicate-rule", "toml"; may be empty
+    std::string suffix;    ///< shown after the message, unemphasised (a finding's status: " (unknown)")
     std::vector<diag_note> notes;
 
     [[nodiscard]] const std::string& name() const { return file ? file->name() : file_name; }
@@ -35,9 +37,26 @@ using diagnostics = std::vector<diagnostic>;
 /// True when any diagnostic in `ds` is an error.
 bool has_errors(const diagnostics& ds);
 
-/// Render one diagnostic as text: header, source line, caret (tabs expanded), then notes.
-/// Control characters in messages are escaped; `color` adds ANSI colours.
+/// How the one text emitter draws a diagnostic.
+struct emit_options {
+    bool color = false;        ///< ANSI colours (decide with use_color())
+    std::size_t max_width = 0; ///< terminal columns a source line may take, gutter included; 0: no limit
+};
+
+/// The one text emitter, for rule-file errors, snapshot errors and findings alike:
+/// `path:line:col: severity: message [id]`, the source line with a caret under the column (tabs
+/// expanded to 4, carets placed by display width so they land right after wide characters), then
+/// each note: located ones with their own snippet, the others as `  = note:`/`  = help:` lines.
+/// Line numbers share one gutter width. A line over 120 bytes shows a window of about 100 bytes
+/// around the caret; with `max_width`, the shown line is also cut to fit the terminal. Control
+/// characters and invalid UTF-8 are escaped.
+std::string render_diagnostic(const diagnostic& d, const emit_options& opt);
+
+/// render_diagnostic without a width limit, with colour when `color` is true.
 std::string render_diagnostic(const diagnostic& d, bool color = false);
+
+/// "error", "warning", "note", "info".
+std::string_view to_string(diag_severity s);
 
 /// Escape control characters, DEL, ANSI escapes and invalid UTF-8 as visible `\xNN` / `\n` forms.
 std::string escape_for_terminal(std::string_view s);

@@ -1,4 +1,5 @@
 #include "parser/format.hpp"
+#include "common/text.hpp"
 
 #include <fmt/format.h>
 
@@ -387,12 +388,6 @@ private:
         out_.push_back({});
     }
     static std::size_t marks(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\x1f')); }
-    static std::size_t width(std::string_view s) {
-        std::size_t w = 0;
-        for (unsigned char c : s)
-            if ((c & 0xC0) != 0x80) ++w;
-        return w;
-    }
     void align_columns() {
         std::size_t i = 0;
         while (i < out_.size()) {
@@ -411,12 +406,12 @@ private:
                 const std::string& c = out_[k].code;
                 for (std::size_t e = c.find('\x1f'); e != std::string::npos; b = e + 1, e = c.find('\x1f', b)) row.push_back(c.substr(b, e - b));
                 row.push_back(c.substr(b));
-                for (std::size_t col = 0; col < m; ++col) widest[col] = std::max(widest[col], width(row[col]));
+                for (std::size_t col = 0; col < m; ++col) widest[col] = std::max(widest[col], display_width(row[col]));
                 cells.push_back(std::move(row));
             }
             for (std::size_t k = i; k < j; ++k) {
                 std::string code;
-                for (std::size_t col = 0; col < m; ++col) code += cells[k - i][col] + std::string(widest[col] - width(cells[k - i][col]) + 1, ' ');
+                for (std::size_t col = 0; col < m; ++col) code += cells[k - i][col] + std::string(widest[col] - display_width(cells[k - i][col]) + 1, ' ');
                 code += cells[k - i][m];
                 while (!code.empty() && code.back() == ' ') code.pop_back();
                 out_[k].code = code;
@@ -433,8 +428,8 @@ private:
             }
             std::size_t j = i;
             std::size_t widest = 0;
-            while (j < out_.size() && !out_[j].comment.empty() && !out_[j].code.empty()) widest = std::max(widest, width(out_[j++].code));
-            for (std::size_t k = i; k < j; ++k) out_[k].pad = widest - width(out_[k].code) + 2;
+            while (j < out_.size() && !out_[j].comment.empty() && !out_[j].code.empty()) widest = std::max(widest, display_width(out_[j++].code));
+            for (std::size_t k = i; k < j; ++k) out_[k].pad = widest - display_width(out_[k].code) + 2;
             i = j;
         }
     }

@@ -1,4 +1,6 @@
 #include "parser/parse.hpp"
+#include "common/text.hpp"
+#include "common/check_ids.hpp"
 
 #include <fmt/format.h>
 #include <tao/pegtl.hpp>
@@ -135,27 +137,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
-// Offset of the first byte that does not start a well-formed UTF-8 sequence (overlong forms,
-// surrogates and code points past U+10FFFF included), or npos.
-std::size_t first_invalid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (n == 0 || i + n > s.size()) return i;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
-        if (n == 2 && c < 0xC2) return i;
-        if (n == 3 && c == 0xE0 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return i;
-        if (n == 3 && c == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) return i;
-        if (n == 4 && c == 0xF0 && static_cast<unsigned char>(s[i + 1]) < 0x90) return i;
-        if (n == 4 && (c > 0xF4 || (c == 0xF4 && static_cast<unsigned char>(s[i + 1]) >= 0x90))) return i;
-        i += n;
-    }
-    return std::string_view::npos;
-}
-
-bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 // A rule file is UTF-8 text without NUL bytes, its lines ending in LF or CRLF (as TOML requires of
 // snapshots), comments included: the first byte that breaks this, with its position (line, byte
@@ -852,7 +833,7 @@ ast::file parse_rules(const source_ptr& src, const parse_options& opt, diagnosti
         d.file = src;
         d.where = where;
         d.message = std::move(msg);
-        d.check_id = "syntax";
+        d.check_id = check_ids::syntax;
         diags.push_back(std::move(d));
     };
     if (auto bad = not_text(text)) {

@@ -2,6 +2,9 @@
 // tests/golden/sarif/, and every SARIF log these tests produce validated against the OASIS schema
 // (../shared/sarif/sarif-schema-2.1.0.json) by tests/validate_sarif.py. Also: reports of a few
 // hundred snapshots are byte-identical whatever --jobs is.
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,9 +82,14 @@ TEST_CASE("sarif: every kind of finding, hostile text, suppressions and baseline
     CHECK(run["columnKind"] == "unicodeCodePoints");
     const json& results = run["results"];
     REQUIRE(results.size() == 5);
-    int waived = 0, unchanged = 0, fresh = 0;
+    int waived = 0, unchanged = 0, fresh = 0, baselined = 0;
     for (const auto& res : results) {
-        if (res.contains("suppressions")) {
+        if (res.contains("suppressions") && res["baselineState"] == "unchanged") {
+            // A baselined result is suppressed too, so that code scanning closes its alert.
+            ++baselined;
+            CHECK(res["suppressions"][0]["kind"] == "external");
+            CHECK(res["suppressions"][0]["justification"] == "in the baseline");
+        } else if (res.contains("suppressions")) {
             ++waived;
             CHECK(res["ruleId"] == "Q241573-011");
             CHECK(res["suppressions"][0]["kind"] == "external");
@@ -102,10 +110,12 @@ TEST_CASE("sarif: every kind of finding, hostile text, suppressions and baseline
         }
     }
     CHECK(waived == 1);
+    CHECK(baselined == 1);
     CHECK(unchanged == 1);
     CHECK(fresh == 4);
     // A file name with ',', ' ', ':' and '%' is a percent-encoded relative URI.
-    CHECK(out.find("\"uri\": \"snaps/lone%2C%20odd%3Aname%25.toml\"") != std::string::npos);
+    CHECK(out.find("\"uri\": \"snaps/lone%2C%20odd%3Aname%25.toml\",\n                  \"uriBaseId\": \"%SRCROOT%\"") !=
+          std::string::npos);
     // The input error and both notifications.
     const json& notes = run["invocations"][0]["toolExecutionNotifications"];
     REQUIRE(notes.size() == 3);
@@ -202,5 +212,66 @@ TEST_CASE("reports of a few hundred snapshots are byte-identical for -j1 and -j4
             CHECK(doc["findings"].size() > 100);
         }
         if (std::string(format) == "sarif") validate_all({one.out});
+    }
+}
+
+namespace {
+
+// The SARIF Multitool from npm (`@microsoft/sarif-multitool`): $KBLINT_SARIF_MULTITOOL, else
+// `sarif-multitool` on PATH; empty when neither is there.
+std::string find_multitool() {
+    if (const char* env = std::getenv("KBLINT_SARIF_MULTITOOL"); env != nullptr && *env != '\0') return env;
+    const char* path = std::getenv("PATH");
+    std::string dirs = path == nullptr ? "" : path;
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        std::size_t end = dirs.find(':', start);
+        std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::string cand = dir + "/sarif-multitool";
+        if (!dir.empty() && std::filesystem::exists(cand)) return cand;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("sarif: the official validator (SARIF Multitool) reports no error and no warning", "[sarif][multitool]") {
+    std::string tool = find_multitool();
+    if (tool.empty()) {
+        WARN("SKIPPED: the SARIF Multitool is not installed (npm install @microsoft/sarif-multitool, then put "
+             "node_modules/.bin on PATH or set KBLINT_SARIF_MULTITOOL)");
+        return;
+    }
+    std::string dir = temp_dir("multitool");
+    std::vector<std::string> files;
+    for (const char* golden : {"farm.sarif", "farm_waived.sarif", "sample.sarif"}) {
+        files.push_back(dir + "/" + golden);
+        write_file(files.back(), read_file(src_path(std::string("tests/golden/sarif/") + golden)));
+    }
+    kbl::report rooted = sample_ci_report();
+    rooted.source_root = "/work/repo";
+    files.push_back(dir + "/rooted.sarif");
+    write_file(files.back(), kbl::render_sarif(rooted));
+    // Absolute names under the source root become relative to %SRCROOT%.
+    kbl::report absolute = rooted;
+    kbl::finding f = absolute.findings.front();
+    f.loc.file = std::make_shared<const kbl::source_file>("/work/repo/snaps/WEB1.toml", "[node]\n");
+    f.loc.where = {1, 1};
+    f.related.clear();
+    absolute.findings = {f};
+    std::string abs_text = kbl::render_sarif(absolute);
+    CHECK(abs_text.find("\"uri\": \"snaps/WEB1.toml\",\n") != std::string::npos);
+    CHECK(abs_text.find("\"originalUriBaseIds\": {\n        \"%SRCROOT%\": {\n          \"uri\": \"file:///work/repo/\"") !=
+          std::string::npos);
+    files.push_back(dir + "/absolute.sarif");
+    write_file(files.back(), abs_text);
+    for (const auto& f : files) {
+        run_output r = run_program({tool, "validate", f});
+        INFO(f << "\n" << r.out << r.err);
+        CHECK(r.status == 0);
+        CHECK(r.out.find(": error ") == std::string::npos);
+        CHECK(r.out.find(": warning ") == std::string::npos);
     }
 }

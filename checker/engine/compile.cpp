@@ -1,4 +1,6 @@
 #include "checker/engine/compile.hpp"
+#include "common/text.hpp"
+#include "common/check_ids.hpp"
 // Static checking and compilation of parsed rule files into a pack.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -181,16 +183,7 @@ std::string canonical_date(const std::string& text) {
         int sign = tz[0] == '-' ? -1 : 1;
         int oh = std::stoi(tz.substr(1, 2)), om = std::stoi(tz.substr(4, 2));
         long total = (((static_cast<long>(h) * 60) + mi) - sign * (oh * 60 + om));
-        // Days from civil (Howard Hinnant), to carry across midnight.
-        auto days_from_civil = [](int yy, unsigned m, unsigned dd) {
-            yy -= m <= 2;
-            const int era = (yy >= 0 ? yy : yy - 399) / 400;
-            const unsigned yoe = static_cast<unsigned>(yy - era * 400);
-            const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-            const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-            return era * 146097 + static_cast<int>(doe) - 719468;
-        };
-        int days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+        std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
         while (total < 0) {
             total += 1440;
             --days;
@@ -201,16 +194,10 @@ std::string canonical_date(const std::string& text) {
         }
         h = static_cast<int>(total / 60);
         mi = static_cast<int>(total % 60);
-        int z = days + 719468;
-        const int era = (z >= 0 ? z : z - 146096) / 146097;
-        const unsigned doe = static_cast<unsigned>(z - era * 146097);
-        const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const int yy = static_cast<int>(yoe) + era * 400;
-        const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const unsigned mp = (5 * doy + 2) / 153;
-        d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-        mo = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-        y = yy + (mo <= 2);
+        const civil_date c = civil_from_days(days);
+        y = static_cast<int>(c.year);
+        mo = static_cast<int>(c.month);
+        d = static_cast<int>(c.day);
     }
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}Z", y, mo, d, h, mi, s, frac);
 }
@@ -278,18 +265,18 @@ private:
             for (const auto& r : f.rules) {
                 auto [it, fresh] = rule_ids.emplace(r.id, std::make_pair(f.src, r.id_pos));
                 if (!fresh)
-                    error(f.src, r.id_pos, fmt::format("duplicate rule id '{}'", r.id), "duplicate-rule",
+                    error(f.src, r.id_pos, fmt::format("duplicate rule id '{}'", r.id), check_ids::duplicate_rule,
                           {diag_note{diag_note::kind::note, "first defined here", it->second.first, it->second.second}});
             }
             auto global = [&](const std::string& name, pos where, std::string_view what) {
                 if (find_builtin(name) || name == "self" || name == "nodes") {
                     error(f.src, where, fmt::format("'{}' is a built-in name; choose another name for this {}", name, what),
-                          "duplicate-name");
+                          check_ids::duplicate_name);
                     return false;
                 }
                 auto [it, fresh] = globals.emplace(name, std::make_pair(f.src, where));
                 if (!fresh) {
-                    error(f.src, where, fmt::format("'{}' is defined twice", name), "duplicate-name",
+                    error(f.src, where, fmt::format("'{}' is defined twice", name), check_ids::duplicate_name,
                           {diag_note{diag_note::kind::note, "first defined here", it->second.first, it->second.second}});
                     return false;
                 }
@@ -332,7 +319,7 @@ private:
                                   std::optional<std::vector<ast::path_seg>>& dst, std::string_view what) {
                     if (!src) return;
                     if (dst) {
-                        error(f.src, where, fmt::format("'{}' is given in more than one schema block", what), "schema");
+                        error(f.src, where, fmt::format("'{}' is given in more than one schema block", what), check_ids::schema);
                         return;
                     }
                     dst = src;
@@ -366,7 +353,7 @@ private:
                     }
                     if (n->declared) {
                         error(f.src, fd.where, fmt::format("field '{}' is declared twice in the schema", fd.path_text),
-                              "schema",
+                              check_ids::schema,
                               {diag_note{diag_note::kind::note, "first declared here", n->file, n->where}});
                         continue;
                     }
@@ -382,7 +369,7 @@ private:
                                           (fd.type.k == ast::type_ref::kind::table || fd.type.k == ast::type_ref::kind::any);
                         if (!table_like)
                             error(f.src, fd.where, fmt::format("'nocase' applies to tables only, and '{}' is not a table", fd.path_text),
-                                  "schema");
+                                  check_ids::schema);
                         else
                             p_.ci_tables.push_back(fd.path_text);
                     }
@@ -401,7 +388,7 @@ private:
         std::string where_text = root ? "the snapshot" : fmt::format("'{}'", sn->path);
         std::string msg = fmt::format("unknown {} '{}' in {}", root ? "name or snapshot field" : "field", key, where_text);
         if (!m.empty()) msg += fmt::format(", did you mean '{}'?", m);
-        error(sc.file, where, msg, "unknown-path");
+        error(sc.file, where, msg, check_ids::unknown_path);
     }
 
     // ---- Tables ----
@@ -459,7 +446,7 @@ private:
     // ---- Actions ----
     void compile_action(const ast::file& f, const ast::action_decl& a) {
         if (auto it = p_.actions.find(a.name); it != p_.actions.end()) {
-            error(f.src, a.name_pos, fmt::format("action '{}' is declared twice", a.name), "duplicate-name",
+            error(f.src, a.name_pos, fmt::format("action '{}' is declared twice", a.name), check_ids::duplicate_name,
                   {diag_note{diag_note::kind::note, "first declared here", it->second->file, it->second->where}});
             return;
         }
@@ -530,7 +517,7 @@ private:
             stype ct = last_type_;
             stype vt = element_type(ct);
             if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table) {
-                error(sc.file, st.value->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
+                error(sc.file, st.value->where, fmt::format("cannot iterate over {}", a_base(ct.base)), check_ids::type_error);
             }
             c.slot = sc.next++;
             sc.max = std::max(sc.max, sc.next);
@@ -559,7 +546,7 @@ private:
         info.tags = r.tags;
         info.doc = r.doc;
         auto missing_meta = [&](std::string_view what) {
-            error(f.src, r.id_pos, fmt::format("rule '{}' has no '{}'", r.id, what), "missing-metadata",
+            error(f.src, r.id_pos, fmt::format("rule '{}' has no '{}'", r.id, what), check_ids::missing_metadata,
                   {diag_note{diag_note::kind::help, fmt::format("add a '{}' line to the rule", what), nullptr, {}}});
         };
         if (!r.title) missing_meta("title");
@@ -593,7 +580,7 @@ private:
                     std::string m = closest_match(a, names);
                     error(f.src, t.where,
                           fmt::format("unknown action '{}'{}", a, m.empty() ? std::string() : fmt::format(", did you mean '{}'?", m)),
-                          "unknown-action");
+                          check_ids::unknown_action);
                 }
             cr->triggers.push_back(std::move(ct));
         }
@@ -617,7 +604,7 @@ private:
             if (b.kind == ast::item_kind::let) {
                 for (const auto& v : sc.vars)
                     if (v.name == b.name)
-                        error(f.src, b.name_pos, fmt::format("'{}' is already bound in rule '{}'", b.name, r.id), "duplicate-name");
+                        error(f.src, b.name_pos, fmt::format("'{}' is already bound in rule '{}'", b.name, r.id), check_ids::duplicate_name);
                 item.e = expr(sc, *b.e);
                 stype t = last_type_;
                 item.slot = sc.next++;
@@ -632,7 +619,7 @@ private:
                     if (b.kind == ast::item_kind::when && !item.e->k.b)
                         warning(f.src, b.e->where, "this rule never applies: the 'when' condition is always false", "unreachable");
                     if (b.kind == ast::item_kind::require && item.e->k.b)
-                        warning(f.src, b.e->where, "this requirement is always true, so it can never fail", "always-true");
+                        warning(f.src, b.e->where, "this requirement is always true, so it can never fail", check_ids::always_true);
                 }
                 if (b.kind == ast::item_kind::when) when_parts.push_back(source_slice(f.src, b.e->where, b.where));
                 if (b.kind == ast::item_kind::require) {
@@ -661,7 +648,7 @@ private:
         for (std::size_t i = 0; i < let_used.size(); ++i)
             if (!*let_used[i])
                 warning(f.src, let_names[i].second, fmt::format("'{}' is bound by 'let' but never used", let_names[i].first),
-                        "unused-let");
+                        check_ids::unused_let);
         std::string when_text;
         for (const auto& w : when_parts) {
             bool wrap = when_parts.size() > 1 && (w.find(" or ") != std::string::npos || w.find(": ") != std::string::npos);
@@ -703,7 +690,7 @@ private:
     void check_condition(const scope& sc, const ast::expr& e, const stype& t) {
         if (t.base != sbase::unknown && t.base != sbase::boolean)
             error(sc.file, e.where, fmt::format("expected a condition (bool), but this is {}", a_base(t.base)),
-                  "type-error");
+                  check_ids::type_error);
     }
 
     // ---- Expressions ----
@@ -808,7 +795,7 @@ private:
             auto c = make(cop::neg, e.where);
             c->kids.push_back(expr(sc, *e.kids[0]));
             if (last_type_.base != sbase::unknown && last_type_.base != sbase::integer && last_type_.base != sbase::floating)
-                error(sc.file, e.where, fmt::format("cannot negate {}", a_base(last_type_.base)), "type-error");
+                error(sc.file, e.where, fmt::format("cannot negate {}", a_base(last_type_.base)), check_ids::type_error);
             return c;
         }
         case ek::not_: {
@@ -847,7 +834,7 @@ private:
         if (e.text == "self") {
             if (!sc.has_self) {
                 error(sc.file, e.where, "'self' is only available in rules of scope 'node' (and in 'def' bodies they call)",
-                      "unknown-name");
+                      check_ids::unknown_name);
             }
             last_type_ = type_of_schema(p_.schema.get());
             last_type_.is_node = true;
@@ -883,7 +870,7 @@ private:
             if (d.has_params) {
                 error(sc.file, e.where, fmt::format("'{}' is a function of {} parameter{}; call it as '{}(...)'", d.name,
                                                     d.params, d.params == 1 ? "" : "s", d.name),
-                      "arity");
+                      check_ids::arity);
             }
             compile_def(d);
             auto c = make(cop::call, e.where);
@@ -918,7 +905,7 @@ private:
                   fmt::format("unknown name '{}'{}; in a rule of scope 'cluster' snapshot fields are read through a node, "
                               "for example 'all n in nodes: n.{}'",
                               e.text, m.empty() ? "" : fmt::format(" (did you mean '{}'?)", m), e.text),
-                  "unknown-name");
+                  check_ids::unknown_name);
             last_type_ = {};
             return constant(rt::value{}, e.where);
         }
@@ -963,7 +950,7 @@ private:
                 }
             } else if (bt.base != sbase::unknown && bt.base != sbase::table && !(bt.base == sbase::list && base->op == cop::member_star) &&
                        !is_spread(*base)) {
-                error(sc.file, e.key_pos, fmt::format("cannot read key '{}' of {}", e.text, a_base(bt.base)), "type-error");
+                error(sc.file, e.key_pos, fmt::format("cannot read key '{}' of {}", e.text, a_base(bt.base)), check_ids::type_error);
             } else if (is_spread(*base) && bt.elem_sn) {
                 const schema_node* child = bt.elem_sn->child(e.text);
                 stype r;
@@ -989,7 +976,7 @@ private:
                 r.elem = type_of_schema(r.elem_sn).base;
             }
             if (bt.base != sbase::unknown && bt.base != sbase::table)
-                error(sc.file, e.where, fmt::format("'.*' needs a table, but this is a {}", base_name(bt.base)), "type-error");
+                error(sc.file, e.where, fmt::format("'.*' needs a table, but this is a {}", base_name(bt.base)), check_ids::type_error);
             last_type_ = r;
             break;
         }
@@ -1001,7 +988,7 @@ private:
             r.elem = bt.elem;
             r.elem_sn = bt.elem_sn;
             if (bt.base != sbase::unknown && bt.base != sbase::list)
-                error(sc.file, e.where, fmt::format("'[*]' needs a list, but this is a {}", base_name(bt.base)), "type-error");
+                error(sc.file, e.where, fmt::format("'[*]' needs a list, but this is a {}", base_name(bt.base)), check_ids::type_error);
             last_type_ = r;
             break;
         }
@@ -1021,7 +1008,7 @@ private:
             last_type_ = {};
             if (bt.base == sbase::list) {
                 if (it.base != sbase::unknown && it.base != sbase::integer)
-                    error(sc.file, e.kids[1]->where, fmt::format("a list index must be an int, not a {}", base_name(it.base)), "type-error");
+                    error(sc.file, e.kids[1]->where, fmt::format("a list index must be an int, not a {}", base_name(it.base)), check_ids::type_error);
                 last_type_ = type_of_schema(bt.elem_sn);
                 if (!bt.elem_sn) last_type_.base = bt.elem;
                 if (bt.elem_is_node) {
@@ -1032,7 +1019,7 @@ private:
                 const schema_node* child = bt.sn->child(idx->k.s);
                 last_type_ = type_of_schema(child);
             } else if (bt.base != sbase::unknown && bt.base != sbase::table) {
-                error(sc.file, e.where, fmt::format("cannot index a {}", base_name(bt.base)), "type-error");
+                error(sc.file, e.where, fmt::format("cannot index a {}", base_name(bt.base)), check_ids::type_error);
             }
             c->kids.push_back(std::move(base));
             c->kids.push_back(std::move(idx));
@@ -1065,7 +1052,7 @@ private:
                                                               : fmt::format("{} to {}", b->min_args, b->max_args);
                 error(sc.file, e.where, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, want,
                                                     b->max_args == 1 ? "" : "s", argc, argc == 1 ? "was" : "were"),
-                      "arity");
+                      check_ids::arity);
             }
             auto c = make(cop::builtin, e.where);
             c->fn = b->fn;
@@ -1077,13 +1064,13 @@ private:
             }
             if (b->fn == builtin::capture && c->kids.size() == 2) {
                 if (c->kids[1]->op != cop::constant || c->kids[1]->k.k != rt::vkind::string)
-                    error(sc.file, e.kids[1]->where, "the pattern of 'capture' must be a string literal", "regex");
+                    error(sc.file, e.kids[1]->where, "the pattern of 'capture' must be a string literal", check_ids::regex);
                 else
                     c->re = compile_regex(sc, c->kids[1]->k.s, e.kids[1]->where);
             }
             if (b->fn == builtin::schema_violations) p_.schema_by_rule = true;
             if (b->fn == builtin::schema_violations && !sc.has_self)
-                error(sc.file, e.where, "'schema_violations()' reads 'self', so it needs a rule of scope 'node'", "unknown-name");
+                error(sc.file, e.where, "'schema_violations()' reads 'self', so it needs a rule of scope 'node'", check_ids::unknown_name);
             if ((b->fn == builtin::other || b->fn == builtin::others) && !ats.empty()) {
                 // The other node(s) of a snapshot: same schema position as a snapshot root.
             }
@@ -1114,11 +1101,11 @@ private:
         if (auto it = p_.defs.find(e.text); it != p_.defs.end()) {
             cdef& d = *it->second;
             if (!d.has_params && !e.kids.empty())
-                error(sc.file, e.where, fmt::format("'{}' takes no arguments", d.name), "arity");
+                error(sc.file, e.where, fmt::format("'{}' takes no arguments", d.name), check_ids::arity);
             else if (d.params != e.kids.size())
                 error(sc.file, e.where, fmt::format("'{}' takes {} argument{}, but {} {} given", d.name, d.params,
                                                     d.params == 1 ? "" : "s", e.kids.size(), e.kids.size() == 1 ? "was" : "were"),
-                      "arity",
+                      check_ids::arity,
                       {diag_note{diag_note::kind::note, fmt::format("'{}' is defined here", d.name), d.file, d.where}});
             compile_def(d);
             auto c = make(cop::call, e.where);
@@ -1135,7 +1122,7 @@ private:
         error(sc.file, e.where,
               m.empty() ? fmt::format("unknown function '{}'", e.text)
                         : fmt::format("unknown function '{}', did you mean '{}'?", e.text, m),
-              "unknown-function");
+              check_ids::unknown_function);
         for (const auto& k : e.kids) (void)expr(sc, *k);
         last_type_ = {};
         return constant(rt::value{}, e.where);
@@ -1147,7 +1134,7 @@ private:
         opt.set_max_mem(8 << 20);
         auto re = std::make_unique<RE2>(pattern, opt);
         if (!re->ok()) {
-            error(sc.file, where, fmt::format("invalid regular expression: {}", re->error()), "regex");
+            error(sc.file, where, fmt::format("invalid regular expression: {}", re->error()), check_ids::regex);
             return nullptr;
         }
         p_.regexes.push_back(std::move(re));
@@ -1166,7 +1153,7 @@ private:
         error(sc.file, where,
               fmt::format("'{}' is not a value of '{}' ({}){}", lit.k.s, field.sn->path, all,
                           m.empty() ? "" : fmt::format(", did you mean '{}'?", m)),
-              "type-error");
+              check_ids::type_error);
     }
 
     cexpr_ptr binary(scope& sc, const ast::expr& e) {
@@ -1197,7 +1184,7 @@ private:
                 error(sc.file, e.kids[1]->where,
                       fmt::format("cannot {} {} and {}", e.op == binop::add ? "add" : "subtract", a_base(at.base),
                                   a_base(bt.base)),
-                      "type-error");
+                      check_ids::type_error);
             last_type_ = at.base == sbase::unknown ? bt : at;
             break;
         case binop::eq:
@@ -1208,7 +1195,7 @@ private:
         case binop::ge:
             if (!comparable(at.base, bt.base))
                 error(sc.file, e.kids[1]->where,
-                      fmt::format("cannot compare {} with {}", a_base(at.base), a_base(bt.base)), "type-error");
+                      fmt::format("cannot compare {} with {}", a_base(at.base), a_base(bt.base)), check_ids::type_error);
             check_enum(sc, at, *b, e.kids[1]->where);
             check_enum(sc, bt, *a, e.kids[0]->where);
             last_type_ = {sbase::boolean};
@@ -1218,7 +1205,7 @@ private:
             if (!ok(at.base) || !ok(bt.base) || !comparable(at.base, bt.base))
                 error(sc.file, e.where,
                       fmt::format("'~=' compares strings or lists, not a {} with a {}", base_name(at.base), base_name(bt.base)),
-                      "type-error");
+                      check_ids::type_error);
             check_enum(sc, at, *b, e.kids[1]->where);
             check_enum(sc, bt, *a, e.kids[0]->where);
             last_type_ = {sbase::boolean};
@@ -1228,19 +1215,19 @@ private:
         case binop::not_in:
             if (bt.base != sbase::unknown && bt.base != sbase::list && bt.base != sbase::string && bt.base != sbase::table)
                 error(sc.file, e.kids[1]->where, fmt::format("'in' needs a list, a string or a table on its right, not a {}", base_name(bt.base)),
-                      "type-error");
+                      check_ids::type_error);
             last_type_ = {sbase::boolean};
             break;
         case binop::contains:
             if (at.base != sbase::unknown && at.base != sbase::list && at.base != sbase::string && at.base != sbase::table)
                 error(sc.file, e.kids[0]->where, fmt::format("'contains' needs a list, a string or a table on its left, not a {}", base_name(at.base)),
-                      "type-error");
+                      check_ids::type_error);
             last_type_ = {sbase::boolean};
             break;
         case binop::matches:
             if (at.base != sbase::unknown && at.base != sbase::string)
                 error(sc.file, e.kids[0]->where, fmt::format("'matches' needs a string on its left, not a {}", base_name(at.base)),
-                      "type-error");
+                      check_ids::type_error);
             c->re = compile_regex(sc, b->k.s, e.kids[1]->where);
             last_type_ = {sbase::boolean};
             break;
@@ -1274,7 +1261,7 @@ private:
         c->kids.push_back(expr(sc, *e.kids[0]));
         stype ct = last_type_;
         if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table)
-            error(sc.file, e.kids[0]->where, fmt::format("cannot iterate over {}", a_base(ct.base)), "type-error");
+            error(sc.file, e.kids[0]->where, fmt::format("cannot iterate over {}", a_base(ct.base)), check_ids::type_error);
         stype vt = element_type(ct);
         c->slot = sc.next++;
         sc.max = std::max(sc.max, sc.next);
@@ -1356,7 +1343,7 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
                 d.file = src;
                 d.where = u.where;
                 d.message = fmt::format("cannot read '{}' named by 'use': {}", target, *why);
-                d.check_id = "use";
+                d.check_id = check_ids::use;
                 res.diags.push_back(std::move(d));
                 continue;
             }

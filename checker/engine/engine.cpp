@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "checker/engine/eval.hpp"
+#include "common/check_ids.hpp"
 #include "checker/engine/eval_util.hpp"
 #include "checker/engine/schema_findings.hpp"
 #include "common/stack_thread.hpp"
@@ -101,7 +102,7 @@ diagnostic limit_diagnostic(const eval_limit_error& e) {
     d.file = e.file;
     d.where = e.where;
     d.message = e.what();
-    d.check_id = "limit";
+    d.check_id = check_ids::limit;
     return d;
 }
 
@@ -125,7 +126,7 @@ std::vector<std::string> incomplete_clusters(const eval_world& w, const std::vec
             d.severity = diag_severity::note;
             d.file = w.snaps[w.clusters[ci].members.front()].s->file;
             d.message = fmt::format("{}; only its node rules were evaluated, on the files that loaded", why[ci]);
-            d.check_id = "incomplete-cluster";
+            d.check_id = check_ids::incomplete_cluster;
             notes.push_back(std::move(d));
             break;
         }
@@ -319,7 +320,7 @@ private:
                 d.where = rb->items[w_.lim.max_runbook_steps]->where;
                 d.message = fmt::format("runbook has {} steps, over the limit of {} (--max-runbook-steps)", rb->items.size(),
                                         w_.lim.max_runbook_steps);
-                d.check_id = "limit";
+                d.check_id = check_ids::limit;
                 errors.push_back(std::move(d));
                 continue;
             }
@@ -484,7 +485,7 @@ std::vector<char> oversized_clusters(const pack& p, const eval_world& w, const s
         d.where = named ? named->where : pos{1, 1};
         d.message = fmt::format("cluster '{}' has {} nodes, over the limit of {} (--max-cluster-nodes)", w.clusters[ci].name,
                                 members.size(), opt.lim.max_cluster_nodes);
-        d.check_id = "limit";
+        d.check_id = check_ids::limit;
         errors.push_back(std::move(d));
     }
     return oversized;

@@ -5,11 +5,12 @@
 #include <vector>
 
 #include "checker/engine/eval.hpp"
+#include "common/check_ids.hpp"
 
 namespace kbl {
 
 /// The id of the engine's schema findings when the schema block names none.
-inline constexpr const char* schema_violation_id = "schema-violation";
+inline constexpr const char* schema_violation_id = check_ids::schema_violation;
 
 /// True when the engine reports schema violations itself: the pack declares a schema and no rule of
 /// it calls `schema_violations()`.

@@ -1,4 +1,5 @@
 #include "checker/gate/baseline.hpp"
+#include "common/check_ids.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,7 +20,7 @@ namespace kbl {
 
 namespace {
 
-constexpr std::string_view check_id = "baseline";
+constexpr std::string_view check_id = check_ids::baseline;
 constexpr int report_version = 1;
 // Values deeper than this (below /findings/N/KEY) are skipped without recording their position.
 constexpr int max_recorded_depth = 3;
@@ -569,7 +570,7 @@ std::vector<notification> stale_notes(const std::vector<baseline_entry>& stale) 
     for (const auto& e : stale) {
         notification n;
         n.level = "note";
-        n.kind = "baseline-stale";
+        n.kind = check_ids::baseline_stale;
         n.file = e.file;
         n.where = e.where;
         std::string what = fmt::format("'{}'", e.rule);

@@ -1,4 +1,5 @@
 #include "checker/gate/waivers.hpp"
+#include "common/check_ids.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,7 +19,7 @@ namespace kbl {
 namespace {
 
 
-constexpr std::string_view check_id = "waivers";
+constexpr std::string_view check_id = check_ids::waivers;
 
 diagnostic located(const source_ptr& file, pos where, std::string message) {
     diagnostic d;
@@ -225,13 +226,13 @@ waiver_outcome apply_waivers(const waiver_file& wf, std::vector<finding>& findin
         n.where = w.where;
         long left = w.expires < today ? -1 : days_between(today, w.expires);
         if (left < 0) {
-            n.kind = "waiver-expired";
+            n.kind = check_ids::waiver_expired;
             n.message = fmt::format("waiver for {} expired on {}; it no longer waives", describe(w), w.expires);
         } else if (!used[i]) {
-            n.kind = "waiver-unused";
+            n.kind = check_ids::waiver_unused;
             n.message = fmt::format("unused waiver for {}: it matches no finding", describe(w));
         } else if (left < warn_days) {
-            n.kind = "waiver-expiring";
+            n.kind = check_ids::waiver_expiring;
             n.message = fmt::format("waiver for {} expires on {} ({}); then its findings fail", describe(w), w.expires,
                                     left == 0 ? std::string("today") : left == 1 ? std::string("tomorrow")
                                                                                  : fmt::format("in {} days", left));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/render_util.hpp"
+#include "common/text.hpp"
 #include "checker/report/report.hpp"
 
 namespace kbl {
@@ -94,10 +95,6 @@ cell_style cell_of(outcome o) {
     return {"na", "-"};
 }
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 std::string place_text(const location& l) {
     pos p = render::shown_pos(l);
     return fmt::format("{}:{}:{}", render::file_of(l), p.line, p.column);
@@ -111,7 +108,7 @@ std::string snippet_html(const location& l) {
     std::string out = "<pre class=\"snippet\">";
     for (std::uint32_t n = first; n <= last; ++n) {
         std::string_view line = l.file->line_text(n);
-        std::string cut = render::cut_line(line, n == p.line ? p.column - 1 : 0, max_snippet_line).text;
+        std::string cut = cut_line(line, n == p.line ? p.column - 1 : 0, max_snippet_line).text;
         out += fmt::format("<span{}><b>{}</b>{}</span>", n == p.line ? " class=\"hit\"" : "", n, html(cut));
     }
     out += "</pre>\n";

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/report/report.hpp"
+#include "common/check_ids.hpp"
 
 namespace kbl {
 
@@ -72,6 +73,9 @@ ojson error_json(const diagnostic& d) {
     j["line"] = position_field(d.where.line, d.where.valid());
     j["column"] = position_field(d.where.column, d.where.valid() && d.where.column != 0);
     j["message"] = d.message;
+    // The check id says what kind of error it is: "io" for a file that could not be read at all,
+    // which is why its line and column are null.
+    j["id"] = d.check_id.empty() ? std::string(check_ids::input_error) : d.check_id;
     return j;
 }
 

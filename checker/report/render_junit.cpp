@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/render_util.hpp"
+#include "common/check_ids.hpp"
 #include "checker/report/report.hpp"
 
 namespace kbl {
@@ -56,7 +57,7 @@ std::string snippet(const location& l) {
     pos p = render::shown_pos(l);
     if (!l.file || p.line > l.file->line_count()) return {};
     // Cut like the text report's snippet: a 60 MB line is not copied into every finding.
-    return fmt::format(" {} | {}\n", p.line, render::cut_line(l.file->line_text(p.line), p.column - 1).text);
+    return fmt::format(" {} | {}\n", p.line, cut_line(l.file->line_text(p.line), p.column - 1).text);
 }
 
 // The body of a <failure> or <skipped>: the finding as the text report gives it, without colour.
@@ -167,7 +168,7 @@ std::string render_junit(const report& r) {
                                            d.check_id.empty() ? std::string() : fmt::format(" [{}]", d.check_id));
             inner += fmt::format(
                 "    <testcase name=\"{}\" classname=\"input\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
-                xml_attr(error_place(d)), xml_attr(d.message), xml_attr(d.check_id.empty() ? "input-error" : d.check_id),
+                xml_attr(error_place(d)), xml_attr(d.message), xml_attr(d.check_id.empty() ? check_ids::input_error : d.check_id),
                 xml_text(text));
         }
         std::string notes;

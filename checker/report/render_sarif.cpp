@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/report/render_util.hpp"
+#include "common/check_ids.hpp"
 #include "checker/report/report.hpp"
 
 namespace kbl {
@@ -31,6 +32,8 @@ std::string_view sarif_level(severity s) {
 
 // A file name as a URI reference: relative names stay relative (to the folder kblint ran in,
 // which code scanning takes for the repository root), absolute ones become file URIs.
+constexpr std::string_view src_root = "%SRCROOT%";
+
 std::string file_uri(std::string_view name) {
     std::string out;
     if (!name.empty() && name[0] == '/') out = "file://";
@@ -128,6 +131,13 @@ ojson result_json(const finding& f, const std::map<std::string, std::size_t>& ru
     }
     j["partialFingerprints"] = ojson{{fingerprint_key, f.fingerprint.empty() ? make_fingerprint(f) : f.fingerprint}};
     if (with_baseline) j["baselineState"] = f.st == status::baselined ? "unchanged" : "new";
+    if (f.st == status::baselined && !f.waiver) {
+        ojson s = ojson::object();
+        s["kind"] = "external";
+        s["status"] = "accepted";
+        s["justification"] = "in the baseline";
+        j["suppressions"] = ojson::array({std::move(s)});
+    }
     if (f.waiver) {
         ojson s = ojson::object();
         s["kind"] = "external";
@@ -156,6 +166,26 @@ ojson result_json(const finding& f, const std::map<std::string, std::size_t>& ru
     return j;
 }
 
+// Every `artifactLocation` below `j` made relative to `%SRCROOT%`: relative names as they are,
+// absolute ones under `root_uri` (a `file://` URI ending in '/') with that prefix removed.
+void anchor_uris(ojson& j, const std::string& root_uri) {
+    if (j.is_array()) {
+        for (auto& e : j) anchor_uris(e, root_uri);
+        return;
+    }
+    if (!j.is_object()) return;
+    for (auto& [key, value] : j.items()) {
+        if (key != "artifactLocation" || !value.contains("uri")) {
+            anchor_uris(value, root_uri);
+            continue;
+        }
+        std::string uri = value["uri"].get<std::string>();
+        if (!root_uri.empty() && uri.starts_with(root_uri)) uri.erase(0, root_uri.size());
+        if (uri.starts_with("file://")) continue;
+        value = ojson{{"uri", uri}, {"uriBaseId", std::string(src_root)}};
+    }
+}
+
 ojson error_notification(const diagnostic& d) {
     ojson j = ojson::object();
     if (!d.name().empty()) {
@@ -165,7 +195,7 @@ ojson error_notification(const diagnostic& d) {
     }
     j["message"] = text(d.message);
     j["level"] = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "note";
-    j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string("input-error") : d.check_id}};
+    j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string(check_ids::input_error) : d.check_id}};
     return j;
 }
 
@@ -206,7 +236,7 @@ std::string render_sarif(const report& r) {
     driver["name"] = "kblint";
     driver["version"] = r.version;
     driver["semanticVersion"] = r.version;
-    if (!r.information_uri.empty()) driver["informationUri"] = r.information_uri;
+    driver["informationUri"] = r.information_uri.empty() ? std::string(default_information_uri) : r.information_uri;
     driver["rules"] = std::move(rules);
 
     ojson invocation = ojson::object();
@@ -221,8 +251,13 @@ std::string render_sarif(const report& r) {
     for (const auto& f : r.findings) results.push_back(result_json(f, rule_index, r.baseline));
 
     ojson run = ojson::object();
+    std::string root_uri = r.source_root.empty() ? std::string() : file_uri(r.source_root);
+    if (!root_uri.empty() && root_uri.back() != '/') root_uri += '/';
+    anchor_uris(invocation, root_uri);
+    anchor_uris(results, root_uri);
     run["tool"] = ojson{{"driver", std::move(driver)}};
     run["invocations"] = ojson::array({std::move(invocation)});
+    if (!root_uri.empty()) run["originalUriBaseIds"] = ojson{{std::string(src_root), ojson{{"uri", root_uri}}}};
     run["columnKind"] = "unicodeCodePoints";
     run["results"] = std::move(results);
 

@@ -9,97 +9,19 @@
 
 #include "checker/report/render_util.hpp"
 #include "checker/report/report.hpp"
+#include "common/text.hpp"
 
 namespace kbl {
 
 namespace {
 
-constexpr std::size_t tab_width = 4;
-
-// Terminal styling that disappears when colour is off.
-struct painter {
-    bool on = false;
-
-    [[nodiscard]] std::string paint(fmt::text_style style, std::string_view s) const {
-        return on ? fmt::format(style, "{}", s) : std::string(s);
+diag_severity severity_of(severity s) {
+    switch (s) {
+    case severity::error: return diag_severity::error;
+    case severity::warning: return diag_severity::warning;
+    case severity::info: return diag_severity::info;
     }
-    [[nodiscard]] std::string bold(std::string_view s) const { return paint(fmt::emphasis::bold, s); }
-    [[nodiscard]] std::string gutter(std::string_view s) const {
-        return paint(fmt::fg(fmt::terminal_color::bright_blue), s);
-    }
-    [[nodiscard]] std::string caret(std::string_view s) const {
-        return paint(fmt::fg(fmt::terminal_color::bright_green) | fmt::emphasis::bold, s);
-    }
-    [[nodiscard]] std::string note_word() const {
-        return paint(fmt::fg(fmt::terminal_color::bright_cyan) | fmt::emphasis::bold, "note");
-    }
-    [[nodiscard]] std::string severity_word(severity s) const {
-        switch (s) {
-        case severity::error: return paint(fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold, "error");
-        case severity::warning:
-            return paint(fmt::fg(fmt::terminal_color::bright_magenta) | fmt::emphasis::bold, "warning");
-        case severity::info: return paint(fmt::fg(fmt::terminal_color::bright_cyan) | fmt::emphasis::bold, "info");
-        }
-        return "error";
-    }
-};
-
-std::size_t code_points(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// The line as shown (tabs expanded, control characters escaped) and the display width of its
-// first `prefix_bytes` bytes, so that the caret lands under the right character.
-struct shown_line {
-    std::string text;
-    std::size_t caret_column = 0;
-};
-
-shown_line show_line(std::string_view line, std::size_t prefix_bytes) {
-    shown_line out;
-    std::size_t width = 0;
-    bool caret_set = false;
-    std::size_t start = 0;
-    auto add_run = [&](std::size_t from, std::size_t to) {
-        if (!caret_set && prefix_bytes <= to) {
-            std::string before = escape_for_terminal(line.substr(from, prefix_bytes - from));
-            out.caret_column = width + code_points(before);
-            caret_set = true;
-        }
-        std::string run = escape_for_terminal(line.substr(from, to - from));
-        width += code_points(run);
-        out.text += run;
-    };
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        if (line[i] != '\t') continue;
-        add_run(start, i);
-        if (!caret_set && prefix_bytes == i) {
-            out.caret_column = width;
-            caret_set = true;
-        }
-        std::size_t spaces = tab_width - width % tab_width;
-        out.text.append(spaces, ' ');
-        width += spaces;
-        start = i + 1;
-    }
-    add_run(start, line.size());
-    if (!caret_set) out.caret_column = width + (prefix_bytes - line.size());
-    return out;
-}
-
-std::size_t digits(std::uint32_t n) {
-    std::size_t d = 1;
-    while (n >= 10) {
-        n /= 10;
-        ++d;
-    }
-    return d;
-}
-
-const std::string& file_name(const location& l) {
-    static const std::string none;
-    return l.file ? l.file->name() : none;
+    return diag_severity::error;
 }
 
 // A finding always has a place: line 1 column 1 of its file when nothing better is known.
@@ -108,71 +30,34 @@ pos shown_pos(const location& l) {
     return {l.where.line, l.where.column == 0 ? 1 : l.where.column};
 }
 
-bool has_snippet(const location& l) { return l.file && shown_pos(l).line <= l.file->line_count(); }
-
-std::string header_place(const location& l, const painter& p) {
-    pos w = shown_pos(l);
-    return p.bold(fmt::format("{}:{}:{}:", escape_for_terminal(file_name(l)), w.line, w.column));
+diag_note note_at(const location& l, std::string message) {
+    if (!l.file) return {diag_note::kind::note, std::move(message), nullptr, {}};
+    return {diag_note::kind::note, std::move(message), l.file, shown_pos(l)};
 }
 
-void append_snippet(std::string& out, const location& l, std::size_t width, const painter& p) {
-    if (!has_snippet(l)) return;
-    pos w = shown_pos(l);
-    std::string_view line = l.file->line_text(w.line);
-    std::size_t prefix = w.column - 1;
-    // A long line (a 60 MB string value) is shown as a window of about 100 bytes around the caret,
-    // as render_diagnostic does, or every finding on it would repeat the whole line.
-    render::line_cut cut = render::cut_line(line, prefix);
-    line = cut.text;
-    prefix = cut.caret;
-    shown_line shown = show_line(line, prefix);
-    std::string number = fmt::format("{:>{}} |", w.line, width);
-    if (shown.text.empty())
-        out += fmt::format(" {}\n", p.gutter(number));
-    else
-        out += fmt::format(" {} {}\n", p.gutter(number), shown.text);
-    out += fmt::format(" {} {}{}\n", p.gutter(fmt::format("{:>{}} |", "", width)),
-                       std::string(shown.caret_column, ' '), p.caret("^"));
-}
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-void append_finding(std::string& out, const finding& f, const painter& p) {
-    std::uint32_t max_line = has_snippet(f.loc) ? shown_pos(f.loc).line : 1;
-    for (const auto& r : f.related)
-        if (has_snippet(r.loc)) max_line = std::max(max_line, shown_pos(r.loc).line);
-    std::size_t width = digits(max_line);
-
-    std::string tag = f.st == status::fail ? std::string() : fmt::format(" ({})", to_string(f.st));
-    out += fmt::format("{} {}: {}{} [{}]\n", header_place(f.loc, p), p.severity_word(f.sev),
-                       p.bold(escape_for_terminal(f.message)), tag, escape_for_terminal(f.rule));
-    append_snippet(out, f.loc, width, p);
-    for (const auto& r : f.related) {
-        out += fmt::format("{} {}: {}\n", header_place(r.loc, p), p.note_word(), escape_for_terminal(r.message));
-        append_snippet(out, r.loc, width, p);
-    }
-    std::string eq = fmt::format("  {}", p.gutter("="));
-    if (f.step)
-        out += fmt::format("{} {}: in step {} '{}'\n", eq, p.bold("note"), f.step->index,
-                           escape_for_terminal(f.step->action));
-    if (!f.fix.empty()) out += fmt::format("{} {}: {}\n", eq, p.bold("help"), escape_for_terminal(f.fix));
-    if (!f.ref.article.empty() || !f.ref.section.empty()) {
-        std::string ref = escape_for_terminal(f.ref.article);
-        if (!f.ref.section.empty())
-            ref += fmt::format("{}\"{}\"", ref.empty() ? "" : " ", escape_for_terminal(f.ref.section));
-        out += fmt::format("{} {}: {}\n", eq, p.bold("note"), ref);
-    }
-    if (f.waiver) {
-        std::string by = f.waiver->approved_by.empty() ? std::string()
-                                                         : fmt::format(" (approved by {})", escape_for_terminal(f.waiver->approved_by));
-        out += fmt::format("{} {}: waived until {}: {}{}\n", eq, p.bold("note"), escape_for_terminal(f.waiver->expires),
-                           escape_for_terminal(f.waiver->reason), by);
-    }
-}
+diag_note unlocated(diag_note::kind k, std::string message) { return {k, std::move(message), nullptr, {}}; }
 
 } // namespace
+
+diagnostic to_diagnostic(const finding& f) {
+    diagnostic d;
+    d.severity = severity_of(f.sev);
+    d.file = f.loc.file;
+    d.where = shown_pos(f.loc);
+    d.message = f.message;
+    d.check_id = f.rule;
+    if (f.st != status::fail) d.suffix = fmt::format(" ({})", to_string(f.st));
+    for (const auto& r : f.related) d.notes.push_back(note_at(r.loc, r.message));
+    if (f.step) d.notes.push_back(unlocated(diag_note::kind::note, fmt::format("in step {} '{}'", f.step->index, f.step->action)));
+    if (!f.fix.empty()) d.notes.push_back(unlocated(diag_note::kind::help, f.fix));
+    if (!f.ref.article.empty() || !f.ref.section.empty()) d.notes.push_back(unlocated(diag_note::kind::note, render::ref_text(f.ref)));
+    if (f.waiver) {
+        std::string by = f.waiver->approved_by.empty() ? std::string() : fmt::format(" (approved by {})", f.waiver->approved_by);
+        d.notes.push_back(
+            unlocated(diag_note::kind::note, fmt::format("waived until {}: {}{}", f.waiver->expires, f.waiver->reason, by)));
+    }
+    return d;
+}
 
 std::string render_summary(const report& r) {
     const auto& s = r.summary;
@@ -195,18 +80,20 @@ std::string render_summary(const report& r) {
 }
 
 std::string render_text(const report& r, const text_options& opt) {
-    painter p{opt.color};
+    emit_options emit;
+    emit.color = opt.color;
+    emit.max_width = opt.width;
     std::vector<std::string> blocks;
     for (const auto& d : r.errors) {
-        std::string b = render_diagnostic(d, opt.color);
+        std::string b = render_diagnostic(d, emit);
         if (b.empty() || b.back() != '\n') b += '\n';
         blocks.push_back(std::move(b));
     }
     if (!opt.quiet) {
-        for (const auto& f : r.findings) {
-            std::string b;
-            append_finding(b, f, p);
-            blocks.push_back(std::move(b));
+        for (const auto& group : render::shown_groups(r.findings)) {
+            diagnostic d = to_diagnostic(*group.front());
+            d.check_id = render::group_rules(group);
+            blocks.push_back(render_diagnostic(d, emit));
         }
     }
     blocks.push_back(render_summary(r));

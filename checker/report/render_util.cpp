@@ -18,47 +18,6 @@ pos shown_pos(const location& l) {
     return {l.where.line, l.where.column == 0 ? 1 : l.where.column};
 }
 
-line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window) {
-    if (line.size() <= window + 20) return {std::string(line), caret};
-    const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
-    std::size_t anchor = std::min(caret, line.size());
-    std::size_t from = anchor > window / 2 ? anchor - window / 2 : 0;
-    while (from > 0 && continuation(from)) --from;
-    std::size_t to = std::min(line.size(), from + window);
-    while (to < line.size() && continuation(to)) ++to;
-    std::string_view lead = from > 0 ? "..." : "";
-    return {fmt::format("{}{}{}", lead, line.substr(from, to - from), to < line.size() ? "..." : ""),
-            caret - from + lead.size()};
-}
-
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;  // overlong, too large
-    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                           // surrogates
-    return n;
-}
-
 std::uint32_t code_point_column(const location& l) {
     pos p = shown_pos(l);
     if (!l.file || p.line > l.file->line_count()) return p.column;
@@ -67,7 +26,7 @@ std::uint32_t code_point_column(const location& l) {
     std::size_t cps = 0;
     std::size_t i = 0;
     while (i < bytes && i < line.size()) {
-        std::size_t n = utf8_length(line, i);
+        std::size_t n = utf8_sequence_length(line, i);
         i += n == 0 ? 1 : n;
         ++cps;
     }
@@ -96,7 +55,7 @@ std::string visible(std::string_view s) {
             ++i;
             continue;
         }
-        std::size_t n = utf8_length(s, i);
+        std::size_t n = utf8_sequence_length(s, i);
         if (n == 0) {
             out += fmt::format("\\x{:02x}", c);
             ++i;
@@ -130,6 +89,31 @@ std::string unit_of(const finding& f) { return f.cluster.empty() ? file_of(f.loc
 std::string unit_of(const evaluation& e) {
     if (!e.cluster.empty()) return e.cluster;
     return e.file ? e.file->name() : std::string();
+}
+
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings) {
+    using key = std::tuple<std::string, std::uint32_t, std::uint32_t, std::string, std::string, std::string>;
+    std::map<key, std::size_t> unknown_at;
+    std::vector<std::vector<const finding*>> out;
+    for (const auto& f : findings) {
+        if (f.st != status::unknown || f.loc.path.empty()) {
+            out.push_back({&f});
+            continue;
+        }
+        key k{file_of(f.loc), f.loc.where.line, f.loc.where.column, f.node, f.loc.path, f.message};
+        auto [it, fresh] = unknown_at.try_emplace(k, out.size());
+        if (fresh)
+            out.push_back({&f});
+        else
+            out[it->second].push_back(&f);
+    }
+    return out;
+}
+
+std::string group_rules(const std::vector<const finding*>& group) {
+    std::string out;
+    for (const finding* f : group) out += (out.empty() ? "" : ", ") + f->rule;
+    return out;
 }
 
 std::string_view to_string(outcome o) {

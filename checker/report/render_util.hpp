@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checker/report/report.hpp"
+#include "common/text.hpp"
 
 namespace kbl::render {
 
@@ -18,18 +19,6 @@ pos shown_pos(const location& l);
 
 /// The column of `l` counted in Unicode code points (kblint positions count bytes).
 std::uint32_t code_point_column(const location& l);
-
-/// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 when the bytes there are not one.
-std::size_t utf8_length(std::string_view s, std::size_t i);
-
-/// A snapshot line cut for display: lines longer than about `window` bytes (a 60 MB string value)
-/// become a window of `window` bytes around byte offset `caret` (0-based), with "..." where bytes
-/// were left out, cut only between UTF-8 sequences. `caret` is moved to match the cut text.
-struct line_cut {
-    std::string text;
-    std::size_t caret = 0;
-};
-line_cut cut_line(std::string_view line, std::size_t caret, std::size_t window = 100);
 
 /// `s` with everything XML 1.0 cannot hold, and what would be misleading when shown, written as
 /// visible escapes: control characters other than tab and line feed and DEL as `\xNN`, C1 controls
@@ -43,6 +32,14 @@ std::string ref_text(const kb_ref& r);
 /// cluster, its file.
 std::string unit_of(const finding& f);
 std::string unit_of(const evaluation& e);
+
+/// Findings as they are shown in text and concise reports: one entry per finding, except that the
+/// unknown findings of one node that share a place, a key path and a message (one missing path
+/// read by several rules) form one entry, the rules listed in order.
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings);
+
+/// The rule ids of a group, joined with ", ".
+std::string group_rules(const std::vector<const finding*>& group);
 
 /// The result of a rule on a node or a cluster, from worst to best.
 enum class outcome { fail, unknown, waived, baselined, pass, not_applicable };

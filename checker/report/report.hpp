@@ -37,7 +37,8 @@ struct report_summary {
 /// Everything a renderer needs.
 struct report {
     std::string version;              ///< kblint version
-    std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); may be empty
+    std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); empty: default_information_uri
+    std::string source_root;          ///< absolute folder relative file names start from (SARIF `%SRCROOT%`); may be empty
     std::vector<finding> findings;    ///< sorted
     diagnostics errors;               ///< input errors (invalid TOML, unreadable files, bad rules)
     std::vector<notification> notifications;
@@ -49,18 +50,42 @@ struct report {
     report_summary summary;
 };
 
+/// kblint's documented home, SARIF `informationUri` when the build names none.
+inline constexpr char default_information_uri[] = "https://github.com/kblint/kblint";
+
 /// Fill the severity/status counts of `r.summary` from `r.findings`.
 void count_findings(report& r);
 
 struct text_options {
     bool color = false;
     bool quiet = false;  ///< only the summary line and errors
+    std::size_t width = 0;  ///< terminal columns to cut source lines to; 0: no limit
 };
+
+/// A finding as the one diagnostic shape: the status after the message, related places as located
+/// notes, then the step, the fix (`help:`), the reference and the waiver as notes.
+diagnostic to_diagnostic(const finding& f);
 
 /// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
 std::string render_text(const report& r, const text_options& opt);
 
-/// JSON report version 1 (keys in a fixed order, two-space indent, final newline).
+/// One line per input error and finding (`file:line:col: severity: message [id]`, the gcc and
+/// shellcheck form; the unknown findings of one node that share a missing path on one line that
+/// lists their rules), then the summary line.
+std::string render_concise(const report& r, const text_options& opt);
+
+/// Counts of findings per rule and severity (waived and baselined apart), most frequent first:
+/// `  COUNT  RULE  SEVERITY  TITLE` lines under a header, for `--statistics`.
+std::string render_statistics(const report& r);
+
+/// GitLab Code Quality JSON: an array with an entry per failing or unknown finding and per input
+/// error (`description`, `check_name`, `fingerprint`, `severity`, `location.path`,
+/// `location.lines.begin`); waived and baselined findings are left out.
+std::string render_gitlab(const report& r);
+
+/// JSON report version 1 (keys in a fixed order, two-space indent, final newline). Each entry of
+/// `errors` carries its check `id` after the message (`io` when the file could not be read: then
+/// `line` and `column` are null and the message says why).
 std::string render_json(const report& r);
 
 /// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline.

@@ -1,4 +1,5 @@
 #include "checker/report/schema_export.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -140,14 +141,9 @@ void collect_fields(const schema_node& n, const std::string& path, std::vector<f
     if (n.any_index) collect_fields(*n.any_index, path + "[*]", out);
 }
 
-// Characters on screen (UTF-8 code points), and `s` with spaces up to `width` of them.
-std::size_t width_of(std::string_view s) {
-    auto continuation = [](char c) { return (c & 0xC0) == 0x80; };
-    return s.size() - static_cast<std::size_t>(std::count_if(s.begin(), s.end(), continuation));
-}
-
+// `s` with spaces up to `width` columns on screen.
 std::string padded(const std::string& s, std::size_t width) {
-    return s + std::string(width - std::min(width, width_of(s)), ' ');
+    return s + std::string(width - std::min(width, display_width(s)), ' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,8 +322,8 @@ std::string render_schema_text(const pack& p) {
     std::size_t path_w = 0, type_w = 0;
     for (const auto& r : rows) {
         cells.emplace_back(escape_for_terminal(r.path), escape_for_terminal(type_text(*r.n->type)));
-        path_w = std::max(path_w, width_of(cells.back().first));
-        if (r.n->required || r.n->nocase) type_w = std::max(type_w, width_of(cells.back().second));
+        path_w = std::max(path_w, display_width(cells.back().first));
+        if (r.n->required || r.n->nocase) type_w = std::max(type_w, display_width(cells.back().second));
     }
     std::string out;
     for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -1,4 +1,6 @@
 #include "checker/ruletest/rule_test.hpp"
+#include "common/text.hpp"
+#include "common/check_ids.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -132,7 +134,7 @@ private:
         d.file = file_;
         d.where = where;
         d.message = std::move(message);
-        d.check_id = "test-file";
+        d.check_id = check_ids::test_file;
         errs_.push_back(std::move(d));
         return errs_.back();
     }

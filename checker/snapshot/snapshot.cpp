@@ -1,4 +1,6 @@
 #include "checker/snapshot/snapshot.hpp"
+#include "common/text.hpp"
+#include "common/check_ids.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -557,11 +559,6 @@ std::string with_article(std::string_view type) {
     return fmt::format("{} {}", vowel ? "an" : "a", type);
 }
 
-void lowercase_first(std::string& msg) {
-    if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z' && (msg.size() < 2 || !(msg[1] >= 'A' && msg[1] <= 'Z')))
-        msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
-}
-
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
     for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
         s.replace(at, from.size(), to);
@@ -623,40 +620,13 @@ diagnostic toml_error(const source_ptr& file, const toml::parse_error& e, std::u
         msg = fmt::format("invalid toml: {}", what);
     else
         msg = fmt::format("invalid {}: {}", scope, what);
-    lowercase_first(msg);
+    msg = lower_first(std::move(msg));
     while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
-    return make_error(file, where, escape_for_terminal(msg), "toml");
+    return make_error(file, where, escape_for_terminal(msg), check_ids::toml);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Conversion of the toml++ tree.
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct civil {
-    std::int64_t y;
-    unsigned m, d;
-};
-
-civil civil_from_days(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return civil{m <= 2 ? y + 1 : y, m, d};
-}
 
 std::string fraction_text(std::uint32_t nanosecond) {
     if (nanosecond == 0) return {};
@@ -681,8 +651,8 @@ std::string date_time_text(const toml::date_time& dt) {
                            dt.time.hour * 60 + dt.time.minute - dt.offset->minutes;
     std::int64_t days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
     minutes -= days * 1440;
-    const civil c = civil_from_days(days);
-    return fmt::format("{}T{:02}:{:02}:{:02}{}Z", date_text(c.y, c.m, c.d), minutes / 60, minutes % 60,
+    const civil_date c = civil_from_days(days);
+    return fmt::format("{}T{:02}:{:02}:{:02}{}Z", date_text(c.year, c.month, c.day), minutes / 60, minutes % 60,
                        dt.time.second, fraction_text(dt.time.nanosecond));
 }
 
@@ -836,7 +806,7 @@ std::optional<diagnostic> scan_limits(const source_ptr& file, std::uint32_t dept
     if (scanner.values_exceeded()) {
         diagnostic d = make_error(
             file, *where, fmt::format("number of values exceeds the limit of {} (--max-toml-values)", lim.max_values),
-            "limit");
+            check_ids::limit);
         add_help(d, "each value, each array element and each inline table counts; every value costs memory, "
                     "however short it is written");
         return d;
@@ -846,7 +816,7 @@ std::optional<diagnostic> scan_limits(const source_ptr& file, std::uint32_t dept
         depth_limit == lim.max_depth
             ? fmt::format("nesting depth exceeds the limit of {} (--max-toml-depth)", depth_limit)
             : fmt::format("nesting depth exceeds {}, the most kblint supports (--max-toml-depth)", depth_limit),
-        "limit");
+        check_ids::limit);
     add_help(d, "each key, each part of a dotted key or table header, and each array element is one level deeper");
     return d;
 }
@@ -920,12 +890,12 @@ std::optional<snapshot> load_snapshot(std::string name, std::string text, const 
     const std::string_view bytes = file->text();
 
     if (bytes.size() > lim.max_file_bytes) {
-        errs.push_back(make_error(file, pos{1, 1}, size_limit_message(bytes.size(), lim.max_file_bytes), "limit"));
+        errs.push_back(make_error(file, pos{1, 1}, size_limit_message(bytes.size(), lim.max_file_bytes), check_ids::limit));
         return std::nullopt;
     }
 
     if (auto problem = check_bytes(bytes)) {
-        diagnostic d = make_error(file, pos_at_offset(bytes, problem->offset), std::move(problem->message), "toml");
+        diagnostic d = make_error(file, pos_at_offset(bytes, problem->offset), std::move(problem->message), check_ids::toml);
         if (!problem->help.empty()) add_help(d, std::move(problem->help));
         errs.push_back(std::move(d));
         return std::nullopt;
@@ -956,21 +926,21 @@ namespace {
 // strerror text in the style of our messages: "no such file or directory".
 std::string errno_text(int err) {
     std::string msg = std::generic_category().message(err);
-    lowercase_first(msg);
+    msg = lower_first(std::move(msg));
     return msg;
 }
 } // namespace
 
 std::optional<snapshot> load_snapshot_file(const std::string& path, const load_limits& lim,
                                            const std::vector<std::string>& ci_tables, diagnostics& errs) {
-    const auto fail = [&](std::string message, pos where = pos{}, std::string check_id = "io") {
+    const auto fail = [&](std::string message, pos where = pos{}, std::string check_id = check_ids::io) {
         errs.push_back(make_path_error(path, where, std::move(message), std::move(check_id)));
         return std::nullopt;
     };
 
     io::read_result r = io::read_file(path, lim.max_file_bytes);
     if (r.status == io::read_status::too_large)
-        return fail(size_limit_message(r.size, lim.max_file_bytes), pos{1, 1}, "limit");
+        return fail(size_limit_message(r.size, lim.max_file_bytes), pos{1, 1}, check_ids::limit);
     if (r.status == io::read_status::not_regular && r.error == 0) {
         const std::string_view what = io::file_type_name(r.file_type);
         return fail(!what.empty() ? fmt::format("cannot read file: it is {}, not a regular file", what)
