@@ -60,11 +60,10 @@ std::optional<int> today_date(std::string& today) {
     return std::nullopt;
 }
 
-// The project file's values for what the command line left unset (flags win).
+// The project file's values for what the command line left unset (flags win); `rules` and
+// `no_builtin` are already applied.
 void apply_config(const project_config& cfg, check_flags& f) {
-    auto given = [&](const char* name) { return f.app != nullptr && f.app->get_option(name)->count() > 0; };
-    if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
-    if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
+    auto given = [&](const char* name) { return flag_given(f.pack, name); };
     if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
     if (cfg.waivers && !given("--waivers")) f.waivers = *cfg.waivers;
     if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
@@ -88,16 +87,12 @@ struct gate_files {
 };
 
 std::optional<int> read_project_file(check_flags& f, bool color, gate_files& g) {
-    if (f.no_config) return std::nullopt;
-    std::error_code ec;
-    fs::path here = fs::current_path(ec);
-    std::optional<std::string> name = ec ? std::nullopt : find_config(here);
-    if (!name) return std::nullopt;
     diagnostics errs;
-    g.read.push_back(*name);
-    if (auto text = read_input(*name, "project file", f.max_file_size, errs))
-        if (auto cfg = parse_config(*name, std::move(*text), {report_formats(), fail_levels()}, errs)) apply_config(*cfg, f);
-    if (!errs.empty()) return input_file_errors(errs, color);
+    auto take = [&](const project_config& cfg) {
+        g.read.push_back(cfg.file);
+        apply_config(cfg, f);
+    };
+    if (!apply_project_file(f.pack, f.max_file_size, errs, take)) return input_file_errors(errs, color);
     return std::nullopt;
 }
 
@@ -296,7 +291,6 @@ const std::vector<std::string>& fail_levels() {
 }
 
 void define_check(CLI::App& sub, check_flags& f) {
-    f.app = &sub;
     sub.add_option("PATH", f.paths, "snapshot file, or folder searched recursively for '*.toml' files")
         ->required()
         ->type_name("");
@@ -355,7 +349,6 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->type_name("FILE");
     sub.add_option("--waivers", f.waivers, "TOML waiver file (default: .kblint-waivers.toml when present)")
         ->type_name("FILE");
-    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
         "3 nothing evaluated (no snapshot found, or every rule filtered out); 4 internal error.");

@@ -32,8 +32,6 @@ struct check_flags {
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
     std::string baseline;
     std::string waivers;
-    bool no_config = false;
-    CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
 };
 
 /// The report formats of `--format` (docs/cli.md).

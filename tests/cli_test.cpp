@@ -425,5 +425,6 @@ TEST_CASE("explain shows a rule's metadata and source", "[cli]") {
 
     run_output far = run_kblint(args({"explain", "NOTHING-LIKE-IT"}));
     CHECK(far.status == 2);
-    CHECK(far.err == "kblint: unknown rule 'NOTHING-LIKE-IT' (run 'kblint rules' for the list)\n");
+    CHECK(far.err == "kblint: unknown rule 'NOTHING-LIKE-IT' (run 'kblint rules' for the list; another pack needs "
+                     "'-r PATH' or 'rules' in .kblint.toml)\n");
 }
