@@ -69,6 +69,7 @@ void apply_config(const project_config& cfg, check_flags& f) {
     if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
     if (cfg.only && !given("--only")) f.only = *cfg.only;
     if (cfg.format && !given("--format")) f.format = *cfg.format;
+    if (cfg.exclude && !given("--exclude")) f.exclude = *cfg.exclude;
 }
 
 // Print every diagnostic of a project, waiver or baseline file; the exit status of an invalid input.
@@ -160,7 +161,7 @@ struct snapshot_set {
 
 snapshot_set find_snapshots(const check_flags& f) {
     snapshot_set s;
-    s.files = find_inputs(f.paths, ".toml", true, s.errors, s.notes);
+    s.files = find_inputs(f.paths, ".toml", true, s.errors, s.notes, f.exclude);
     return s;
 }
 
@@ -310,12 +311,17 @@ void define_check(CLI::App& sub, check_flags& f) {
     sub.add_option("--skip", f.skip, "do not check the rules whose id matches this glob; repeatable")
         ->type_name("ID")
         ->allow_extra_args(false);
+    sub.add_option("--exclude", f.exclude,
+                   "do not read the paths matching this glob under a folder given ('**' crosses folders; without '/' "
+                   "it matches a name at any depth); repeatable")
+        ->type_name("GLOB")
+        ->allow_extra_args(false);
     sub.add_option("-j,--jobs", f.jobs, "worker threads (default: the number of cores)")->type_name("N");
     sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
         ->type_name("WHEN")
         ->capture_default_str();
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
-    sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated, and why");
+    sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
     sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
         ->type_name("BYTES")
         ->capture_default_str()

@@ -19,6 +19,7 @@ struct check_flags {
     std::string fail_on = "error";
     std::vector<std::string> only;
     std::vector<std::string> skip;
+    std::vector<std::string> exclude;  ///< globs of paths under the folders given, not read as snapshots
     unsigned jobs = 0;
     std::string color = "auto";
     bool quiet = false;

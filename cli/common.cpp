@@ -104,11 +104,34 @@ std::vector<source_ptr> builtin_sources() {
     return out;
 }
 
+const std::vector<io::skipped_name>& non_snapshot_names() {
+    static const std::vector<io::skipped_name> names = {
+        {".kblint.toml", "a kblint configuration file"},
+        {".kblint-waivers.toml", "a kblint configuration file"},
+        {"pyproject.toml", "a Python project file, not a snapshot"},
+        {"Cargo.toml", "a Rust package manifest, not a snapshot"},
+        {"rust-toolchain.toml", "a Rust toolchain file, not a snapshot"},
+        {"rustfmt.toml", "a Rust formatter configuration, not a snapshot"},
+        {"clippy.toml", "a Rust linter configuration, not a snapshot"},
+        {"taplo.toml", "a TOML formatter configuration, not a snapshot"},
+        {".taplo.toml", "a TOML formatter configuration, not a snapshot"},
+        {"ruff.toml", "a Python linter configuration, not a snapshot"},
+        {".ruff.toml", "a Python linter configuration, not a snapshot"},
+        {"netlify.toml", "a Netlify configuration, not a snapshot"},
+    };
+    return names;
+}
+
 std::vector<std::string> find_inputs(const std::vector<std::string>& roots, std::string_view ext, bool snapshots,
-                                     diagnostics& errs, std::vector<std::string>& notes) {
+                                     diagnostics& errs, std::vector<std::string>& notes,
+                                     const std::vector<std::string>& exclude) {
     io::walk_options opt;
     opt.extension = std::string(ext);
-    if (snapshots) opt.skip_names = {".kblint.toml", ".kblint-waivers.toml"};
+    if (snapshots) {
+        opt.skip_names = non_snapshot_names();
+        opt.skip_hidden = true;
+        opt.exclude = exclude;
+    }
     io::walk_result found = io::find_files(roots, opt);
     errs.insert(errs.end(), found.errors.begin(), found.errors.end());
     notes.insert(notes.end(), found.notes.begin(), found.notes.end());

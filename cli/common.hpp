@@ -12,6 +12,7 @@
 
 #include "checker/engine/engine.hpp"
 #include "common/diagnostic.hpp"
+#include "common/fs.hpp"
 #include "common/source.hpp"
 
 namespace CLI {
@@ -87,9 +88,15 @@ std::optional<int> check_choice(std::string_view option, const std::string& valu
 /// message on failure.
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view bytes);
 
+/// The files that are never snapshots by their name (project files of kblint and of other tools),
+/// each with the reason shown with -v.
+const std::vector<io::skipped_name>& non_snapshot_names();
+
 /// The rule or snapshot files under `roots` (common/fs.hpp `io::find_files`) with the extension
-/// `ext`; errors are appended to `errs`, notes to `notes`.
+/// `ext`; errors are appended to `errs`, notes to `notes`. For snapshots, hidden entries,
+/// non_snapshot_names() and the `exclude` globs are passed over inside the folders given.
 std::vector<std::string> find_inputs(const std::vector<std::string>& roots, std::string_view ext, bool snapshots,
-                                     diagnostics& errs, std::vector<std::string>& notes);
+                                     diagnostics& errs, std::vector<std::string>& notes,
+                                     const std::vector<std::string>& exclude = {});
 
 } // namespace kbl::cli
