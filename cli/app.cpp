@@ -34,43 +34,113 @@ struct cli_state {
     decode_flags decode;
     fmt_flags fmt;
     schema_flags schema;
+    std::vector<std::string> help_topic;  ///< kblint help [COMMAND]
+    CLI::App* app = nullptr;              ///< the whole command line, for `kblint help`
 };
 
-// One row per subcommand: its name, one line of help, how its options are declared, how it runs.
+// One row per subcommand: its name, one line of help, how its options are declared, how it runs,
+// and a few real command lines shown at the end of its help (one per line).
 struct command {
     std::string_view name;
     std::string_view help;
     void (*define)(CLI::App&, cli_state&);
     int (*run)(cli_state&);
+    std::string_view examples;
 };
+
+int run_help(cli_state& s);
 
 // clang-format off
 const command commands[] = {
     {"check", "check snapshots against the rules and report the findings",
-     [](CLI::App& a, cli_state& s) { define_check(a, s.check); }, [](cli_state& s) { return run_check(s.check); }},
+     [](CLI::App& a, cli_state& s) { define_check(a, s.check); }, [](cli_state& s) { return run_check(s.check); },
+     "kblint check snapshots/\n"
+     "kblint check --exclude 'vendor/**' -v .\n"
+     "kblint check -r mypack/ -f sarif -o kblint.sarif snapshots/"},
     {"rules", "list the loaded rules: id, severity, scope, title, reference",
-     [](CLI::App& a, cli_state& s) { define_rules(a, s.rules); }, [](cli_state& s) { return run_rules(s.rules); }},
+     [](CLI::App& a, cli_state& s) { define_rules(a, s.rules); }, [](cli_state& s) { return run_rules(s.rules); },
+     "kblint rules\n"
+     "kblint rules -f json\n"
+     "kblint rules --no-builtin -r examples/postgres/pgpack"},
     {"explain", "show a rule's title, rationale, reference, fix and source",
-     [](CLI::App& a, cli_state& s) { define_explain(a, s.explain); }, [](cli_state& s) { return run_explain(s.explain); }},
+     [](CLI::App& a, cli_state& s) { define_explain(a, s.explain); }, [](cli_state& s) { return run_explain(s.explain); },
+     "kblint explain Q224801-001\n"
+     "kblint explain --no-builtin -r examples/postgres/pgpack PG-001"},
     {"version", "print the version of kblint and of its built-in rule pack",
-     [](CLI::App&, cli_state&) {}, [](cli_state&) { return run_version(); }},
+     [](CLI::App&, cli_state&) {}, [](cli_state&) { return run_version(); },
+     "kblint version\n"
+     "kblint -V"},
     {"test", "run the rule unit tests (TOML cases under rules/tests)",
-     [](CLI::App& a, cli_state& s) { define_test(a, s.test); }, [](cli_state& s) { return run_test(s.test); }},
+     [](CLI::App& a, cli_state& s) { define_test(a, s.test); }, [](cli_state& s) { return run_test(s.test); },
+     "kblint test\n"
+     "kblint test --no-builtin -r examples/postgres/pgpack examples/postgres/tests"},
     {"fmt", "rewrite rule files in the canonical layout (comments kept); --check only reports",
-     [](CLI::App& a, cli_state& s) { define_fmt(a, s.fmt); }, [](cli_state& s) { return run_fmt(s.fmt); }},
+     [](CLI::App& a, cli_state& s) { define_fmt(a, s.fmt); }, [](cli_state& s) { return run_fmt(s.fmt); },
+     "kblint fmt --check rules/\n"
+     "kblint fmt mypack/"},
     {"decode", "decode a status code with the rule pack's 'decode_TABLE' function (e.g. iissync)",
-     [](CLI::App& a, cli_state& s) { define_decode(a, s.decode); }, [](cli_state& s) { return run_decode(s.decode); }},
+     [](CLI::App& a, cli_state& s) { define_decode(a, s.decode); }, [](cli_state& s) { return run_decode(s.decode); },
+     "kblint decode iissync 0x8011040A\n"
+     "kblint decode iissync -2146368502 -f json"},
     {"baseline", "create or update the baseline file: the findings accepted for now",
      [](CLI::App& a, cli_state& s) {
-         define_baseline(a, s.check.gate, [&](CLI::App& b) { CLI::App* keep = s.check.app; define_check(b, s.check); s.check.app = keep; });
+         define_baseline(a, s.check.gate, [&](CLI::App& b) { const CLI::App* keep = s.check.pack.app; define_check(b, s.check); s.check.pack.app = keep; });
      },
-     [](cli_state& s) { s.check.app = s.check.gate.command; return run_check(s.check); }},
+     [](cli_state& s) { s.check.pack.app = s.check.gate.command; return run_check(s.check); },
+     "kblint baseline create --baseline kblint-baseline.toml snapshots/\n"
+     "kblint baseline update snapshots/"},
     {"schema", "show the snapshot schema the loaded rules expect (text, or a JSON Schema for TOML editors)",
-     [](CLI::App& a, cli_state& s) { define_schema(a, s.schema); }, [](cli_state& s) { return run_schema(s.schema); }},
+     [](CLI::App& a, cli_state& s) { define_schema(a, s.schema); }, [](cli_state& s) { return run_schema(s.schema); },
+     "kblint schema\n"
+     "kblint schema -f json-schema > kblint.schema.json"},
+    {"help", "show the help of kblint, or of a command (the same text as 'kblint COMMAND --help')",
+     [](CLI::App& a, cli_state& s) { a.add_option("COMMAND", s.help_topic, "the command to show the help of")->type_name("")->expected(0, 1); },
+     [](cli_state& s) { return run_help(s); },
+     "kblint help\n"
+     "kblint help check"},
 };
 // clang-format on
 
-const std::vector<std::string> top_options = {"-h", "--help", "--version"};
+// The command of that name in the table, or null.
+const command* find_command(std::string_view name) {
+    for (const auto& c : commands)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+// "unknown command" with "did you mean" (exit status 2).
+int unknown_command(const std::string& cmd) {
+    std::vector<std::string> names;
+    for (const auto& c : commands) names.emplace_back(c.name);
+    std::string near = closest_match(cmd, names);
+    if (!near.empty()) return usage_error("unknown command '{}', did you mean '{}'?", shown(cmd), near);
+    return usage_error("unknown command '{}' (run 'kblint --help' for the list)", shown(cmd));
+}
+
+int run_help(cli_state& s) {
+    // CLI::App::help() of an app shows the help of the subcommand parsed ('help' itself): the
+    // formatter is asked directly for kblint's, and each command's help is named as --help names it.
+    if (s.help_topic.empty()) return write_stdout(s.app->get_formatter()->make_help(s.app, "kblint", CLI::AppFormatMode::Normal));
+    const std::string& topic = s.help_topic.front();
+    if (find_command(topic) == nullptr) return unknown_command(topic);
+    return write_stdout(s.app->get_subcommand(topic)->help("kblint"));
+}
+
+// The footer of a command's help: what its definition says, then its examples.
+std::string footer_with_examples(const CLI::App& sub, std::string_view examples) {
+    std::string out = sub.get_footer();
+    if (!out.empty()) out += "\n\n";
+    out += "Examples:";
+    std::size_t start = 0;
+    while (start < examples.size()) {
+        std::size_t nl = std::min(examples.find('\n', start), examples.size());
+        out += fmt::format("\n  {}", examples.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return out;
+}
+
+const std::vector<std::string> top_options = {"-h", "--help", "-V", "--version"};
 
 int unknown_option(std::string_view name, const std::vector<std::string>& known, std::string_view where) {
     std::vector<std::string> candidates;
@@ -101,16 +171,7 @@ std::optional<int> prescan(int argc, char** argv, CLI::App& app) {
     }
     if (i >= argc) return std::nullopt;
     std::string cmd = argv[i];
-    const command* found = nullptr;
-    for (const auto& c : commands)
-        if (c.name == cmd) found = &c;
-    if (found == nullptr) {
-        std::vector<std::string> names;
-        for (const auto& c : commands) names.emplace_back(c.name);
-        std::string near = closest_match(cmd, names);
-        if (!near.empty()) return usage_error("unknown command '{}', did you mean '{}'?", shown(cmd), near);
-        return usage_error("unknown command '{}' (run 'kblint --help' for the list)", shown(cmd));
-    }
+    if (find_command(cmd) == nullptr) return unknown_command(cmd);
 
     CLI::App* sub = app.get_subcommand(cmd);
     std::vector<option_name> opts;
@@ -159,14 +220,16 @@ int run_app(int argc, char** argv) {
     CLI::App app{"kblint checks TOML node snapshots against the rules of a knowledge base", "kblint"};
     app.set_help_flag("-h,--help", "print this help and exit");
     bool show_version = false;
-    app.add_flag("--version", show_version, "print the version of kblint and of its built-in rule pack");
+    app.add_flag("-V,--version", show_version, "print the version of kblint and of its built-in rule pack");
     app.require_subcommand(0, 1);
     for (const auto& c : commands) {
         CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.help));
         sub->set_help_flag("-h,--help", "print this help and exit");
         c.define(*sub, state);
+        sub->footer(footer_with_examples(*sub, c.examples));
     }
-    app.footer("Run 'kblint COMMAND --help' for the options of a command.");
+    state.app = &app;
+    app.footer("Run 'kblint help COMMAND' or 'kblint COMMAND --help' for the options of a command.");
 
     if (auto st = prescan(argc, argv, app)) return *st;
     try {

@@ -60,16 +60,16 @@ std::optional<int> today_date(std::string& today) {
     return std::nullopt;
 }
 
-// The project file's values for what the command line left unset (flags win).
+// The project file's values for what the command line left unset (flags win); `rules` and
+// `no_builtin` are already applied.
 void apply_config(const project_config& cfg, check_flags& f) {
-    auto given = [&](const char* name) { return f.app != nullptr && f.app->get_option(name)->count() > 0; };
-    if (cfg.rules && !given("--rules")) f.pack.rules = *cfg.rules;
-    if (cfg.no_builtin && !given("--no-builtin")) f.pack.no_builtin = *cfg.no_builtin;
+    auto given = [&](const char* name) { return flag_given(f.pack, name); };
     if (cfg.fail_on && !given("--fail-on")) f.fail_on = *cfg.fail_on;
-    if (f.app != nullptr) apply_gate_config(cfg, *f.app, f.gate);
+    if (f.pack.app != nullptr) apply_gate_config(cfg, *f.pack.app, f.gate);
     if (cfg.skip && !given("--skip")) f.skip = *cfg.skip;
     if (cfg.only && !given("--only")) f.only = *cfg.only;
     if (cfg.format && !given("--format")) f.format = *cfg.format;
+    if (cfg.exclude && !given("--exclude")) f.exclude = *cfg.exclude;
 }
 
 // Print every diagnostic of a project, waiver or baseline file; the exit status of an invalid input.
@@ -87,16 +87,12 @@ struct gate_files {
 };
 
 std::optional<int> read_project_file(check_flags& f, bool color, gate_files& g) {
-    if (f.no_config) return std::nullopt;
-    std::error_code ec;
-    fs::path here = fs::current_path(ec);
-    std::optional<std::string> name = ec ? std::nullopt : find_config(here);
-    if (!name) return std::nullopt;
     diagnostics errs;
-    g.read.push_back(*name);
-    if (auto text = read_input(*name, "project file", f.max_file_size, errs))
-        if (auto cfg = parse_config(*name, std::move(*text), {report_formats(), fail_levels()}, errs)) apply_config(*cfg, f);
-    if (!errs.empty()) return input_file_errors(errs, color);
+    auto take = [&](const project_config& cfg) {
+        g.read.push_back(cfg.file);
+        apply_config(cfg, f);
+    };
+    if (!apply_project_file(f.pack, f.max_file_size, errs, take)) return input_file_errors(errs, color);
     return std::nullopt;
 }
 
@@ -155,7 +151,7 @@ struct snapshot_set {
 
 snapshot_set find_snapshots(const check_flags& f) {
     snapshot_set s;
-    s.files = find_inputs(f.paths, ".toml", true, s.errors, s.notes);
+    s.files = find_inputs(f.paths, ".toml", true, s.errors, s.notes, f.exclude);
     return s;
 }
 
@@ -287,7 +283,6 @@ const std::vector<std::string>& fail_levels() {
 }
 
 void define_check(CLI::App& sub, check_flags& f) {
-    f.app = &sub;
     sub.add_option("PATH", f.paths, "snapshot file, or folder searched recursively for '*.toml' files")
         ->required()
         ->type_name("");
@@ -307,12 +302,17 @@ void define_check(CLI::App& sub, check_flags& f) {
     sub.add_option("--skip", f.skip, "do not check the rules whose id matches this glob; repeatable")
         ->type_name("ID")
         ->allow_extra_args(false);
+    sub.add_option("--exclude", f.exclude,
+                   "do not read the paths matching this glob under a folder given ('**' crosses folders; without '/' "
+                   "it matches a name at any depth); repeatable")
+        ->type_name("GLOB")
+        ->allow_extra_args(false);
     sub.add_option("-j,--jobs", f.jobs, "worker threads (default: the number of cores)")->type_name("N");
     sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
         ->type_name("WHEN")
         ->capture_default_str();
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
-    sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated, and why");
+    sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
         ->type_name("BYTES")
@@ -347,7 +347,6 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->capture_default_str()
         ->group("Limits");
     add_gate_options(sub, f.gate);
-    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
         "3 nothing evaluated (no snapshot found, or every rule filtered out); 4 internal error.");

@@ -20,6 +20,7 @@ struct check_flags {
     std::string fail_on = "error";
     std::vector<std::string> only;
     std::vector<std::string> skip;
+    std::vector<std::string> exclude;  ///< globs of paths under the folders given, not read as snapshots
     unsigned jobs = 0;
     std::string color = "auto";
     bool quiet = false;
@@ -34,8 +35,6 @@ struct check_flags {
     std::uint32_t max_runbook_steps = limits::max_runbook_steps;
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
     gate_flags gate;  ///< --baseline, --waivers, --waiver-warn-days, --focus; `kblint baseline` too
-    bool no_config = false;
-    CLI::App* app = nullptr;  ///< to tell the flags given on the command line from the project file's values
 };
 
 /// The report formats of `--format` (docs/cli.md).

@@ -108,7 +108,8 @@ void define_decode(CLI::App& sub, decode_flags& f) {
 int run_decode(const decode_flags& f) {
     if (auto st = check_choice("--format", f.format, decode_formats)) return *st;
     int status = 0;
-    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
+    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
     if (!p) return status;
 
     std::vector<std::string> tables = decoder_tables(*p);
@@ -116,7 +117,8 @@ int run_decode(const decode_flags& f) {
     if (std::find(tables.begin(), tables.end(), table) == tables.end()) table = ascii_lower(table);
     if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
         if (tables.empty())
-            return fail(exit_usage, "unknown table '{}': the rule pack has no 'decode_*' function", shown(f.table));
+            return fail(exit_usage, "unknown table '{}': the rule pack has no 'decode_*' function ({})", shown(f.table),
+                        other_pack_hint(pf));
         std::vector<std::string> quoted;
         for (const auto& t : tables) quoted.push_back(fmt::format("'{}'", shown(t)));
         std::string near = closest_match(f.table, tables);

@@ -90,7 +90,8 @@ void define_explain(CLI::App& sub, explain_flags& f) {
 
 int run_explain(const explain_flags& f) {
     int status = 0;
-    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
+    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
     if (!p) return status;
     std::vector<rule_info> rules = pack_rules(*p);
     const rule_info* r = find_rule(rules, f.id);
@@ -99,7 +100,7 @@ int run_explain(const explain_flags& f) {
         for (const auto& ri : rules) ids.push_back(ri.id);
         std::string near = closest_match(f.id, ids);
         if (near.empty())
-            return usage_error("unknown rule '{}' (run 'kblint rules' for the list)", shown(f.id));
+            return usage_error("unknown rule '{}' (run 'kblint rules' for the list; {})", shown(f.id), other_pack_hint(pf));
         return usage_error("unknown rule '{}', did you mean '{}'?", shown(f.id), near);
     }
     constexpr std::string_view field_indent = "                ";

@@ -48,14 +48,29 @@ int format_file(const std::string& name, bool check_only, std::string& out) {
 } // namespace
 
 void define_fmt(CLI::App& sub, fmt_flags& f) {
-    sub.add_option("FILE", f.paths, "rule file, or folder searched recursively for '*.kbl' files")->required();
+    sub.add_option("FILE", f.paths,
+                   "rule file, or folder searched recursively for '*.kbl' files (default: the 'rules' of .kblint.toml)")
+        ->type_name("");
     sub.add_flag("--check", f.check, "do not write: list the files that would change, exit 1 if any");
+    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
 }
 
 int run_fmt(const fmt_flags& f) {
     diagnostics errs;
+    std::vector<std::string> roots = f.paths;
+    if (roots.empty()) {
+        pack_flags pf;
+        pf.no_config = f.no_config;
+        if (!apply_project_file(pf, limits::max_file_bytes, errs)) {
+            print_diagnostics(errs, color_wanted("auto", STDERR_FILENO), true);
+            return exit_usage;
+        }
+        if (pf.rules.empty())
+            return usage_error("{}", "no FILE given, and no project file .kblint.toml names 'rules' to format");
+        roots = pf.rules;
+    }
     std::vector<std::string> notes;
-    std::vector<std::string> files = find_inputs(f.paths, ".kbl", false, errs, notes);
+    std::vector<std::string> files = find_inputs(roots, ".kbl", false, errs, notes);
     int status = exit_clean;
     for (const auto& e : errs) {
         file_error(e.file_name, e.message);

@@ -7,9 +7,11 @@
 
 namespace kbl::cli {
 
+/// The options of `kblint fmt`.
 struct fmt_flags {
-    std::vector<std::string> paths;
+    std::vector<std::string> paths;  ///< none: the `rules` folders of the project file
     bool check = false;
+    bool no_config = false;
 };
 
 /// Declare the arguments and options of `kblint fmt`.

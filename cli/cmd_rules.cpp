@@ -44,7 +44,8 @@ void define_rules(CLI::App& sub, rules_flags& f) {
 int run_rules(const rules_flags& f) {
     if (auto st = check_choice("--format", f.format, rules_formats)) return *st;
     int status = 0;
-    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
+    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
     if (!p) return status;
     std::vector<rule_info> rules = pack_rules(*p);
     if (f.format == "markdown") return write_stdout(render_markdown(rules));

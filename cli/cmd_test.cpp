@@ -62,7 +62,8 @@ int run_test(const test_flags& f) {
         roots.emplace_back(default_folder);
     }
     int status = 0;
-    std::shared_ptr<const pack> p = load_rule_pack(f.pack, status);
+    pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
+    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
     if (!p) return status;
 
     ruletest::run_options opt;

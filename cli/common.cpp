@@ -3,12 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cli/builtin_rules.hpp"
+#include "cli/cmd_check.hpp"
+#include "cli/config.hpp"
 #include "cli/console.hpp"
 #include "common/fs.hpp"
 #include "common/limits.hpp"
@@ -60,6 +63,38 @@ void add_rule_options(CLI::App& sub, pack_flags& f) {
         ->type_name("PATH")
         ->allow_extra_args(false);
     sub.add_flag("--no-builtin", f.no_builtin, "do not load the built-in rule pack");
+    sub.add_flag("--no-config", f.no_config, "ignore the project file .kblint.toml");
+    f.app = &sub;
+}
+
+bool flag_given(const pack_flags& f, const std::string& name) {
+    if (f.app == nullptr) return false;
+    const CLI::Option* o = f.app->get_option_no_throw(name);
+    return o != nullptr && o->count() > 0;
+}
+
+bool apply_project_file(pack_flags& f, std::size_t max_file_bytes, diagnostics& errs,
+                        const std::function<void(const project_config&)>& on_config) {
+    if (f.no_config) return true;
+    std::error_code ec;
+    std::filesystem::path here = std::filesystem::current_path(ec);
+    std::optional<std::string> name = ec ? std::nullopt : find_config(here);
+    if (!name) return true;
+    std::optional<project_config> cfg;
+    if (auto text = read_input(*name, "project file", max_file_bytes, errs))
+        cfg = parse_config(*name, std::move(*text), {report_formats(), fail_levels()}, errs);
+    if (!cfg) return false;
+    if (cfg->rules && !flag_given(f, "--rules")) f.rules = *cfg->rules;
+    if (cfg->no_builtin && !flag_given(f, "--no-builtin")) f.no_builtin = *cfg->no_builtin;
+    if (cfg->rules || cfg->no_builtin) f.config_file = *name;
+    if (on_config) on_config(*cfg);
+    return true;
+}
+
+std::string other_pack_hint(const pack_flags& f) {
+    if (!f.config_file.empty())
+        return fmt::format("the rules loaded are those of '{}'; another pack needs '-r PATH'", shown(f.config_file));
+    return "another pack needs '-r PATH' or 'rules' in .kblint.toml";
 }
 
 std::vector<source_ptr> builtin_sources() {
@@ -69,11 +104,34 @@ std::vector<source_ptr> builtin_sources() {
     return out;
 }
 
+const std::vector<io::skipped_name>& non_snapshot_names() {
+    static const std::vector<io::skipped_name> names = {
+        {".kblint.toml", "a kblint configuration file"},
+        {".kblint-waivers.toml", "a kblint configuration file"},
+        {"pyproject.toml", "a Python project file, not a snapshot"},
+        {"Cargo.toml", "a Rust package manifest, not a snapshot"},
+        {"rust-toolchain.toml", "a Rust toolchain file, not a snapshot"},
+        {"rustfmt.toml", "a Rust formatter configuration, not a snapshot"},
+        {"clippy.toml", "a Rust linter configuration, not a snapshot"},
+        {"taplo.toml", "a TOML formatter configuration, not a snapshot"},
+        {".taplo.toml", "a TOML formatter configuration, not a snapshot"},
+        {"ruff.toml", "a Python linter configuration, not a snapshot"},
+        {".ruff.toml", "a Python linter configuration, not a snapshot"},
+        {"netlify.toml", "a Netlify configuration, not a snapshot"},
+    };
+    return names;
+}
+
 std::vector<std::string> find_inputs(const std::vector<std::string>& roots, std::string_view ext, bool snapshots,
-                                     diagnostics& errs, std::vector<std::string>& notes) {
+                                     diagnostics& errs, std::vector<std::string>& notes,
+                                     const std::vector<std::string>& exclude) {
     io::walk_options opt;
     opt.extension = std::string(ext);
-    if (snapshots) opt.skip_names = {".kblint.toml", ".kblint-waivers.toml"};
+    if (snapshots) {
+        opt.skip_names = non_snapshot_names();
+        opt.skip_hidden = true;
+        opt.exclude = exclude;
+    }
     io::walk_result found = io::find_files(roots, opt);
     errs.insert(errs.end(), found.errors.begin(), found.errors.end());
     notes.insert(notes.end(), found.notes.begin(), found.notes.end());
@@ -112,9 +170,17 @@ loaded_pack load_rules(const pack_flags& f, const load_settings& s) {
     return out;
 }
 
-std::shared_ptr<const pack> load_rule_pack(const pack_flags& f, int& status) {
-    loaded_pack pk =
-        load_rules(f, {limits::max_file_bytes, limits::max_rule_depth, color_wanted("auto", STDERR_FILENO), false});
+std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status) {
+    const bool color = color_wanted("auto", STDERR_FILENO);
+    diagnostics errs;
+    if (!apply_project_file(f, limits::max_file_bytes, errs)) {
+        print_diagnostics(errs, color, true);
+        write_stream(STDERR_FILENO, "\n");
+        say("{} in the project file; nothing was done", plural(error_count(errs), "error", "errors"));
+        status = exit_usage;
+        return nullptr;
+    }
+    loaded_pack pk = load_rules(f, {limits::max_file_bytes, limits::max_rule_depth, color, false});
     status = pk.status;
     return pk.p;
 }

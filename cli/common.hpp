@@ -3,6 +3,7 @@
 // output path and the input file walker as the commands word it.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "checker/engine/engine.hpp"
 #include "common/diagnostic.hpp"
+#include "common/fs.hpp"
 #include "common/source.hpp"
 
 namespace CLI {
@@ -19,14 +21,31 @@ class App;
 
 namespace kbl::cli {
 
-/// `-r/--rules` and `--no-builtin`.
+struct project_config;
+
+/// `-r/--rules`, `--no-builtin` and `--no-config`.
 struct pack_flags {
     std::vector<std::string> rules;
     bool no_builtin = false;
+    bool no_config = false;          ///< ignore the project file `.kblint.toml`
+    const CLI::App* app = nullptr;   ///< the command, to tell flags given from the project file's values
+    std::string config_file;         ///< the project file whose `rules`/`no_builtin` were applied, if any
 };
 
-/// Add `-r/--rules` and `--no-builtin` to a command.
+/// Add `-r/--rules`, `--no-builtin` and `--no-config` to a command.
 void add_rule_options(CLI::App& sub, pack_flags& f);
+
+/// True when the option `name` (e.g. "--rules") was given on the command line of `f`'s command.
+bool flag_given(const pack_flags& f, const std::string& name);
+
+/// Read the nearest project file (unless `--no-config`) and set `rules` and `no_builtin` where the
+/// command line left them unset; `on_config` then sees the whole file for the command's own keys.
+/// False when the file is unreadable or invalid, every problem appended to `errs`.
+bool apply_project_file(pack_flags& f, std::size_t max_file_bytes, diagnostics& errs,
+                        const std::function<void(const project_config&)>& on_config = {});
+
+/// The hint after "unknown rule 'ID'" or "unknown table": where rules of another pack come from.
+std::string other_pack_hint(const pack_flags& f);
 
 /// A rule pack as loaded for a command.
 struct loaded_pack {
@@ -52,10 +71,10 @@ std::vector<source_ptr> builtin_sources();
 /// diagnostic and set the exit status. Warnings are printed unless `quiet`.
 loaded_pack load_rules(const pack_flags& f, const load_settings& s);
 
-/// Load the built-in pack (unless `--no-builtin`) and the `--rules` files as `kblint check` does
-/// (warnings printed on stderr); null on failure, after printing every diagnostic, with `status`
-/// set to the exit status.
-std::shared_ptr<const pack> load_rule_pack(const pack_flags& f, int& status);
+/// Apply the project file to `f` (apply_project_file), then load the built-in pack (unless
+/// `--no-builtin`) and the `--rules` files as `kblint check` does (warnings printed on stderr);
+/// null on failure, after printing every diagnostic, with `status` set to the exit status.
+std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status);
 
 /// Write to stdout; 0, or 2 after a message when the write failed.
 int write_output(std::string_view bytes);
@@ -69,9 +88,15 @@ std::optional<int> check_choice(std::string_view option, const std::string& valu
 /// message on failure.
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view bytes);
 
+/// The files that are never snapshots by their name (project files of kblint and of other tools),
+/// each with the reason shown with -v.
+const std::vector<io::skipped_name>& non_snapshot_names();
+
 /// The rule or snapshot files under `roots` (common/fs.hpp `io::find_files`) with the extension
-/// `ext`; errors are appended to `errs`, notes to `notes`.
+/// `ext`; errors are appended to `errs`, notes to `notes`. For snapshots, hidden entries,
+/// non_snapshot_names() and the `exclude` globs are passed over inside the folders given.
 std::vector<std::string> find_inputs(const std::vector<std::string>& roots, std::string_view ext, bool snapshots,
-                                     diagnostics& errs, std::vector<std::string>& notes);
+                                     diagnostics& errs, std::vector<std::string>& notes,
+                                     const std::vector<std::string>& exclude = {});
 
 } // namespace kbl::cli

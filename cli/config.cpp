@@ -118,9 +118,8 @@ struct reader {
 } // namespace
 
 const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = {"rules",    "no_builtin",       "fail_on", "waivers",
-                                                  "baseline", "waiver_warn_days", "skip",    "only",
-                                                  "format"};
+    static const std::vector<std::string> keys = {"rules",    "no_builtin", "fail_on", "waivers", "baseline",
+                                                  "waiver_warn_days", "skip", "only", "format", "exclude"};
     return keys;
 }
 
@@ -171,6 +170,8 @@ std::optional<project_config> parse_config(const std::string& name, std::string 
             out.only = rd.strings(e);
         } else if (e.key == "format") {
             out.format = rd.choice(e, choices.formats);
+        } else if (e.key == "exclude") {
+            out.exclude = rd.strings(e);
         } else {
             std::string near = closest_key(e.key, config_keys());
             if (!near.empty())

@@ -28,6 +28,8 @@ struct project_config {
     std::optional<std::vector<std::string>> skip;
     std::optional<std::vector<std::string>> only;
     std::optional<std::string> format;
+    /// Globs of paths, relative to each folder given to `check`, that are never snapshots.
+    std::optional<std::vector<std::string>> exclude;
 };
 
 /// The values `format` and `fail_on` accept (also the source of "did you mean").

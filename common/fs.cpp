@@ -159,6 +159,32 @@ diagnostic path_error(std::string name, std::string message) {
     return d;
 }
 
+// Glob matching on '/'-separated paths, '**' crossing segments.
+bool glob_here(std::string_view g, std::string_view p) {
+    while (!g.empty()) {
+        if (g.substr(0, 2) == "**") {
+            g.remove_prefix(2);
+            if (g.empty()) return true;
+            if (g[0] == '/' && glob_here(g.substr(1), p)) return true;  // '**/' matching no folder
+            for (std::size_t i = 0; i <= p.size(); ++i)
+                if (glob_here(g, p.substr(i))) return true;
+            return false;
+        }
+        if (g[0] == '*') {
+            g.remove_prefix(1);
+            for (std::size_t i = 0; i <= p.size(); ++i) {
+                if (glob_here(g, p.substr(i))) return true;
+                if (i < p.size() && p[i] == '/') break;
+            }
+            return false;
+        }
+        if (p.empty() || (g[0] == '?' ? p[0] == '/' : g[0] != p[0])) return false;
+        g.remove_prefix(1);
+        p.remove_prefix(1);
+    }
+    return p.empty();
+}
+
 class walker {
 public:
     explicit walker(const walk_options& opt) : opt_(opt) {}
@@ -178,8 +204,10 @@ private:
     void linked_folder(const fs::path& p, const struct stat& target);
     void add_file(std::string name, bool linked);
     void note(const fs::path& p, std::string_view why) { out_.notes.push_back(fmt::format("'{}' skipped: {}", display_name(p), why)); }
+    bool excluded(const fs::path& p, bool is_folder);
 
     const walk_options& opt_;
+    fs::path root_;                   // the folder given that is being searched
     walk_result out_;
     std::set<dev_ino> visited_;       // every folder searched
     std::vector<dev_ino> ancestors_;  // the folders above the one being searched, up to '/'
@@ -202,6 +230,7 @@ void walker::root(const std::string& r) {
     fs::path canon = fs::canonical(p, ec);
     if (ec) canon = fs::absolute(p, ec);
     allowed_.push_back(canon.string());
+    root_ = p;
     ancestors_.clear();
     for (fs::path up = canon.parent_path(); !up.empty(); up = up.parent_path()) {
         struct stat ust {};
@@ -246,7 +275,9 @@ void walker::entry(const fs::path& p) {
     struct stat st {};
     const bool resolves = !is_link || ::stat(p.c_str(), &st) == 0;
     if (!is_link) st = lst;
-    if (resolves && S_ISDIR(st.st_mode)) {
+    const bool is_folder = resolves && S_ISDIR(st.st_mode);
+    if (excluded(p, is_folder)) return;
+    if (is_folder) {
         if (is_link) return linked_folder(p, st);
         if (!visited_.insert(id_of(st)).second) return note(p, "a folder already searched");
         return folder(p);
@@ -254,9 +285,26 @@ void walker::entry(const fs::path& p) {
     const std::string name = p.filename().string();
     if (!ends_with_nocase(name, opt_.extension))
         return note(p, fmt::format("not a '*{}' file", opt_.extension));
-    if (std::find(opt_.skip_names.begin(), opt_.skip_names.end(), name) != opt_.skip_names.end())
-        return note(p, "a kblint configuration file");
+    auto skip = std::find_if(opt_.skip_names.begin(), opt_.skip_names.end(),
+                             [&](const skipped_name& s) { return s.name == name; });
+    if (skip != opt_.skip_names.end()) return note(p, skip->why);
     add_file(display_name(p), is_link);
+}
+
+// Hidden and excluded entries, each with a note.
+bool walker::excluded(const fs::path& p, bool is_folder) {
+    const std::string name = p.filename().string();
+    if (opt_.skip_hidden && !name.empty() && name[0] == '.') {
+        note(p, fmt::format("a hidden {} (name it on the command line to check it)", is_folder ? "folder" : "file"));
+        return true;
+    }
+    const std::string rel = p.lexically_relative(root_).generic_string();
+    for (const auto& g : opt_.exclude)
+        if (path_glob_match(g, rel)) {
+            note(p, fmt::format("excluded by '{}'", g));
+            return true;
+        }
+    return false;
 }
 
 void walker::linked_folder(const fs::path& p, const struct stat& target) {
@@ -300,6 +348,15 @@ walk_result walker::finish() {
 }
 
 } // namespace
+
+bool path_glob_match(std::string_view glob, std::string_view path) {
+    if (glob.find('/') == std::string_view::npos) {
+        std::size_t slash = path.rfind('/');
+        if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+    }
+    while (glob.substr(0, 2) == "./") glob.remove_prefix(2);
+    return glob_here(glob, path);
+}
 
 walk_result find_files(const std::vector<std::string>& roots, const walk_options& opt) {
     walker w(opt);

@@ -41,11 +41,24 @@ std::string read_failure(const read_result& r, std::size_t max_bytes);
 /// "a fifo", "a character device", "a block device", "a socket", "a folder", or "" for another type.
 std::string_view file_type_name(unsigned file_type);
 
+/// A file name never taken from a folder, and why ("a kblint configuration file").
+struct skipped_name {
+    std::string name;  ///< the exact file name, e.g. "pyproject.toml"
+    std::string why;   ///< the reason shown with -v
+};
+
 /// What the walker looks for under the folders it is given.
 struct walk_options {
-    std::string extension;                ///< e.g. ".toml", matched ignoring case (".TOML" too)
-    std::vector<std::string> skip_names;  ///< file names never taken from a folder (".kblint.toml")
+    std::string extension;                 ///< e.g. ".toml", matched ignoring case (".TOML" too)
+    std::vector<skipped_name> skip_names = {};  ///< file names never taken from a folder
+    std::vector<std::string> exclude = {}; ///< globs (path_glob_match) of paths relative to the root given
+    bool skip_hidden = false;              ///< pass over files and folders whose name starts with '.'
 };
+
+/// True when `path` ('/'-separated) matches `glob`: '*' and '?' match within one path segment,
+/// '**' across segments ('a/**/b' also matches 'a/b'). A glob without '/' matches the last
+/// segment at any depth ('pyproject.toml', '*.bak').
+bool path_glob_match(std::string_view glob, std::string_view path);
 
 /// The outcome of a walk.
 struct walk_result {
@@ -55,7 +68,7 @@ struct walk_result {
 };
 
 /// The files named in `roots`, and every file ending in the extension under the folders among
-/// them, recursively. Folder links are followed; a link back to a folder being searched (a loop)
+/// them, recursively, less what `opt` excludes (each with a note); a root is never excluded. Folder links are followed; a link back to a folder being searched (a loop)
 /// or to a folder already searched is passed over with a note. A folder that cannot be listed is
 /// an error. A file link found in a folder whose target is outside every given folder (and every
 /// folder reached through a link) is an error naming the link and its target, and is not read.

@@ -392,11 +392,62 @@ TEST_CASE("--help works on every command", "[cli]") {
     }
 }
 
+TEST_CASE("help COMMAND is COMMAND --help, with examples at the end", "[cli]") {
+    run_output top = run_kblint({"help"});
+    CHECK(top.status == 0);
+    CHECK(top.out == run_kblint({"--help"}).out);
+    CHECK(top.out.find("  help ") != std::string::npos);
+    for (const char* cmd : {"check", "rules", "explain", "version", "test", "decode", "schema", "fmt", "help"}) {
+        INFO(cmd);
+        run_output h = run_kblint({"help", cmd});
+        CHECK(h.status == 0);
+        CHECK(h.err.empty());
+        CHECK(h.out == run_kblint({cmd, "--help"}).out);
+        const std::string examples = std::string("\nExamples:\n  kblint ");
+        CHECK(h.out.find(examples) != std::string::npos);
+    }
+    run_output typo = run_kblint({"help", "chek"});
+    CHECK(typo.status == 2);
+    CHECK(typo.out.empty());
+    CHECK(typo.err == "kblint: unknown command 'chek', did you mean 'check'?\n");
+    run_output far = run_kblint({"help", "nothing-like-it"});
+    CHECK(far.status == 2);
+    CHECK(far.err == "kblint: unknown command 'nothing-like-it' (run 'kblint --help' for the list)\n");
+}
+
+TEST_CASE("the examples in the help are real command lines", "[cli]") {
+    for (const char* cmd : {"rules", "explain", "version", "test", "decode", "schema", "fmt", "help"}) {
+        std::string help = run_kblint({cmd, "--help"}).out;
+        std::size_t at = help.find("\nExamples:\n");
+        REQUIRE(at != std::string::npos);
+        std::size_t start = at + 11;
+        while (start < help.size()) {
+            std::size_t nl = help.find('\n', start);
+            std::string line = help.substr(start, nl - start);
+            start = nl + 1;
+            if (line.substr(0, 9) != "  kblint ") break;
+            if (line.find('>') != std::string::npos || line.find("mypack") != std::string::npos) continue;
+            std::vector<std::string> words;
+            std::size_t w = 9;
+            while (w < line.size()) {
+                std::size_t sp = std::min(line.find(' ', w), line.size());
+                words.push_back(line.substr(w, sp - w));
+                w = sp + 1;
+            }
+            INFO(line);
+            run_output r = run_kblint(words);
+            CHECK(r.status == 0);
+            CHECK(r.err.empty());
+        }
+    }
+}
+
 TEST_CASE("version and --version name kblint and its rule pack", "[cli]") {
     run_output v = run_kblint({"version"});
     CHECK(v.status == 0);
     CHECK(std::regex_match(v.out, std::regex("kblint 0\\.1\\.0 \\(rule pack [0-9]+ rules?, [0-9a-f]{16}\\)\n")));
     CHECK(run_kblint({"--version"}).out == v.out);
+    CHECK(run_kblint({"-V"}).out == v.out);
 }
 
 TEST_CASE("rules lists every loaded rule", "[cli]") {
@@ -425,5 +476,6 @@ TEST_CASE("explain shows a rule's metadata and source", "[cli]") {
 
     run_output far = run_kblint(args({"explain", "NOTHING-LIKE-IT"}));
     CHECK(far.status == 2);
-    CHECK(far.err == "kblint: unknown rule 'NOTHING-LIKE-IT' (run 'kblint rules' for the list)\n");
+    CHECK(far.err == "kblint: unknown rule 'NOTHING-LIKE-IT' (run 'kblint rules' for the list; another pack needs "
+                     "'-r PATH' or 'rules' in .kblint.toml)\n");
 }

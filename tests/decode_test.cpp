@@ -76,7 +76,8 @@ TEST_CASE("decode: errors", "[decode]") {
         CHECK(r.err == "kblint: unknown table 'pair' (tables: 'status', 'word')\n");
         r = run_kblint({"decode", "--no-builtin", "-r", "tests/data/pack", "iissync", "1"});
         CHECK(r.status == 2);
-        CHECK(r.err == "kblint: unknown table 'iissync': the rule pack has no 'decode_*' function\n");
+        CHECK(r.err == "kblint: unknown table 'iissync': the rule pack has no 'decode_*' function (another pack "
+                       "needs '-r PATH' or 'rules' in .kblint.toml)\n");
     }
     SECTION("usage") {
         run_output r = run_kblint(farm({"status"}));

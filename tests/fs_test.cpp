@@ -46,7 +46,7 @@ TEST_CASE("fs: read_file reads regular files and refuses the rest at once", "[fs
 TEST_CASE("fs: find_files lists, sorts, matches the extension ignoring case and notes every skip", "[fs]") {
     std::string dir = kbl::test::temp_dir("fs-walk");
     for (const char* f : {"b/B.TOML", "a/x.toml", "a/.kblint.toml", "a/readme.md", "c.toml"}) kbl::test::write_file(dir + "/" + f, "");
-    kbl::io::walk_result r = kbl::io::find_files({dir, dir + "/missing", dir + "/c.toml"}, {".toml", {".kblint.toml"}});
+    kbl::io::walk_result r = kbl::io::find_files({dir, dir + "/missing", dir + "/c.toml"}, {".toml", {{".kblint.toml", "a kblint configuration file"}}});
     CHECK(r.files == std::vector<std::string>{dir + "/a/x.toml", dir + "/b/B.TOML", dir + "/c.toml"});
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].name() == dir + "/missing");
