@@ -15,7 +15,9 @@
 
 #include "checker/gate/baseline.hpp"
 #include "checker/gate/waivers.hpp"
+#include "checker/report/formats.hpp"
 #include "checker/report/report.hpp"
+#include "checker/report/terminal.hpp"
 #include "checker/snapshot/snapshot.hpp"
 #include "cli/config.hpp"
 #include "cli/console.hpp"
@@ -220,16 +222,17 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     return r;
 }
 
+// The report in the format of --format (checker/report/formats.cpp); colour and the terminal's
+// width apply to the formats meant for a terminal, when they go to one.
 std::string render_report(const report& r, const check_flags& f) {
-    if (f.format == "json") return render_json(r);
-    if (f.format == "sarif") return render_sarif(r);
-    if (f.format == "junit") return render_junit(r);
-    if (f.format == "github") return render_github(r);
-    if (f.format == "html") return render_html(r);
+    const report_format* format = find_report_format(f.format);
     text_options topt;
-    topt.color = to_stdout(f) && color_wanted(f.color, STDOUT_FILENO);
     topt.quiet = f.quiet;
-    return render_text(r, topt);
+    if (format->terminal && to_stdout(f)) {
+        topt.color = color_wanted(f.color, STDOUT_FILENO);
+        topt.width = terminal_columns(STDOUT_FILENO, process_env()).value_or(0);
+    }
+    return format->render(r, topt);
 }
 
 void print_notifications(const std::vector<notification>& ns) {
@@ -273,7 +276,7 @@ void print_epilogue(const check_flags& f, const report& r, const check_result& r
 } // namespace
 
 const std::vector<std::string>& report_formats() {
-    static const std::vector<std::string> formats = {"text", "json", "sarif", "junit", "github", "html"};
+    static const std::vector<std::string> formats = report_format_names();
     return formats;
 }
 
@@ -287,7 +290,7 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->required()
         ->type_name("");
     add_rule_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "report format: text, json, sarif, junit, github or html")
+    sub.add_option("-f,--format", f.format, "report format: " + choice_list(report_formats()))
         ->type_name("NAME")
         ->capture_default_str();
     sub.add_option("-o,--output", f.output, "write the report to FILE (replaced atomically) instead of stdout; '-' is stdout")
@@ -313,6 +316,7 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->capture_default_str();
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
+    sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
         ->type_name("BYTES")
@@ -389,6 +393,7 @@ int run_check(const check_flags& given) {
     std::vector<std::string> walk_notes = std::move(pk.notes);
     walk_notes.insert(walk_notes.end(), s.notes.begin(), s.notes.end());
     print_epilogue(f, r, res, s, walk_notes);
+    if (f.statistics) write_stream(STDERR_FILENO, render_statistics(r));
     return r.exit_status;
 }
 

@@ -26,6 +26,7 @@ struct check_flags {
     bool quiet = false;
     bool verbose = false;
     bool strict_schema = false;
+    bool statistics = false;
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
     std::size_t max_toml_values = limits::max_toml_values;

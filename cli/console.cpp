@@ -1,5 +1,7 @@
 #include "cli/console.hpp"
 
+#include "checker/report/terminal.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,12 +63,7 @@ std::size_t error_count(const diagnostics& ds) {
         std::count_if(ds.begin(), ds.end(), [](const diagnostic& d) { return d.severity == diag_severity::error; }));
 }
 
-bool color_wanted(std::string_view mode, int fd) {
-    if (mode == "always") return true;
-    if (mode == "never") return false;
-    const char* no_color = std::getenv("NO_COLOR");
-    return (no_color == nullptr || *no_color == '\0') && ::isatty(fd) == 1;
-}
+bool color_wanted(std::string_view mode, int fd) { return use_color(mode, ::isatty(fd) == 1, process_env()); }
 
 std::string shown(std::string_view s) { return escape_for_terminal(s); }
 
