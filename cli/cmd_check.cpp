@@ -202,6 +202,8 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     report r;
     r.version = std::string(kblint_version);
     r.information_uri = std::string(kblint_homepage);
+    std::error_code ec;
+    r.source_root = fs::current_path(ec).string();  // SARIF: relative URIs under %SRCROOT%
     r.findings = std::move(res.findings);
     r.errors = std::move(s.errors);
     r.errors.insert(r.errors.end(), res.errors.begin(), res.errors.end());

@@ -368,6 +368,16 @@ TEST_CASE("baseline: a fixed finding leaves a stale entry, reported, and update 
     CHECK(doc["stale_baseline"][0]["line"] == 4);
     CHECK(doc["notifications"][0]["kind"] == "baseline-stale");
     CHECK(json::parse(run_kblint(with_pack({"check", "-f", "json", "tests/data/snaps/farm"})).out).count("stale_baseline") == 0);
+    // SARIF: the stale entry is a result with baselineState "absent", so code scanning closes its alert.
+    json sarif = json::parse(in_project(dir, {"check", "-f", "sarif", "snaps"}).out);
+    std::vector<json> absent;
+    for (const auto& res : sarif["runs"][0]["results"])
+        if (res["baselineState"] == "absent") absent.push_back(res);
+    REQUIRE(absent.size() == 1);
+    CHECK(absent[0]["ruleId"] == "WEB-001");
+    CHECK(absent[0]["kind"] == "pass");
+    CHECK(absent[0]["message"]["text"] == "fixed since the baseline: WEB-001 on web1");
+    CHECK(absent[0]["partialFingerprints"]["kblintFingerprint/v1"] == doc["stale_baseline"][0]["fingerprint"]);
 
     run_output updated = in_project(dir, {"baseline", "update", "snaps"});
     CHECK(updated.status == 0);

@@ -112,6 +112,22 @@ ojson rule_json(const rule_info& r) {
     return j;
 }
 
+// A baseline entry that no finding matches any more: a result with baselineState "absent", so that
+// code scanning closes its alert. It has no location (the finding is gone); the hints say what it was.
+ojson absent_json(const baseline_entry& e, const std::map<std::string, std::size_t>& rule_index) {
+    ojson j = ojson::object();
+    j["ruleId"] = e.rule;
+    if (auto it = rule_index.find(e.rule); it != rule_index.end()) j["ruleIndex"] = it->second;
+    j["kind"] = "pass";
+    j["level"] = "none";
+    std::string what = e.node.empty() ? e.cluster : e.node;
+    j["message"] = text(fmt::format("fixed since the baseline: {}{}{}", e.rule, what.empty() ? "" : " on " + what,
+                                    e.step.empty() ? std::string() : " at " + e.step));
+    j["partialFingerprints"] = ojson{{fingerprint_key, e.fingerprint}};
+    j["baselineState"] = "absent";
+    return j;
+}
+
 ojson result_json(const finding& f, const std::map<std::string, std::size_t>& rule_index, bool with_baseline) {
     ojson j = ojson::object();
     j["ruleId"] = f.rule;
@@ -249,6 +265,7 @@ std::string render_sarif(const report& r) {
 
     ojson results = ojson::array();
     for (const auto& f : r.findings) results.push_back(result_json(f, rule_index, r.baseline));
+    for (const auto& e : r.stale_baseline) results.push_back(absent_json(e, rule_index));
 
     ojson run = ojson::object();
     std::string root_uri = r.source_root.empty() ? std::string() : file_uri(r.source_root);
