@@ -743,7 +743,9 @@ private:
         } else {
             set_scalar(out, n);
         }
-        return node_ptr(arena_, &out);
+        // A node inside the arena must not own the arena: that would be a cycle, and the file's
+        // nodes would never be freed. Only the root owns it; a child is valid while its root is.
+        return node_ptr(node_ptr(), &out);
     }
 
     static std::string element_path(const std::string& array_path, std::size_t idx) {
