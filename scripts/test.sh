@@ -27,7 +27,7 @@ done
 # may be skipped: KBLINT_REQUIRE_SHARED=1 turns a missing input into a failing test.
 shared=${KBLINT_SHARED:-$PWD/../shared}
 if [ "${CI:-}" = true ]; then export KBLINT_REQUIRE_SHARED=1; fi
-for input in toml-test sarif/sarif-schema-2.1.0.json; do
+for input in toml-test sarif/sarif-schema-2.1.0.json bench/gen_snapshots.py; do
   if [ -e "$shared/$input" ]; then
     echo "== test.sh: external input $input: $shared/$input"
   elif [ "${KBLINT_REQUIRE_SHARED:-}" = 1 ]; then
