@@ -14,6 +14,7 @@
 #include <string>
 
 #include "checker/snapshot/snapshot.hpp"
+#include "tests/test_util.hpp"
 #include "common/limits.hpp"
 #include "tests/test_util.hpp"
 
@@ -139,13 +140,32 @@ TEST_CASE("snapshot memory: a 5 MB array of zeros stops at the value limit", "[s
     CHECK(r.peak_bytes <= 16 * text.size());
 }
 
+// AddressSanitizer's shadow memory and quarantine make peak memory meaningless: the bounds are
+// checked in the plain build; the sanitize build still checks that every file loads.
+#if defined(__SANITIZE_ADDRESS__)
+static constexpr bool measured_build = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+static constexpr bool measured_build = false;
+#else
+static constexpr bool measured_build = true;
+#endif
+#else
+static constexpr bool measured_build = true;
+#endif
+
+static bool check_memory_bounds() {
+    if (!measured_build) WARN("AddressSanitizer build: peak memory bounds are checked in the plain build only");
+    return measured_build;
+}
+
 TEST_CASE("snapshot memory: within the limits, memory is proportional to the input", "[snapshot][limit]") {
     SECTION("the densest snapshot the value limit allows") {
         const std::string text = zeros(kbl::limits::max_toml_values - 1);
         const load_outcome r = load_in_child(text);
         CHECK(r.loaded);
         INFO("peak " << r.peak_bytes << " bytes for " << text.size() << " bytes of input");
-        CHECK(r.peak_bytes <= kbl::limits::max_toml_values_memory);
+        if (check_memory_bounds()) CHECK(r.peak_bytes <= kbl::limits::max_toml_values_memory);
     }
     SECTION("a large snapshot of keys and strings") {
         // About 30 bytes a value, the densest real snapshots: toml++ spends about 240 bytes on each
@@ -156,6 +176,6 @@ TEST_CASE("snapshot memory: within the limits, memory is proportional to the inp
         const load_outcome r = load_in_child(text);
         CHECK(r.loaded);
         INFO("peak " << r.peak_bytes << " bytes for " << text.size() << " bytes of input");
-        CHECK(r.peak_bytes <= 17 * text.size());
+        if (check_memory_bounds()) CHECK(r.peak_bytes <= 17 * text.size());
     }
 }
