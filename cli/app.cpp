@@ -9,7 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/choices.hpp"
 #include "cli/cmd_check.hpp"
+#include "cli/cmd_completions.hpp"
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_explain.hpp"
 #include "cli/cmd_fmt.hpp"
@@ -34,6 +36,7 @@ struct cli_state {
     decode_flags decode;
     fmt_flags fmt;
     schema_flags schema;
+    completions_flags completions;
     std::vector<std::string> help_topic;  ///< kblint help [COMMAND]
     CLI::App* app = nullptr;              ///< the whole command line, for `kblint help`
 };
@@ -49,6 +52,7 @@ struct command {
 };
 
 int run_help(cli_state& s);
+std::vector<std::string> command_names();
 
 // clang-format off
 const command commands[] = {
@@ -93,13 +97,24 @@ const command commands[] = {
      [](CLI::App& a, cli_state& s) { define_schema(a, s.schema); }, [](cli_state& s) { return run_schema(s.schema); },
      "kblint schema\n"
      "kblint schema -f json-schema > kblint.schema.json"},
+    {"completions", "print a shell completion script for bash, zsh or fish, made from this command table",
+     [](CLI::App& a, cli_state& s) { define_completions(a, s.completions); },
+     [](cli_state& s) { return run_completions(*s.app, s.completions); },
+     "source <(kblint completions bash)\n"
+     "kblint completions fish > ~/.config/fish/completions/kblint.fish"},
     {"help", "show the help of kblint, or of a command (the same text as 'kblint COMMAND --help')",
-     [](CLI::App& a, cli_state& s) { a.add_option("COMMAND", s.help_topic, "the command to show the help of")->type_name("")->expected(0, 1); },
+     [](CLI::App& a, cli_state& s) { with_choices(a.add_option("COMMAND", s.help_topic, "the command to show the help of")->type_name("")->expected(0, 1), command_names()); },
      [](cli_state& s) { return run_help(s); },
      "kblint help\n"
      "kblint help check"},
 };
 // clang-format on
+
+std::vector<std::string> command_names() {
+    std::vector<std::string> names;
+    for (const auto& c : commands) names.emplace_back(c.name);
+    return names;
+}
 
 // The command of that name in the table, or null.
 const command* find_command(std::string_view name) {
@@ -110,9 +125,7 @@ const command* find_command(std::string_view name) {
 
 // "unknown command" with "did you mean" (exit status 2).
 int unknown_command(const std::string& cmd) {
-    std::vector<std::string> names;
-    for (const auto& c : commands) names.emplace_back(c.name);
-    std::string near = closest_match(cmd, names);
+    std::string near = closest_match(cmd, command_names());
     if (!near.empty()) return usage_error("unknown command '{}', did you mean '{}'?", shown(cmd), near);
     return usage_error("unknown command '{}' (run 'kblint --help' for the list)", shown(cmd));
 }

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/choices.hpp"
 #include "cli/common.hpp"
 
 namespace kbl::cli {
@@ -136,7 +137,7 @@ void apply_gate(const gate_inputs& in, const gate_flags& f, std::string_view tod
 
 void define_baseline(CLI::App& sub, gate_flags& f, const std::function<void(CLI::App&)>& define_check_options) {
     f.command = &sub;
-    sub.add_option("ACTION", f.action,
+    with_choices(sub.add_option("ACTION", f.action,
                    "create: record every failing finding (never a waived one); update: drop the entries no finding "
                    "matches any more, add nothing")
         ->required()
@@ -148,7 +149,8 @@ void define_baseline(CLI::App& sub, gate_flags& f, const std::function<void(CLI:
                                     : fmt::format("unknown action '{}', did you mean '{}'?", escape_for_terminal(v), near);
             },
             "create|update")
-        ->type_name("");
+        ->type_name(""),
+        {"create", "update"});
     define_check_options(sub);
     sub.footer(
         "The baseline file is --baseline FILE or the project file's 'baseline'. It holds one entry per line,\n"

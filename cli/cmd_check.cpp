@@ -19,6 +19,7 @@
 #include "checker/report/report.hpp"
 #include "checker/report/terminal.hpp"
 #include "checker/snapshot/snapshot.hpp"
+#include "cli/choices.hpp"
 #include "cli/config.hpp"
 #include "cli/console.hpp"
 #include "cli/cmd_version.hpp"
@@ -292,15 +293,17 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->required()
         ->type_name("");
     add_rule_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "report format: " + choice_list(report_formats()))
-        ->type_name("NAME")
-        ->capture_default_str();
+    with_choices(sub.add_option("-f,--format", f.format, "report format: " + choice_list(report_formats()))
+                     ->type_name("NAME")
+                     ->capture_default_str(),
+                 report_formats());
     sub.add_option("-o,--output", f.output, "write the report to FILE (replaced atomically) instead of stdout; '-' is stdout")
         ->type_name("FILE");
-    sub.add_option("--fail-on", f.fail_on,
-                   "lowest severity that makes the exit status 1: error, warning, info or never")
-        ->type_name("LEVEL")
-        ->capture_default_str();
+    with_choices(sub.add_option("--fail-on", f.fail_on,
+                                "lowest severity that makes the exit status 1: error, warning, info or never")
+                     ->type_name("LEVEL")
+                     ->capture_default_str(),
+                 fail_levels());
     sub.add_option("--only", f.only, "check only the rules whose id matches this glob; repeatable")
         ->type_name("ID")
         ->allow_extra_args(false);
@@ -313,9 +316,10 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->type_name("GLOB")
         ->allow_extra_args(false);
     sub.add_option("-j,--jobs", f.jobs, "worker threads (default: the number of cores)")->type_name("N");
-    sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
-        ->type_name("WHEN")
-        ->capture_default_str();
+    with_choices(sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
+                     ->type_name("WHEN")
+                     ->capture_default_str(),
+                 color_modes);
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
     sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/choices.hpp"
 #include "cli/console.hpp"
 #include "common/diagnostic.hpp"
 
@@ -99,7 +100,8 @@ void define_decode(CLI::App& sub, decode_flags& f) {
         ->required()
         ->type_name("");
     add_rule_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "output format: text or json")->type_name("NAME")->capture_default_str();
+    with_choices(sub.add_option("-f,--format", f.format, "output format: text or json")->type_name("NAME")->capture_default_str(),
+                 decode_formats);
     sub.footer(
         "Prints each field of the record the decoder returns as 'field: value'.\n"
         "Exit status: 0 decoded; 1 the decoder gave no value; 2 usage error or unknown TABLE.");

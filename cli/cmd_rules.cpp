@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/report/render_markdown.hpp"
+#include "cli/choices.hpp"
 #include "cli/console.hpp"
 
 namespace kbl::cli {
@@ -36,9 +37,10 @@ std::string ref_text(const kb_ref& ref) {
 
 void define_rules(CLI::App& sub, rules_flags& f) {
     add_rule_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "output format: text, json or markdown (a reference page)")
-        ->type_name("NAME")
-        ->capture_default_str();
+    with_choices(sub.add_option("-f,--format", f.format, "output format: text, json or markdown (a reference page)")
+                     ->type_name("NAME")
+                     ->capture_default_str(),
+                 rules_formats);
 }
 
 int run_rules(const rules_flags& f) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/schema_export.hpp"
+#include "cli/choices.hpp"
 #include "cli/console.hpp"
 
 namespace kbl::cli {
@@ -20,9 +21,10 @@ const std::vector<std::string> schema_formats = {"text", "json-schema"};
 
 void define_schema(CLI::App& sub, schema_flags& f) {
     add_rule_options(sub, f.pack);
-    sub.add_option("-f,--format", f.format, "output format: text, or json-schema (a JSON Schema for TOML editors)")
-        ->type_name("NAME")
-        ->capture_default_str();
+    with_choices(sub.add_option("-f,--format", f.format, "output format: text, or json-schema (a JSON Schema for TOML editors)")
+                     ->type_name("NAME")
+                     ->capture_default_str(),
+                 schema_formats);
     sub.footer(
         "text: one line per field of the snapshot schema (path, type, required, nocase), then the keys that\n"
         "name the node, its cluster and a planned change or runbook ('-' when the pack declares none).\n"

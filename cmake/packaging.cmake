@@ -12,8 +12,24 @@ add_custom_command(
   COMMENT "Writing the kblint(1) manual page")
 add_custom_target(kblint_man ALL DEPENDS ${KBLINT_MAN_PAGE})
 
+# Shell completions, printed by the binary from its own command table (cli/cmd_completions.cpp).
+set(KBLINT_COMPLETIONS_DIR ${CMAKE_CURRENT_BINARY_DIR}/completions)
+set(KBLINT_COMPLETIONS ${KBLINT_COMPLETIONS_DIR}/kblint ${KBLINT_COMPLETIONS_DIR}/_kblint ${KBLINT_COMPLETIONS_DIR}/kblint.fish)
+add_custom_command(
+  OUTPUT ${KBLINT_COMPLETIONS}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${KBLINT_COMPLETIONS_DIR}
+  COMMAND $<TARGET_FILE:kblint> completions bash > ${KBLINT_COMPLETIONS_DIR}/kblint
+  COMMAND $<TARGET_FILE:kblint> completions zsh > ${KBLINT_COMPLETIONS_DIR}/_kblint
+  COMMAND $<TARGET_FILE:kblint> completions fish > ${KBLINT_COMPLETIONS_DIR}/kblint.fish
+  DEPENDS kblint
+  COMMENT "Writing the bash, zsh and fish completions")
+add_custom_target(kblint_completions ALL DEPENDS ${KBLINT_COMPLETIONS})
+
 install(TARGETS kblint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${KBLINT_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${KBLINT_COMPLETIONS_DIR}/kblint DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+install(FILES ${KBLINT_COMPLETIONS_DIR}/_kblint DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES ${KBLINT_COMPLETIONS_DIR}/kblint.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian package as a user gets it (root only: it installs and removes the package):
-# dpkg -i, kblint --version, man -w kblint, a check of the fixtures with the installed binary,
+# dpkg -i, kblint --version, man -w kblint, the bash/zsh/fish completions, a check of the fixtures with the installed binary,
 # dpkg -r, and nothing of it left behind.
 #
 #   scripts/test-package.sh [BUILD_DIR]
@@ -17,6 +17,13 @@ trap 'dpkg -r kblint >/dev/null 2>&1 || true' EXIT
 [ "$(man -w kblint)" = /usr/share/man/man1/kblint.1.gz ] || fail "man -w kblint"
 zcat /usr/share/man/man1/kblint.1.gz | grep -q '^\.SS kblint check' || fail "the manual page has no 'kblint check' section"
 [ -f /usr/share/doc/kblint/README.md ] || fail "no /usr/share/doc/kblint/README.md"
+# The completions are where each shell looks for them, and each loads: bash's defines _kblint,
+# fish offers the commands.
+bash --norc -c 'source /usr/share/bash-completion/completions/kblint && declare -F _kblint >/dev/null' \
+  || fail "bash completion: /usr/share/bash-completion/completions/kblint does not define _kblint"
+zsh -n /usr/share/zsh/vendor-completions/_kblint || fail "zsh completion: /usr/share/zsh/vendor-completions/_kblint"
+fish --no-config -c 'complete -C "kblint ch"' | grep -q '^check' \
+  || fail "fish completion: /usr/share/fish/vendor_completions.d/kblint.fish does not offer 'check'"
 status=0
 (cd /tmp && /usr/bin/kblint check "$OLDPWD/fixtures/healthy" >/dev/null) || status=$?
 [ "$status" -eq 0 ] || fail "check of fixtures/healthy exited $status (expected 0)"
