@@ -1,15 +1,21 @@
-// Built-in functions: each one's results (values, their types and origins, missing values with
-// their reasons), each one's static result type and load-time checks, and the unknown-function error.
+// Built-in functions: the table (every row complete and documented), each function's results
+// (values, their types and origins, missing values with their reasons), its static result type and
+// load-time checks, and the unknown-function error.
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
 #include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "checker/engine/builtins.hpp"
 #include "checker/engine/engine.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 
@@ -268,4 +274,45 @@ TEST_CASE("an unknown function is a load error at the call, with a suggestion wh
           std::vector<std::string>{"r.kbl:8:11: error: unknown function 'qqqqqq' [unknown-function]"});
     CHECK(rule_errors("  require 1 == my_helpr(2)\n", "def my_helper(x) = x\n") ==
           std::vector<std::string>{"r.kbl:9:16: error: unknown function 'my_helpr', did you mean 'my_helper'? [unknown-function]"});
+}
+
+namespace {
+
+// The built-in functions docs/language.md documents: the `name(` of the first column of the table
+// under "### Functions" and of the paragraph "Functions for runbooks:" (as tests/editors reads them).
+std::set<std::string> documented_functions() {
+    std::string text = kbl::test::read_file(kbl::test::src_path("docs/language.md"));
+    std::vector<std::string> cells;
+    std::size_t at = text.find("\n### Functions\n");
+    REQUIRE(at != std::string::npos);
+    std::size_t end = text.find("\n#", at + 1);
+    std::istringstream table(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+    for (std::string line; std::getline(table, line);)
+        if (line.rfind("|", 0) == 0) cells.push_back(line.substr(1, line.find('|', 1) - 1));
+    std::size_t runbook = text.find("\nFunctions for runbooks:");
+    REQUIRE(runbook != std::string::npos);
+    cells.push_back(text.substr(runbook, text.find("\n\n", runbook) - runbook));
+    std::set<std::string> names;
+    const std::regex call("`([a-z_][a-z0-9_]*)\\(");
+    for (const auto& cell : cells)
+        for (std::sregex_iterator it(cell.begin(), cell.end(), call), stop; it != stop; ++it) names.insert((*it)[1].str());
+    return names;
+}
+
+} // namespace
+
+TEST_CASE("every row of the built-in table is complete, unique and documented in docs/language.md", "[builtins]") {
+    std::set<std::string> names;
+    for (const kbl::builtin_def& b : kbl::builtin_table()) {
+        INFO(b.name);
+        CHECK(!b.name.empty());
+        CHECK(b.impl != nullptr);
+        CHECK(b.min_args <= b.max_args);
+        CHECK(b.max_args <= kbl::max_builtin_args);
+        CHECK(names.insert(std::string(b.name)).second);
+        CHECK(kbl::find_builtin(b.name) == &b);
+    }
+    CHECK(kbl::find_builtin("lowr") == nullptr);
+    // Both ways: a documented function that is not built in would be an unknown function.
+    CHECK(documented_functions() == names);
 }

@@ -302,6 +302,12 @@ value evaluator::eval(const cexpr& c, frame& f) {
     return value{};
 }
 
+const char* evaluator::trigger_name() const {
+    if (step_mode_) return trigger_after_ ? "after" : "before";
+    if (!rb_) return "snapshot";
+    return rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final";
+}
+
 // The key of a call for the memo: the def, then each argument's kind, flags, origin and content
 // (snapshot tables and computed lists by identity). False when the call must not be remembered:
 // an argument is missing (its reason and path vary) or the key would be large.

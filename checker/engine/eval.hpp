@@ -89,17 +89,29 @@ public:
     /// The schema violations of snapshot `snap` as records (message, path), each located at its value.
     std::vector<rt::value> schema_violations(std::uint32_t snap);
 
+    // What the built-ins (builtins.cpp) read of the current evaluation.
+
+    /// The snapshots, clusters and pack being evaluated.
+    const eval_world& world() const { return w_; }
+    /// The snapshot `self` stands for, or `rt::origin::none` (no node in scope).
+    std::uint32_t self() const { return self_; }
+    /// The runbook being simulated, or null.
+    const runbook_ctx* runbook() const { return rb_; }
+    /// Where this evaluation runs: "snapshot", "before", "after", "final" or "runbook".
+    const char* trigger_name() const;
+    /// Snapshot `snap` as a value: its root table, located at line 1 when the root has no position.
+    rt::value node_value(std::uint32_t snap) const;
+
 private:
     using frame = std::vector<rt::value>;
 
     rt::value eval(const cexpr& c, frame& f);
-    rt::value eval_builtin(const cexpr& c, frame& f);
+    rt::value eval_builtin(const cexpr& c, frame& f);  ///< builtins.cpp
     rt::value eval_call(const cexpr& c, frame& f);
     rt::value eval_compare(const cexpr& c, frame& f);
     rt::value eval_quant(const cexpr& c, frame& f);
     rt::value member(const rt::value& base, const std::string& key, pos where);
     rt::value index(const rt::value& base, const rt::value& idx, pos where);
-    rt::value node_value(std::uint32_t snap) const;
     std::string render(const ctemplate* t, frame& f);
     void tick(pos where);
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
