@@ -1,13 +1,18 @@
-#include "checker/engine/eval.hpp"
+// The built-in functions: one implementation each, the typing functions some rows need, and the
+// table at the end of this file (one row per function). Adding a built-in: write its
+// implementation here and add its row; document it in docs/language.md (a test compares the two).
+#include "checker/engine/builtins.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
-#include <functional>
 #include <limits>
-#include <span>
 
+#include "common/check_ids.hpp"
+#include "checker/engine/compile_internal.hpp"
+#include "checker/engine/eval.hpp"
 #include "checker/engine/eval_util.hpp"
 #include "checker/engine/schema_check.hpp"
 
@@ -16,253 +21,460 @@ namespace kbl {
 using rt::value;
 using rt::vkind;
 
-value evaluator::eval_builtin(const cexpr& c, frame& f) {
-    value a[3];  // builtins take at most three arguments (checked at load time)
-    const std::size_t na = std::min<std::size_t>(c.kids.size(), 3);
-    for (std::size_t i = 0; i < na; ++i) a[i] = eval(*c.kids[i], f);
-    // Functions that look at missing values themselves.
-    if (c.fn == builtin::exists) return value::boolean(!a[0].is_missing(), a[0].org);
-    if (c.fn == builtin::default_) {
-        if (!a[0].is_missing()) return a[0];
-        value b = a[1];
-        if (!b.org.valid()) b.org = a[0].org;
-        return b;
+namespace {
+
+// ---- Typing: a row's result kind refined from the argument types, and load-time checks ----
+
+// lower, upper, trim: a list for a list, else a string.
+void type_strings(builtin_types& t) {
+    if (!t.args.empty()) t.result = stype{t.args[0].base == sbase::list ? sbase::list : sbase::string};
+}
+
+// default, unique, sort: the type of the first argument.
+void type_of_first(builtin_types& t) {
+    if (!t.args.empty()) t.result = t.args[0];
+}
+
+// keys: a list of strings.
+void type_keys(builtin_types& t) { t.result.elem = sbase::string; }
+
+// values: a list of the table's values, typed by the schema when it declares them.
+void type_values(builtin_types& t) {
+    if (t.args.empty() || !t.args[0].sn || !t.args[0].sn->any_key) return;
+    t.result.elem_sn = t.args[0].sn->any_key.get();
+    t.result.elem = type_of_schema(t.result.elem_sn).base;
+}
+
+// other: a snapshot root.
+void type_other(builtin_types& t) { t.result = node_type(t.comp.target().schema.get()); }
+
+// others: a list of snapshot roots.
+void type_others(builtin_types& t) {
+    t.result = stype{sbase::list};
+    t.result.elem = sbase::table;
+    t.result.elem_sn = t.comp.target().schema.get();
+    t.result.elem_is_node = true;
+}
+
+// capture: the pattern is a string literal, compiled once when the pack loads.
+void check_capture(builtin_types& t) {
+    if (t.c.kids.size() != 2) return;
+    const cexpr& pattern = *t.c.kids[1];
+    if (pattern.op != cop::constant || pattern.k.k != vkind::string)
+        t.comp.error(t.sc.file, t.call.kids[1]->where, "the pattern of 'capture' must be a string literal", check_ids::regex);
+    else
+        t.c.re = t.comp.compile_regex(t.sc, pattern.k.s, t.call.kids[1]->where);
+}
+
+// schema_violations: reads `self`; a pack that calls it reports the schema's violations itself.
+void check_schema_violations(builtin_types& t) {
+    t.comp.target().schema_by_rule = true;
+    if (!t.sc.has_self)
+        t.comp.error(t.sc.file, t.call.where, "'schema_violations()' reads 'self', so it needs a rule of scope 'node'",
+                     check_ids::unknown_name);
+}
+
+// ---- Implementations ----
+
+// A missing value saying that this built-in needs `need` but got `v`.
+value wrong(const builtin_args& x, std::string_view need, const value& v) {
+    return type_missing2(fmt::format("'{}'", x.call.key), need, v);
+}
+
+// The first argument that is not a string, or null.
+const value* first_non_string(std::span<const value> a) {
+    for (const value& v : a)
+        if (v.k != vkind::string) return &v;
+    return nullptr;
+}
+
+// `fn` applied to a string, or to each string of a list.
+value map_strings(const builtin_args& x, std::string (*fn)(const std::string&)) {
+    const value& a = x.a[0];
+    if (a.k == vkind::string) return value::string(fn(a.s), a.org);
+    if (a.k != vkind::list) return wrong(x, "a string or a list of strings", a);
+    std::vector<value> out;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        value e = a.at(i);
+        if (e.k == vkind::string) e.s = fn(e.s);
+        out.push_back(std::move(e));
     }
-    for (std::size_t i = 0; i < na; ++i)
-        if (a[i].is_missing()) return a[i];
-    const std::string& name = c.key;
-    auto need = [&](std::size_t i, vkind k) { return a[i].k == k; };
-    auto map_strings = [&](auto fn) -> value {
-        if (a[0].k == vkind::string) return value::string(fn(a[0].s), a[0].org);
-        if (a[0].k == vkind::list) {
-            std::vector<value> out;
-            for (std::size_t i = 0; i < a[0].size(); ++i) {
-                value e = a[0].at(i);
-                if (e.k == vkind::string) e.s = fn(e.s);
-                out.push_back(std::move(e));
-            }
-            return value::list(std::move(out), a[0].org);
-        }
-        return type_missing2("'" + name + "'", "a string or a list of strings", a[0]);
-    };
-    switch (c.fn) {
-    case builtin::lower: return map_strings([](const std::string& s) { return rt::ascii_lower(s); });
-    case builtin::upper: return map_strings([](const std::string& s) { return upper(s); });
-    case builtin::trim: return map_strings([](const std::string& s) { return trim(s); });
-    case builtin::len:
-        if (a[0].k == vkind::string || a[0].k == vkind::list || a[0].k == vkind::table)
-            return value::integer(static_cast<std::int64_t>(a[0].size()), a[0].org);
-        return type_missing2("'len'", "a string, a list or a table", a[0]);
-    case builtin::count:
-        if (a[0].k == vkind::list || a[0].k == vkind::table) return value::integer(static_cast<std::int64_t>(a[0].size()), a[0].org);
-        return type_missing2("'count'", "a list or a table", a[0]);
-    case builtin::starts_with:
-    case builtin::ends_with: {
-        if (!need(0, vkind::string) || !need(1, vkind::string)) return type_missing2("'" + name + "'", "strings", need(0, vkind::string) ? a[1] : a[0]);
-        const std::string& s = a[0].s;
-        const std::string& p = a[1].s;
-        bool r = c.fn == builtin::starts_with ? s.compare(0, p.size(), p) == 0
-                                              : s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-        return value::boolean(r, a[0].org);
-    }
-    case builtin::replace: {
-        if (!need(0, vkind::string) || !need(1, vkind::string) || !need(2, vkind::string))
-            return value::missing("'replace' needs three strings", {}, a[0].org);
-        std::string s = a[0].s;
-        if (!a[1].s.empty()) {
-            std::string out;
-            std::size_t i = 0;
-            while (true) {
-                auto j = s.find(a[1].s, i);
-                if (j == std::string::npos) break;
-                out += s.substr(i, j - i) + a[2].s;
-                i = j + a[1].s.size();
-            }
-            out += s.substr(i);
-            s = std::move(out);
-        }
-        return value::string(std::move(s), a[0].org);
-    }
-    case builtin::split: {
-        if (!need(0, vkind::string) || !need(1, vkind::string)) return value::missing("'split' needs two strings", {}, a[0].org);
-        std::vector<value> out;
-        const std::string& s = a[0].s;
-        const std::string& sep = a[1].s;
-        if (sep.empty()) {
-            for (char ch : s) out.push_back(value::string(std::string(1, ch), a[0].org));
-        } else {
-            std::size_t i = 0;
-            while (true) {
-                auto j = s.find(sep, i);
-                out.push_back(value::string(s.substr(i, j == std::string::npos ? std::string::npos : j - i), a[0].org));
-                if (j == std::string::npos) break;
-                i = j + sep.size();
-            }
-        }
-        return value::list(std::move(out), a[0].org);
-    }
-    case builtin::join: {
-        if (!need(0, vkind::list) || !need(1, vkind::string)) return value::missing("'join' needs a list and a string", {}, a[0].org);
+    return value::list(std::move(out), a.org);
+}
+
+value fn_lower(const builtin_args& x) {
+    return map_strings(x, [](const std::string& s) { return rt::ascii_lower(s); });
+}
+
+value fn_upper(const builtin_args& x) {
+    return map_strings(x, [](const std::string& s) { return upper(s); });
+}
+
+value fn_trim(const builtin_args& x) {
+    return map_strings(x, [](const std::string& s) { return trim(s); });
+}
+
+value fn_len(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k == vkind::string || a.k == vkind::list || a.k == vkind::table)
+        return value::integer(static_cast<std::int64_t>(a.size()), a.org);
+    return wrong(x, "a string, a list or a table", a);
+}
+
+value fn_count(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k == vkind::list || a.k == vkind::table) return value::integer(static_cast<std::int64_t>(a.size()), a.org);
+    return wrong(x, "a list or a table", a);
+}
+
+value fn_starts_with(const builtin_args& x) {
+    if (const value* bad = first_non_string(x.a)) return wrong(x, "strings", *bad);
+    const std::string& s = x.a[0].s;
+    const std::string& p = x.a[1].s;
+    return value::boolean(s.compare(0, p.size(), p) == 0, x.a[0].org);
+}
+
+value fn_ends_with(const builtin_args& x) {
+    if (const value* bad = first_non_string(x.a)) return wrong(x, "strings", *bad);
+    const std::string& s = x.a[0].s;
+    const std::string& p = x.a[1].s;
+    return value::boolean(s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0, x.a[0].org);
+}
+
+value fn_replace(const builtin_args& x) {
+    if (first_non_string(x.a)) return value::missing("'replace' needs three strings", {}, x.a[0].org);
+    const std::string& from = x.a[1].s;
+    std::string s = x.a[0].s;
+    if (!from.empty()) {
         std::string out;
-        for (std::size_t i = 0; i < a[0].size(); ++i) {
-            if (i) out += a[1].s;
-            out += rt::display(a[0].at(i));
+        std::size_t i = 0;
+        for (auto j = s.find(from, i); j != std::string::npos; j = s.find(from, i)) {
+            out += s.substr(i, j - i) + x.a[2].s;
+            i = j + from.size();
         }
-        return value::string(std::move(out), a[0].org);
+        out += s.substr(i);
+        s = std::move(out);
     }
-    case builtin::substr: {
-        if (!need(0, vkind::string) || !need(1, vkind::integer) || (na > 2 && !need(2, vkind::integer)))
-            return value::missing("'substr' needs a string and integers", {}, a[0].org);
-        std::int64_t n = static_cast<std::int64_t>(a[0].s.size());
-        std::int64_t start = std::clamp<std::int64_t>(a[1].i, 0, n);
-        std::int64_t len = na > 2 ? std::clamp<std::int64_t>(a[2].i, 0, n - start) : n - start;
-        return value::string(a[0].s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(len)), a[0].org);
+    return value::string(std::move(s), x.a[0].org);
+}
+
+value fn_split(const builtin_args& x) {
+    if (first_non_string(x.a)) return value::missing("'split' needs two strings", {}, x.a[0].org);
+    const value& a = x.a[0];
+    const std::string& s = a.s;
+    const std::string& sep = x.a[1].s;
+    std::vector<value> out;
+    if (sep.empty()) {
+        for (char ch : s) out.push_back(value::string(std::string(1, ch), a.org));
+        return value::list(std::move(out), a.org);
     }
-    case builtin::hex:
-        if (!need(0, vkind::integer)) return type_missing2("'hex'", "an int", a[0]);
-        return value::string(fmt::format("0x{:08X}", static_cast<std::uint32_t>(static_cast<std::uint64_t>(a[0].i))), a[0].org);
-    case builtin::to_int: {
-        if (a[0].k == vkind::integer) return a[0];
-        if (a[0].k != vkind::string) return type_missing2("'int'", "an int or a string", a[0]);
-        std::string s = trim(a[0].s);
-        bool neg = !s.empty() && s[0] == '-';
-        std::string_view d = std::string_view(s).substr(neg ? 1 : 0);
-        int base = 10;
-        if (d.size() > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) {
-            base = 16;
-            d = d.substr(2);
+    std::size_t i = 0;
+    while (true) {
+        auto j = s.find(sep, i);
+        out.push_back(value::string(s.substr(i, j == std::string::npos ? std::string::npos : j - i), a.org));
+        if (j == std::string::npos) break;
+        i = j + sep.size();
+    }
+    return value::list(std::move(out), a.org);
+}
+
+value fn_join(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::list || x.a[1].k != vkind::string)
+        return value::missing("'join' needs a list and a string", {}, a.org);
+    std::string out;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i) out += x.a[1].s;
+        out += rt::display(a.at(i));
+    }
+    return value::string(std::move(out), a.org);
+}
+
+value fn_substr(const builtin_args& x) {
+    const value& a = x.a[0];
+    const bool has_len = x.a.size() > 2;
+    if (a.k != vkind::string || x.a[1].k != vkind::integer || (has_len && x.a[2].k != vkind::integer))
+        return value::missing("'substr' needs a string and integers", {}, a.org);
+    std::int64_t n = static_cast<std::int64_t>(a.s.size());
+    std::int64_t start = std::clamp<std::int64_t>(x.a[1].i, 0, n);
+    std::int64_t len = has_len ? std::clamp<std::int64_t>(x.a[2].i, 0, n - start) : n - start;
+    return value::string(a.s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(len)), a.org);
+}
+
+value fn_hex(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::integer) return wrong(x, "an int", a);
+    return value::string(fmt::format("0x{:08X}", static_cast<std::uint32_t>(static_cast<std::uint64_t>(a.i))), a.org);
+}
+
+// Digits of `d` in `base` as a non-negative int64, or false.
+bool parse_digits(std::string_view d, int base, std::uint64_t& u) {
+    auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), u, base);
+    return !d.empty() && ec == std::errc() && p == d.data() + d.size() &&
+           u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+}
+
+value fn_int(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k == vkind::integer) return a;
+    if (a.k != vkind::string) return wrong(x, "an int or a string", a);
+    std::string s = trim(a.s);
+    bool neg = !s.empty() && s[0] == '-';
+    std::string_view d = std::string_view(s).substr(neg ? 1 : 0);
+    int base = 10;
+    if (d.size() > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) {
+        base = 16;
+        d = d.substr(2);
+    }
+    std::uint64_t u = 0;
+    if (!parse_digits(d, base, u)) return value::missing(fmt::format("'{}' is not an integer", a.s), {}, a.org);
+    return value::integer(neg ? -static_cast<std::int64_t>(u) : static_cast<std::int64_t>(u), a.org);
+}
+
+value fn_parse_int(const builtin_args& x) {
+    const value& a = x.a[0];
+    const value& base = x.a[1];
+    if (a.k != vkind::string || base.k != vkind::integer || base.i < 2 || base.i > 36)
+        return value::missing("'parse_int' needs a string and a base from 2 to 36", {}, a.org);
+    std::uint64_t u = 0;
+    if (!parse_digits(a.s, static_cast<int>(base.i), u))
+        return value::missing(fmt::format("'{}' is not a base-{} integer", a.s, base.i), {}, a.org);
+    return value::integer(static_cast<std::int64_t>(u), a.org);
+}
+
+value fn_u32(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::integer) return wrong(x, "an int", a);
+    if (a.i < -2147483648LL || a.i > 4294967295LL)
+        return value::missing(fmt::format("{} is outside the 32-bit range", a.i), {}, a.org);
+    return value::integer(a.i < 0 ? a.i + 4294967296LL : a.i, a.org);
+}
+
+value fn_capture(const builtin_args& x) {
+    const value& a = x.a[0];
+    const RE2* re = x.call.re;
+    if (a.k != vkind::string) return wrong(x, "a string", a);
+    if (!re) return value::missing("invalid regular expression", {}, a.org);
+    re2::StringPiece groups[2];
+    int n = std::min(re->NumberOfCapturingGroups(), 1) + 1;
+    if (!re->Match(a.s, 0, a.s.size(), RE2::UNANCHORED, groups, n))
+        return value::missing(fmt::format("'{}' does not match the pattern", a.s), {}, a.org);
+    const auto& g = groups[n - 1];
+    return value::string(std::string(g.data() ? g.data() : "", g.size()), a.org);
+}
+
+value fn_type(const builtin_args& x) { return value::string(std::string(rt::type_name(x.a[0].k)), x.a[0].org); }
+
+// The keys (each located where it is written) or the values of a table.
+value table_parts(const builtin_args& x, bool keys) {
+    const value& a = x.a[0];
+    if (a.k != vkind::table || !a.node) return wrong(x, "a table", a);
+    std::vector<value> out;
+    for (const auto& e : a.node->entries)
+        out.push_back(keys ? value::string(e.key, rt::origin{a.org.snap, e.key_pos, &e.value->path})
+                           : value::from_node(*e.value, a.org.snap));
+    value r = value::list(std::move(out), a.org);
+    r.hold = a.hold;
+    return r;
+}
+
+value fn_keys(const builtin_args& x) { return table_parts(x, true); }
+
+value fn_values(const builtin_args& x) { return table_parts(x, false); }
+
+value fn_key(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (!a.org.path) return value::missing("'key' needs a value read from a table", {}, a.org);
+    return value::string(last_key(*a.org.path), a.org);
+}
+
+value fn_exists(const builtin_args& x) { return value::boolean(!x.a[0].is_missing(), x.a[0].org); }
+
+value fn_default(const builtin_args& x) {
+    if (!x.a[0].is_missing()) return x.a[0];
+    value b = x.a[1];
+    if (!b.org.valid()) b.org = x.a[0].org;  // the default stands where the missing value should be
+    return b;
+}
+
+// The other members of node `n`'s cluster (as node values), or false when `n` is not a node.
+bool other_nodes(const builtin_args& x, const value& n, std::vector<value>& out) {
+    const eval_world& w = x.ev.world();
+    std::uint32_t s = n.org.snap;
+    if (n.k != vkind::table || s == rt::origin::none || s >= w.snaps.size() || n.node != w.snaps[s].s->root.get())
+        return false;
+    for (auto m : w.clusters[w.snaps[s].cluster].members)
+        if (m != s) out.push_back(x.ev.node_value(m));
+    return true;
+}
+
+value fn_other(const builtin_args& x) {
+    const value& n = x.a[0];
+    std::vector<value> out;
+    if (!other_nodes(x, n, out)) return wrong(x, "a node", n);
+    if (out.size() == 1) return out[0];
+    const eval_world& w = x.ev.world();
+    const snap_entry& self = w.snaps[n.org.snap];
+    return value::missing(fmt::format("{} has {} other node{} in cluster '{}'; expected exactly one", self.node_name,
+                                      out.size(), out.size() == 1 ? "" : "s", w.clusters[self.cluster].name),
+                          {}, n.org);
+}
+
+value fn_others(const builtin_args& x) {
+    const value& n = x.a[0];
+    std::vector<value> out;
+    if (!other_nodes(x, n, out)) return wrong(x, "a node", n);
+    return value::list(std::move(out), n.org);
+}
+
+value fn_schema_violations(const builtin_args& x) {
+    if (x.ev.self() == rt::origin::none) return value::missing("'schema_violations()' needs a node");
+    return value::list(x.ev.schema_violations(x.ev.self()));
+}
+
+// unique keeps the first of equal elements; sort is stable.
+value fn_unique(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::list) return wrong(x, "a list", a);
+    std::vector<value> out;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        value v = a.at(i);
+        if (std::none_of(out.begin(), out.end(), [&](const value& u) { return rt::compare(u, v) == rt::cmp_result::equal; }))
+            out.push_back(std::move(v));
+    }
+    return value::list(std::move(out), a.org);
+}
+
+value fn_sort(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::list) return wrong(x, "a list", a);
+    std::vector<value> out;
+    for (std::size_t i = 0; i < a.size(); ++i) out.push_back(a.at(i));
+    std::stable_sort(out.begin(), out.end(), [](const value& p, const value& q) { return rt::compare(p, q) == rt::cmp_result::less; });
+    return value::list(std::move(out), a.org);
+}
+
+// The 0-based index of step `s` in the runbook, or the number of steps when `s` is not one of them.
+std::size_t step_of(const runbook_ctx& rb, const value& s) {
+    std::size_t idx = rb.steps.size();
+    for (std::size_t i = 0; i < rb.steps.size(); ++i)
+        if (s.node && rb.steps[i].node == s.node) idx = i;
+    return idx;
+}
+
+value fn_step_index(const builtin_args& x) {
+    const runbook_ctx* rb = x.ev.runbook();
+    if (!rb) return value::missing(fmt::format("'{}' needs a runbook", x.call.key));
+    std::size_t idx = step_of(*rb, x.a[0]);
+    if (idx == rb->steps.size()) return wrong(x, "a step", x.a[0]);
+    return value::integer(static_cast<std::int64_t>(idx + 1), x.a[0].org);
+}
+
+// The node a step runs on: its `step_node` key (the schema's), else the node holding the runbook.
+value fn_node_of(const builtin_args& x) {
+    const runbook_ctx* rb = x.ev.runbook();
+    if (!rb) return value::missing(fmt::format("'{}' needs a runbook", x.call.key));
+    const value& s = x.a[0];
+    std::size_t idx = step_of(*rb, s);
+    if (idx == rb->steps.size()) return wrong(x, "a step", s);
+    const eval_world& w = x.ev.world();
+    std::string who = w.snaps[rb->holder].node_name;
+    if (w.p->step_node && s.node) {
+        const snap::node* n = s.node;
+        for (const auto& seg : *w.p->step_node) {
+            const snap::entry* e = n && n->k == snap::kind::table ? n->find(seg.key) : nullptr;
+            n = e ? e->value.get() : nullptr;
         }
-        std::uint64_t u = 0;
-        auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), u, base);
-        if (d.empty() || ec != std::errc() || p != d.data() + d.size() ||
-            u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return value::missing(fmt::format("'{}' is not an integer", a[0].s), {}, a[0].org);
-        return value::integer(neg ? -static_cast<std::int64_t>(u) : static_cast<std::int64_t>(u), a[0].org);
+        if (n && n->k == snap::kind::string) who = n->str;
     }
-    case builtin::parse_int: {
-        if (!need(0, vkind::string) || !need(1, vkind::integer) || a[1].i < 2 || a[1].i > 36)
-            return value::missing("'parse_int' needs a string and a base from 2 to 36", {}, a[0].org);
-        std::uint64_t u = 0;
-        const std::string& s = a[0].s;
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u, static_cast<int>(a[1].i));
-        if (s.empty() || ec != std::errc() || p != s.data() + s.size() ||
-            u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return value::missing(fmt::format("'{}' is not a base-{} integer", s, a[1].i), {}, a[0].org);
-        return value::integer(static_cast<std::int64_t>(u), a[0].org);
-    }
-    case builtin::u32:
-        if (!need(0, vkind::integer)) return type_missing2("'u32'", "an int", a[0]);
-        if (a[0].i < -2147483648LL || a[0].i > 4294967295LL)
-            return value::missing(fmt::format("{} is outside the 32-bit range", a[0].i), {}, a[0].org);
-        return value::integer(a[0].i < 0 ? a[0].i + 4294967296LL : a[0].i, a[0].org);
-    case builtin::capture: {
-        if (!need(0, vkind::string)) return type_missing2("'capture'", "a string", a[0]);
-        if (!c.re) return value::missing("invalid regular expression", {}, a[0].org);
-        re2::StringPiece groups[2];
-        int n = std::min(c.re->NumberOfCapturingGroups(), 1) + 1;
-        if (!c.re->Match(a[0].s, 0, a[0].s.size(), RE2::UNANCHORED, groups, n))
-            return value::missing(fmt::format("'{}' does not match the pattern", a[0].s), {}, a[0].org);
-        const auto& g = groups[n - 1];
-        return value::string(std::string(g.data() ? g.data() : "", g.size()), a[0].org);
-    }
-    case builtin::type: return value::string(std::string(rt::type_name(a[0].k)), a[0].org);
-    case builtin::keys:
-    case builtin::values: {
-        if (!need(0, vkind::table) || !a[0].node) return type_missing2("'" + name + "'", "a table", a[0]);
-        std::vector<value> out;
-        for (const auto& e : a[0].node->entries) {
-            if (c.fn == builtin::keys) {
-                value k = value::string(e.key, rt::origin{a[0].org.snap, e.key_pos, &e.value->path});
-                out.push_back(std::move(k));
-            } else {
-                out.push_back(value::from_node(*e.value, a[0].org.snap));
-            }
-        }
-        value r = value::list(std::move(out), a[0].org);
-        r.hold = a[0].hold;
-        return r;
-    }
-    case builtin::key:
-        if (!a[0].org.path) return value::missing("'key' needs a value read from a table", {}, a[0].org);
-        return value::string(last_key(*a[0].org.path), a[0].org);
-    case builtin::other:
-    case builtin::others: {
-        const value& n = a[0];
-        std::uint32_t s = n.org.snap;
-        if (n.k != vkind::table || s == rt::origin::none || s >= w_.snaps.size() || n.node != w_.snaps[s].s->root.get())
-            return type_missing2("'" + name + "'", "a node", n);
-        const auto& members = w_.clusters[w_.snaps[s].cluster].members;
-        std::vector<value> out;
-        for (auto m : members)
-            if (m != s) out.push_back(node_value(m));
-        if (c.fn == builtin::others) return value::list(std::move(out), n.org);
-        if (out.size() == 1) return out[0];
-        const auto& cl = w_.clusters[w_.snaps[s].cluster];
-        return value::missing(fmt::format("{} has {} other node{} in cluster '{}'; expected exactly one",
-                                          w_.snaps[s].node_name, out.size(), out.size() == 1 ? "" : "s", cl.name),
-                              {}, n.org);
-    }
-    case builtin::schema_violations: {
-        if (self_ == rt::origin::none) return value::missing("'schema_violations()' needs a node");
-        return value::list(schema_violations(self_));
-    }
-    case builtin::unique:
-    case builtin::sort: {
-        if (!need(0, vkind::list)) return type_missing2("'" + name + "'", "a list", a[0]);
-        std::vector<value> out;
-        for (std::size_t i = 0; i < a[0].size(); ++i) out.push_back(a[0].at(i));
-        if (c.fn == builtin::sort) {
-            std::stable_sort(out.begin(), out.end(),
-                             [](const value& x, const value& y) { return rt::compare(x, y) == rt::cmp_result::less; });
-        } else {
-            std::vector<value> u;
-            for (auto& v : out)
-                if (std::none_of(u.begin(), u.end(), [&](const value& x) { return rt::compare(x, v) == rt::cmp_result::equal; }))
-                    u.push_back(std::move(v));
-            out = std::move(u);
-        }
-        return value::list(std::move(out), a[0].org);
-    }
-    case builtin::step_index_of:
-    case builtin::node_of: {
-        if (!rb_) return value::missing(fmt::format("'{}' needs a runbook", name));
-        std::size_t idx = rb_->steps.size();
-        for (std::size_t i = 0; i < rb_->steps.size(); ++i)
-            if (a[0].node && rb_->steps[i].node == a[0].node) idx = i;
-        if (idx == rb_->steps.size()) return type_missing2("'" + name + "'", "a step", a[0]);
-        if (c.fn == builtin::step_index_of) return value::integer(static_cast<std::int64_t>(idx + 1), a[0].org);
-        std::string who = w_.snaps[rb_->holder].node_name;
-        if (w_.p->step_node && a[0].node) {
-            const snap::node* n = a[0].node;
-            for (const auto& seg : *w_.p->step_node) {
-                const snap::entry* e = n && n->k == snap::kind::table ? n->find(seg.key) : nullptr;
-                n = e ? e->value.get() : nullptr;
-            }
-            if (n && n->k == snap::kind::string) who = n->str;
-        }
-        std::uint32_t t = find_node(who);
-        if (t == rt::origin::none)
-            return value::missing(fmt::format("step {} names node '{}', which is not in this cluster", idx + 1, who), {}, a[0].org);
-        return node_value(t);
-    }
-    case builtin::trigger: {
-        const char* t = step_mode_ ? (trigger_after_ ? "after" : "before") : rb_ ? (rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final") : "snapshot";
-        return value::string(t);
-    }
-    case builtin::str: return value::string(a[0].k == vkind::string ? a[0].s : rt::display(a[0]), a[0].org);
-    case builtin::is_action: {
-        if (!need(0, vkind::string)) return type_missing2("'is_action'", "a string", a[0]);
-        return value::boolean(w_.p->actions.count(a[0].s) > 0, a[0].org);
-    }
-    case builtin::actions: {
-        std::vector<value> out;
-        for (const auto& [n, x] : w_.p->actions) out.push_back(value::string(n));
-        return value::list(std::move(out));
-    }
-    case builtin::exists:
-    case builtin::default_: break;
-    }
-    return value{};
+    std::uint32_t t = x.ev.find_node(who);
+    if (t == rt::origin::none)
+        return value::missing(fmt::format("step {} names node '{}', which is not in this cluster", idx + 1, who), {}, s.org);
+    return x.ev.node_value(t);
+}
+
+value fn_is_action(const builtin_args& x) {
+    const value& a = x.a[0];
+    if (a.k != vkind::string) return wrong(x, "a string", a);
+    return value::boolean(x.ev.world().p->actions.count(a.s) > 0, a.org);
+}
+
+value fn_actions(const builtin_args& x) {
+    std::vector<value> out;
+    for (const auto& [n, a] : x.ev.world().p->actions) out.push_back(value::string(n));
+    return value::list(std::move(out));
+}
+
+value fn_trigger(const builtin_args& x) { return value::string(x.ev.trigger_name()); }
+
+value fn_str(const builtin_args& x) {
+    const value& a = x.a[0];
+    return value::string(a.k == vkind::string ? a.s : rt::display(a), a.org);
+}
+
+// ---- The table: one row per built-in ----
+
+constexpr auto propagate = missing_args::propagate;
+
+constexpr builtin_def builtins[] = {
+    // name, min and max arguments, result kind, typing, implementation, missing arguments
+    {"lower", 1, 1, sbase::unknown, type_strings, fn_lower, propagate},
+    {"upper", 1, 1, sbase::unknown, type_strings, fn_upper, propagate},
+    {"trim", 1, 1, sbase::unknown, type_strings, fn_trim, propagate},
+    {"len", 1, 1, sbase::integer, nullptr, fn_len, propagate},
+    {"count", 1, 1, sbase::integer, nullptr, fn_count, propagate},
+    {"starts_with", 2, 2, sbase::boolean, nullptr, fn_starts_with, propagate},
+    {"ends_with", 2, 2, sbase::boolean, nullptr, fn_ends_with, propagate},
+    {"replace", 3, 3, sbase::string, nullptr, fn_replace, propagate},
+    {"split", 2, 2, sbase::list, nullptr, fn_split, propagate},
+    {"join", 2, 2, sbase::string, nullptr, fn_join, propagate},
+    {"substr", 2, 3, sbase::string, nullptr, fn_substr, propagate},
+    {"hex", 1, 1, sbase::string, nullptr, fn_hex, propagate},
+    {"int", 1, 1, sbase::integer, nullptr, fn_int, propagate},
+    {"parse_int", 2, 2, sbase::integer, nullptr, fn_parse_int, propagate},
+    {"u32", 1, 1, sbase::integer, nullptr, fn_u32, propagate},
+    {"capture", 2, 2, sbase::string, check_capture, fn_capture, propagate},
+    {"type", 1, 1, sbase::string, nullptr, fn_type, propagate},
+    {"keys", 1, 1, sbase::list, type_keys, fn_keys, propagate},
+    {"values", 1, 1, sbase::list, type_values, fn_values, propagate},
+    {"key", 1, 1, sbase::string, nullptr, fn_key, propagate},
+    {"exists", 1, 1, sbase::boolean, nullptr, fn_exists, missing_args::seen},
+    {"default", 2, 2, sbase::unknown, type_of_first, fn_default, missing_args::seen},
+    {"other", 1, 1, sbase::table, type_other, fn_other, propagate},
+    {"others", 1, 1, sbase::list, type_others, fn_others, propagate},
+    {"schema_violations", 0, 0, sbase::list, check_schema_violations, fn_schema_violations, propagate},
+    {"unique", 1, 1, sbase::list, type_of_first, fn_unique, propagate},
+    {"sort", 1, 1, sbase::list, type_of_first, fn_sort, propagate},
+    {"step_index", 1, 1, sbase::integer, nullptr, fn_step_index, propagate},
+    {"node_of", 1, 1, sbase::table, nullptr, fn_node_of, propagate},
+    {"is_action", 1, 1, sbase::boolean, nullptr, fn_is_action, propagate},
+    {"actions", 0, 0, sbase::list, nullptr, fn_actions, propagate},
+    {"trigger", 0, 0, sbase::string, nullptr, fn_trigger, propagate},
+    {"str", 1, 1, sbase::string, nullptr, fn_str, propagate},
+};
+
+static_assert(std::all_of(std::begin(builtins), std::end(builtins),
+                          [](const builtin_def& b) { return b.min_args <= b.max_args && b.max_args <= max_builtin_args; }),
+              "a built-in takes at most max_builtin_args arguments");
+
+} // namespace
+
+std::span<const builtin_def> builtin_table() { return builtins; }
+
+const builtin_def* find_builtin(std::string_view name) {
+    for (const auto& b : builtins)
+        if (b.name == name) return &b;
+    return nullptr;
+}
+
+value evaluator::eval_builtin(const cexpr& c, frame& f) {
+    std::array<value, max_builtin_args> a;
+    const std::size_t na = std::min(c.kids.size(), a.size());
+    for (std::size_t i = 0; i < na; ++i) a[i] = eval(*c.kids[i], f);
+    if (c.fn->missing == missing_args::propagate)
+        for (std::size_t i = 0; i < na; ++i)
+            if (a[i].is_missing()) return a[i];
+    return c.fn->impl(builtin_args{std::span<const value>(a.data(), na), c, *this});
 }
 
 std::vector<value> evaluator::schema_violations(std::uint32_t snap) {

@@ -80,8 +80,46 @@ value evaluator::eval(const cexpr& c, frame& f) {
     case cop::constant: return c.k;
     case cop::var: return f[c.slot];
     case cop::self:
+    case cop::root_key:
+    case cop::step:
+    case cop::step_index:
+    case cop::target:
+    case cop::steps:
+    case cop::runbook: return eval_context(c);
+    case cop::nodes: return eval_nodes();
+    case cop::member:
+    case cop::index: return eval_member(c, f);
+    case cop::member_star:
+    case cop::index_star: return eval_spread(c, f);
+    case cop::optional: return eval_optional(c, f);
+    case cop::builtin: return eval_builtin(c, f);
+    case cop::call: return eval_call(c, f);
+    case cop::table_lookup: return eval_table_lookup(c, f);
+    case cop::neg: return eval_neg(c, f);
+    case cop::not_: return eval_not(c, f);
+    case cop::and_:
+    case cop::or_: return eval_logic(c, f);
+    case cop::compare: return eval_compare(c, f);
+    case cop::default_: return eval_default(c, f);
+    case cop::add:
+    case cop::sub: return eval_arith(c, f);
+    case cop::quant: return eval_quant(c, f);
+    case cop::cond: return eval_cond(c, f);
+    case cop::list: return eval_list(c, f);
+    case cop::record: return eval_record(c, f);
+    }
+    return value{};
+}
+
+// `self`, a key of the snapshot, and what the step and the runbook being simulated provide.
+value evaluator::eval_context(const cexpr& c) {
+    switch (c.op) {
+    case cop::self:
         if (self_ == rt::origin::none) return value::missing("'self' is not available here");
         return node_value(self_);
+    case cop::root_key:
+        if (self_ == rt::origin::none) return value::missing(fmt::format("'{}' needs a node", c.key));
+        return member(node_value(self_), c.key, c.where);
     case cop::step:
         if (!step_) return value::missing("there is no step here");
         return step_->step;
@@ -93,213 +131,223 @@ value evaluator::eval(const cexpr& c, frame& f) {
         if (step_->target == rt::origin::none)
             return value::missing(fmt::format("step {} names node '{}', which is not in this cluster", step_->index, step_->target_name));
         return node_value(step_->target);
-    case cop::steps: {
+    case cop::steps:
         if (!rb_) return value::missing("there is no runbook here");
-        value l = value::list(rb_->steps, rb_->table.org);
-        return l;
-    }
+        return value::list(rb_->steps, rb_->table.org);
     case cop::runbook:
         if (!rb_) return value::missing("there is no runbook here");
         return rb_->table;
-    case cop::nodes: {
-        // Built once per state of the cluster (a simulated step changes it).
-        if (!nodes_cache_ || nodes_version_ != state_version_) {
-            std::vector<value> vs;
-            for (auto m : w_.clusters[cluster_].members) vs.push_back(node_value(m));
-            nodes_cache_ = std::make_shared<const std::vector<value>>(std::move(vs));
-            nodes_version_ = state_version_;
-        }
-        value l;
-        l.k = vkind::list;
-        l.items = nodes_cache_;
-        return l;
+    default: return value{};
     }
-    case cop::root_key:
-        if (self_ == rt::origin::none) return value::missing(fmt::format("'{}' needs a node", c.key));
-        return member(node_value(self_), c.key, c.where);
-    case cop::member:
-    case cop::index: {
-        const bool drop = std::exchange(drop_missing_, false);
-        value base = eval(*c.kids[0], f);
-        value idx;
-        if (c.op == cop::index) idx = eval(*c.kids[1], f);
-        if (base.spread) {
-            // One rule with `map`: an element where the path is missing makes the whole result
-            // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
-            std::vector<value> out;
-            for (std::size_t i = 0; i < base.size(); ++i) {
-                value v = c.op == cop::member ? member(base.at(i), c.key, c.where) : index(base.at(i), idx, c.where);
-                if (!v.is_missing()) out.push_back(std::move(v));
-                else if (!drop && !optional_by_schema(v.missing_path)) return v;
-            }
-            value r = value::list(std::move(out), base.org);
-            r.spread = true;
-            return r;
-        }
-        return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
+}
+
+// `nodes`: built once per state of the cluster (a simulated step changes it).
+value evaluator::eval_nodes() {
+    if (!nodes_cache_ || nodes_version_ != state_version_) {
+        std::vector<value> vs;
+        for (auto m : w_.clusters[cluster_].members) vs.push_back(node_value(m));
+        nodes_cache_ = std::make_shared<const std::vector<value>>(std::move(vs));
+        nodes_version_ = state_version_;
     }
-    case cop::member_star:
-    case cop::index_star: {
-        value base = eval(*c.kids[0], f);
-        if (base.is_missing()) return base;
-        std::vector<value> out;
-        auto spread_one = [&](const value& b) {
-            if (c.op == cop::member_star && b.k == vkind::table && b.node) {
-                for (const auto& e : b.node->entries) out.push_back(value::from_node(*e.value, b.org.snap));
-            } else if (c.op == cop::index_star && b.k == vkind::list) {
-                for (std::size_t i = 0; i < b.size(); ++i) out.push_back(b.at(i));
-            }
-        };
-        if (base.spread) {
-            for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at(i));
-        } else if ((c.op == cop::member_star && base.k != vkind::table) || (c.op == cop::index_star && base.k != vkind::list)) {
-            return value::missing(fmt::format("'{}' needs a {}, but the value is a {}", c.op == cop::member_star ? ".*" : "[*]",
-                                              c.op == cop::member_star ? "table" : "list", rt::type_name(base.k)),
-                                  {}, base.org);
-        } else {
-            spread_one(base);
-        }
-        value r = value::list(std::move(out), base.org);
-        r.spread = true;
-        return r;
+    value l;
+    l.k = vkind::list;
+    l.items = nodes_cache_;
+    return l;
+}
+
+// `.key` and `[i]`, mapped over a spread list.
+value evaluator::eval_member(const cexpr& c, frame& f) {
+    const bool drop = std::exchange(drop_missing_, false);
+    value base = eval(*c.kids[0], f);
+    value idx;
+    if (c.op == cop::index) idx = eval(*c.kids[1], f);
+    if (!base.spread) return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
+    // One rule with `map`: an element where the path is missing makes the whole result
+    // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
+    std::vector<value> out;
+    for (std::size_t i = 0; i < base.size(); ++i) {
+        value v = c.op == cop::member ? member(base.at(i), c.key, c.where) : index(base.at(i), idx, c.where);
+        if (!v.is_missing()) out.push_back(std::move(v));
+        else if (!drop && !optional_by_schema(v.missing_path)) return v;
     }
-    case cop::optional: {
-        // `a[*].b?`: elements where `b` is missing are dropped (the flag is read by that member only).
-        drop_missing_ = c.kids[0]->op == cop::member || c.kids[0]->op == cop::index;
-        value v = eval(*c.kids[0], f);
-        drop_missing_ = false;
-        if (v.is_missing()) v.optional = true;
+    value r = value::list(std::move(out), base.org);
+    r.spread = true;
+    return r;
+}
+
+// `.*` (a table's values) and `[*]` (a list's elements): a spread list that later steps map over.
+value evaluator::eval_spread(const cexpr& c, frame& f) {
+    value base = eval(*c.kids[0], f);
+    if (base.is_missing()) return base;
+    const bool values = c.op == cop::member_star;
+    std::vector<value> out;
+    auto spread_one = [&](const value& b) {
+        if (values && b.k == vkind::table && b.node) {
+            for (const auto& e : b.node->entries) out.push_back(value::from_node(*e.value, b.org.snap));
+        } else if (!values && b.k == vkind::list) {
+            for (std::size_t i = 0; i < b.size(); ++i) out.push_back(b.at(i));
+        }
+    };
+    if (base.spread) {
+        for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at(i));
+    } else if ((values && base.k != vkind::table) || (!values && base.k != vkind::list)) {
+        return value::missing(fmt::format("'{}' needs a {}, but the value is a {}", values ? ".*" : "[*]",
+                                          values ? "table" : "list", rt::type_name(base.k)),
+                              {}, base.org);
+    } else {
+        spread_one(base);
+    }
+    value r = value::list(std::move(out), base.org);
+    r.spread = true;
+    return r;
+}
+
+// `a[*].b?`: elements where `b` is missing are dropped (the flag is read by that member only).
+value evaluator::eval_optional(const cexpr& c, frame& f) {
+    drop_missing_ = c.kids[0]->op == cop::member || c.kids[0]->op == cop::index;
+    value v = eval(*c.kids[0], f);
+    drop_missing_ = false;
+    if (v.is_missing()) v.optional = true;
+    return v;
+}
+
+// `t[k]` on a table of the pack: the entry, else the table's default.
+value evaluator::eval_table_lookup(const cexpr& c, frame& f) {
+    value k = eval(*c.kids[0], f);
+    if (k.is_missing()) return k;
+    if (k.k != vkind::integer && k.k != vkind::string)
+        return value::missing(fmt::format("a key of table '{}' must be a string or an int, not a {}", c.table->name,
+                                          rt::type_name(k.k)), {}, k.org);
+    std::string key = k.k == vkind::integer ? std::to_string(k.i) : k.s;
+    if (const snap::entry* e = c.table->entries->find(key)) {
+        value v = value::from_node(*e->value, rt::origin::none);
+        v.org = {};
+        v.hold = c.table->entries;
         return v;
     }
-    case cop::builtin: return eval_builtin(c, f);
-    case cop::call: return eval_call(c, f);
-    case cop::table_lookup: {
-        value k = eval(*c.kids[0], f);
-        if (k.is_missing()) return k;
-        std::string key = k.k == vkind::integer ? std::to_string(k.i) : k.k == vkind::string ? k.s : std::string();
-        if (k.k != vkind::integer && k.k != vkind::string)
-            return value::missing(fmt::format("a key of table '{}' must be a string or an int, not a {}", c.table->name,
-                                              rt::type_name(k.k)), {}, k.org);
-        if (const snap::entry* e = c.table->entries->find(key)) {
-            value v = value::from_node(*e->value, rt::origin::none);
-            v.org = {};
-            v.hold = c.table->entries;
-            return v;
-        }
-        if (c.table->dflt) return *c.table->dflt;
-        return value::missing(fmt::format("table '{}' has no entry for {}", c.table->name,
-                                          k.k == vkind::string ? "'" + key + "'" : key), {}, k.org);
+    if (c.table->dflt) return *c.table->dflt;
+    return value::missing(fmt::format("table '{}' has no entry for {}", c.table->name,
+                                      k.k == vkind::string ? "'" + key + "'" : key), {}, k.org);
+}
+
+value evaluator::eval_neg(const cexpr& c, frame& f) {
+    value v = eval(*c.kids[0], f);
+    if (v.k == vkind::integer) {
+        if (v.i == std::numeric_limits<std::int64_t>::min()) return value::missing("integer overflow", {}, v.org);
+        v.i = -v.i;
+        return v;
     }
-    case cop::neg: {
-        value v = eval(*c.kids[0], f);
-        if (v.k == vkind::integer) {
-            if (v.i == std::numeric_limits<std::int64_t>::min()) return value::missing("integer overflow", {}, v.org);
-            v.i = -v.i;
-            return v;
-        }
-        if (v.k == vkind::floating) {
-            v.f = -v.f;
-            return v;
-        }
-        if (v.is_missing()) return v;
-        return type_missing2("'-'", "a number", v);
+    if (v.k == vkind::floating) {
+        v.f = -v.f;
+        return v;
     }
-    case cop::not_: {
-        value v = eval(*c.kids[0], f);
-        if (v.k == vkind::boolean) {
-            v.b = !v.b;
-            return v;
-        }
-        if (v.is_missing()) return v;
-        return type_missing2("'not'", "a condition", v);
+    if (v.is_missing()) return v;
+    return type_missing2("'-'", "a number", v);
+}
+
+value evaluator::eval_not(const cexpr& c, frame& f) {
+    value v = eval(*c.kids[0], f);
+    if (v.k == vkind::boolean) {
+        v.b = !v.b;
+        return v;
     }
-    case cop::and_:
-    case cop::or_: {
-        bool is_and = c.op == cop::and_;
-        value a = eval(*c.kids[0], f);
-        if (!a.is_missing() && a.k != vkind::boolean) return type_missing2(is_and ? "'and'" : "'or'", "conditions", a);
-        if (a.k == vkind::boolean && a.b != is_and) return a;  // false and _, true or _
-        value b = eval(*c.kids[1], f);
-        if (!b.is_missing() && b.k != vkind::boolean) return type_missing2(is_and ? "'and'" : "'or'", "conditions", b);
-        if (a.is_missing()) {
-            if (b.k == vkind::boolean && b.b != is_and) return b;
-            return a;
-        }
-        if (!b.org.valid() && a.org.valid()) b.org = a.org;
-        return b;
+    if (v.is_missing()) return v;
+    return type_missing2("'not'", "a condition", v);
+}
+
+// `and` and `or`, three-valued: a missing side decides nothing the other side decides.
+value evaluator::eval_logic(const cexpr& c, frame& f) {
+    bool is_and = c.op == cop::and_;
+    value a = eval(*c.kids[0], f);
+    if (!a.is_missing() && a.k != vkind::boolean) return type_missing2(is_and ? "'and'" : "'or'", "conditions", a);
+    if (a.k == vkind::boolean && a.b != is_and) return a;  // false and _, true or _
+    value b = eval(*c.kids[1], f);
+    if (!b.is_missing() && b.k != vkind::boolean) return type_missing2(is_and ? "'and'" : "'or'", "conditions", b);
+    if (a.is_missing()) {
+        if (b.k == vkind::boolean && b.b != is_and) return b;
+        return a;
     }
-    case cop::compare: return eval_compare(c, f);
-    case cop::default_: {
-        value a = eval(*c.kids[0], f);
-        if (!a.is_missing()) return a;
-        value b = eval(*c.kids[1], f);
-        if (!b.org.valid()) b.org = a.org;  // a default stands where the missing value should be
-        return b;
+    if (!b.org.valid() && a.org.valid()) b.org = a.org;
+    return b;
+}
+
+value evaluator::eval_default(const cexpr& c, frame& f) {
+    value a = eval(*c.kids[0], f);
+    if (!a.is_missing()) return a;
+    value b = eval(*c.kids[1], f);
+    if (!b.org.valid()) b.org = a.org;  // a default stands where the missing value should be
+    return b;
+}
+
+// `+` and `-`: integers (overflow is missing), numbers, and for `+` strings and lists.
+value evaluator::eval_arith(const cexpr& c, frame& f) {
+    value a = eval(*c.kids[0], f);
+    if (a.is_missing()) return a;
+    value b = eval(*c.kids[1], f);
+    if (b.is_missing()) return b;
+    bool add = c.op == cop::add;
+    if (a.k == vkind::integer && b.k == vkind::integer) {
+        std::int64_t r = 0;
+        bool over = add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
+        if (over) return value::missing("integer overflow", {}, a.org);
+        return value::integer(r, a.org);
     }
-    case cop::add:
-    case cop::sub: {
-        value a = eval(*c.kids[0], f);
-        if (a.is_missing()) return a;
-        value b = eval(*c.kids[1], f);
-        if (b.is_missing()) return b;
-        bool add = c.op == cop::add;
-        if (a.k == vkind::integer && b.k == vkind::integer) {
-            std::int64_t r = 0;
-            bool over = add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
-            if (over) return value::missing("integer overflow", {}, a.org);
-            return value::integer(r, a.org);
-        }
-        if ((a.k == vkind::integer || a.k == vkind::floating) && (b.k == vkind::integer || b.k == vkind::floating)) {
-            double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
-            double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
-            return value::floating(add ? x + y : x - y, a.org);
-        }
-        if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
-        if (add && a.k == vkind::list && b.k == vkind::list) {
-            std::vector<value> vs;
-            for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
-            for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
-            return value::list(std::move(vs), a.org);
-        }
-        return value::missing(fmt::format("cannot {} a {} and a {}", add ? "add" : "subtract", rt::type_name(a.k),
-                                          rt::type_name(b.k)), {}, a.org);
+    if ((a.k == vkind::integer || a.k == vkind::floating) && (b.k == vkind::integer || b.k == vkind::floating)) {
+        double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
+        double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
+        return value::floating(add ? x + y : x - y, a.org);
     }
-    case cop::quant: return eval_quant(c, f);
-    case cop::cond: {
-        value k = eval(*c.kids[0], f);
-        if (k.is_missing()) return k;
-        if (k.k != vkind::boolean) return type_missing2("'if'", "a condition", k);
-        return eval(*c.kids[k.b ? 1 : 2], f);
-    }
-    case cop::list: {
+    if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
+    if (add && a.k == vkind::list && b.k == vkind::list) {
         std::vector<value> vs;
-        for (const auto& k : c.kids) vs.push_back(eval(*k, f));
-        return value::list(std::move(vs));
+        for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
+        for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
+        return value::list(std::move(vs), a.org);
     }
-    case cop::record: {
-        auto n = std::make_shared<snap::node>();
-        n->k = snap::kind::table;
-        n->where = c.where;
-        std::size_t start = 0;
-        std::vector<std::string> keys;
-        for (std::size_t i = 0; i < c.k.s.size(); ++i)
-            if (c.k.s[i] == '\x1f') {
-                keys.push_back(c.k.s.substr(start, i - start));
-                start = i + 1;
-            }
-        value out;
-        out.k = vkind::table;
-        std::vector<value> held;
-        for (std::size_t i = 0; i < c.kids.size() && i < keys.size(); ++i) {
-            value v = eval(*c.kids[i], f);
-            n->entries.push_back({keys[i], c.where, rt::to_node(v, keys[i], rt::node_stamp{c.where, nullptr, 0})});
+    return value::missing(fmt::format("cannot {} a {} and a {}", add ? "add" : "subtract", rt::type_name(a.k),
+                                      rt::type_name(b.k)), {}, a.org);
+}
+
+value evaluator::eval_cond(const cexpr& c, frame& f) {
+    value k = eval(*c.kids[0], f);
+    if (k.is_missing()) return k;
+    if (k.k != vkind::boolean) return type_missing2("'if'", "a condition", k);
+    return eval(*c.kids[k.b ? 1 : 2], f);
+}
+
+value evaluator::eval_list(const cexpr& c, frame& f) {
+    std::vector<value> vs;
+    for (const auto& k : c.kids) vs.push_back(eval(*k, f));
+    return value::list(std::move(vs));
+}
+
+// A record built at run time: its keys travel in `k.s`, each ended by \x1f.
+value evaluator::eval_record(const cexpr& c, frame& f) {
+    auto n = std::make_shared<snap::node>();
+    n->k = snap::kind::table;
+    n->where = c.where;
+    std::size_t start = 0;
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < c.k.s.size(); ++i)
+        if (c.k.s[i] == '\x1f') {
+            keys.push_back(c.k.s.substr(start, i - start));
+            start = i + 1;
         }
-        out.node = n.get();
-        out.hold = n;
-        return out;
+    for (std::size_t i = 0; i < c.kids.size() && i < keys.size(); ++i) {
+        value v = eval(*c.kids[i], f);
+        n->entries.push_back({keys[i], c.where, rt::to_node(v, keys[i], rt::node_stamp{c.where, nullptr, 0})});
     }
-    }
-    return value{};
+    value out;
+    out.k = vkind::table;
+    out.node = n.get();
+    out.hold = n;
+    return out;
+}
+
+const char* evaluator::trigger_name() const {
+    if (step_mode_) return trigger_after_ ? "after" : "before";
+    if (!rb_) return "snapshot";
+    return rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final";
 }
 
 // The key of a call for the memo: the def, then each argument's kind, flags, origin and content

@@ -89,17 +89,44 @@ public:
     /// The schema violations of snapshot `snap` as records (message, path), each located at its value.
     std::vector<rt::value> schema_violations(std::uint32_t snap);
 
+    // What the built-ins (builtins.cpp) read of the current evaluation.
+
+    /// The snapshots, clusters and pack being evaluated.
+    const eval_world& world() const { return w_; }
+    /// The snapshot `self` stands for, or `rt::origin::none` (no node in scope).
+    std::uint32_t self() const { return self_; }
+    /// The runbook being simulated, or null.
+    const runbook_ctx* runbook() const { return rb_; }
+    /// Where this evaluation runs: "snapshot", "before", "after", "final" or "runbook".
+    const char* trigger_name() const;
+    /// Snapshot `snap` as a value: its root table, located at line 1 when the root has no position.
+    rt::value node_value(std::uint32_t snap) const;
+
 private:
     using frame = std::vector<rt::value>;
 
+    // Expressions (eval.cpp): `eval` dispatches on the operation to one function per kind.
     rt::value eval(const cexpr& c, frame& f);
-    rt::value eval_builtin(const cexpr& c, frame& f);
+    rt::value eval_context(const cexpr& c);
+    rt::value eval_nodes();
+    rt::value eval_member(const cexpr& c, frame& f);
+    rt::value eval_spread(const cexpr& c, frame& f);
+    rt::value eval_optional(const cexpr& c, frame& f);
+    rt::value eval_builtin(const cexpr& c, frame& f);  ///< builtins.cpp
     rt::value eval_call(const cexpr& c, frame& f);
+    rt::value eval_table_lookup(const cexpr& c, frame& f);
+    rt::value eval_neg(const cexpr& c, frame& f);
+    rt::value eval_not(const cexpr& c, frame& f);
+    rt::value eval_logic(const cexpr& c, frame& f);
     rt::value eval_compare(const cexpr& c, frame& f);
+    rt::value eval_default(const cexpr& c, frame& f);
+    rt::value eval_arith(const cexpr& c, frame& f);
     rt::value eval_quant(const cexpr& c, frame& f);
+    rt::value eval_cond(const cexpr& c, frame& f);
+    rt::value eval_list(const cexpr& c, frame& f);
+    rt::value eval_record(const cexpr& c, frame& f);
     rt::value member(const rt::value& base, const std::string& key, pos where);
     rt::value index(const rt::value& base, const rt::value& idx, pos where);
-    rt::value node_value(std::uint32_t snap) const;
     std::string render(const ctemplate* t, frame& f);
     void tick(pos where);
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
@@ -114,14 +141,33 @@ private:
                  std::vector<not_evaluated>& skipped, const rt::value* element);
     void emit(const crule& r, const citem& item, frame& f, const rt::value& result, const rt::value* element,
               std::vector<finding>& out);
+    rt::origin finding_origin(const rt::value& result, const rt::value* element) const;
+    location location_of(const rt::origin& o) const;
+    std::string deciding_note(const location& deciding, const rt::origin& o) const;
+    void locate_at_step(finding& fd, const rt::origin& o) const;
+    void locate_at_runbook_step(finding& fd, const rt::origin& o, const rt::value& element) const;
+    void name_step(finding& fd, const rt::origin& o) const;
+    void describe(finding& fd, const citem& item, frame& f, const rt::value& result);
 
+    // Statements of actions (actions.cpp): `exec` dispatches on the statement kind.
     void exec(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    void exec_if(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    void exec_for(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    void exec_change(const cstmt& s, frame& f, std::vector<not_evaluated>& skipped);
+    /// Record that statement `s` did nothing, and why.
+    void skip_stmt(const cstmt& s, std::vector<not_evaluated>& skipped, const std::string& why) const;
     struct place {
         std::uint32_t snap = rt::origin::none;
         std::vector<snap::path_step> steps;
         std::string why;  ///< set when the place cannot be resolved
     };
     place resolve(const cstmt& s, frame& f);
+    /// The new root of a snapshot (`root`) without the value at `pl`, or null when it is not there.
+    snap::node_ptr deleted(const snap::node_ptr& root, const place& pl) const;
+    /// The new root of a snapshot (`root`) after `set`, `add` or `remove` of `v` at `pl`, or null when it cannot change there.
+    snap::node_ptr changed(const snap::node_ptr& root, const cstmt& s, const place& pl, const rt::value& v) const;
+    /// Where nodes made by the current step are located (its table) and which step made them.
+    rt::node_stamp step_stamp() const;
     std::shared_ptr<snap::node> make_node(const rt::value& v, const std::string& path) const;
     std::string action_of(std::uint32_t step) const;
 

@@ -24,62 +24,16 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
     fd.scope = r.info.scope;
     fd.title = r.info.title;
     fd.ref = r.info.ref;
-    rt::origin o = result.org;
-    if (!o.valid() && element) o = element->org;
-    if (!o.valid() && rb_ && !step_mode_) o = rb_->table.org;
-    if (!o.valid() && self_ != rt::origin::none) o = node_value(self_).org;
-    if (!o.valid() && !w_.clusters[cluster_].members.empty()) o = node_value(w_.clusters[cluster_].members.front()).org;
-    std::uint32_t snap = o.snap;
-    if (snap != rt::origin::none) {
-        fd.loc.file = o.file ? *o.file : w_.snaps[snap].s->file;
-        fd.loc.where = o.where.valid() ? o.where : pos{1, 1};
-        fd.loc.path = o.path ? *o.path : std::string();
-        fd.node = w_.snaps[snap].node_name;
+    rt::origin o = finding_origin(result, element);
+    if (o.snap != rt::origin::none) {
+        fd.loc = location_of(o);
+        fd.node = w_.snaps[o.snap].node_name;
     }
     fd.cluster = w_.clusters[cluster_].name;
-    if (step_mode_ && step_) {
-        // A step finding points at the step; the value that decided it goes to `related`.
-        location deciding = fd.loc;
-        const rt::origin& so = step_->step.org;
-        fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
-        fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
-        fd.loc.path = so.path ? *so.path : std::string();
-        fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action, rb_->ordinals[step_->index - 1]};
-        if (step_->target != rt::origin::none) fd.node = w_.snaps[step_->target].node_name;
-        if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where)) {
-            std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
-            std::string msg = o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
-                                         : fmt::format("{} read here", what);
-            fd.related.push_back({deciding, msg});
-        }
-    }
-    if (!step_mode_ && rb_ && element && element->node && r.info.scope == rule_scope::runbook) {
-        // In a rule over the whole runbook, a finding about a step points at that step; the value
-        // that decided it goes to `related`.
-        for (std::size_t i = 0; i < rb_->steps.size(); ++i) {
-            if (rb_->steps[i].node != element->node) continue;
-            location deciding = fd.loc;
-            const rt::origin& so = rb_->steps[i].org;
-            fd.loc.file = so.file ? *so.file : w_.snaps[so.snap].s->file;
-            fd.loc.where = so.where.valid() ? so.where : pos{1, 1};
-            fd.loc.path = so.path ? *so.path : std::string();
-            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
-            if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where) &&
-                deciding.path.rfind(fd.loc.path, 0) != 0) {
-                std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
-                fd.related.push_back({deciding, o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
-                                                           : fmt::format("{} read here", what)});
-            }
-            break;
-        }
-    }
-    if (!step_mode_ && rb_ && !fd.step) {
-        for (std::size_t i = 0; i < rb_->steps.size(); ++i)
-            if (rb_->steps[i].org.path && o.path && *rb_->steps[i].org.path == *o.path && rb_->steps[i].org.snap == o.snap) {
-                fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
-                break;
-            }
-    }
+    if (step_mode_ && step_) locate_at_step(fd, o);
+    if (!step_mode_ && rb_ && element && element->node && r.info.scope == rule_scope::runbook)
+        locate_at_runbook_step(fd, o, *element);
+    if (!step_mode_ && rb_ && !fd.step) name_step(fd, o);
     if (result.is_missing() && required_by_schema(result.missing_path)) {
         // Reported once by the schema check (KBL-001 in the built-in pack); no cascade of unknowns.
         skipped_sink_->push_back({r.info.id, fd.node,
@@ -87,6 +41,75 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
                                               result.missing_path)});
         return;
     }
+    describe(fd, item, f, result);
+    fd.fingerprint = make_fingerprint(fd);
+    out.push_back(std::move(fd));
+}
+
+// The place of the value that decided a finding: the result's origin, else the element's, the
+// runbook table's (outside step mode), self's, or the cluster's first node's.
+rt::origin evaluator::finding_origin(const value& result, const value* element) const {
+    rt::origin o = result.org;
+    if (!o.valid() && element) o = element->org;
+    if (!o.valid() && rb_ && !step_mode_) o = rb_->table.org;
+    if (!o.valid() && self_ != rt::origin::none) o = node_value(self_).org;
+    if (!o.valid() && !w_.clusters[cluster_].members.empty()) o = node_value(w_.clusters[cluster_].members.front()).org;
+    return o;
+}
+
+// Where origin `o` points: its file (the snapshot's, unless a simulated step made the value), its
+// position (line 1 when it has none) and its key path.
+location evaluator::location_of(const rt::origin& o) const {
+    location l;
+    l.file = o.file ? *o.file : w_.snaps[o.snap].s->file;
+    l.where = o.where.valid() ? o.where : pos{1, 1};
+    l.path = o.path ? *o.path : std::string();
+    return l;
+}
+
+// What a finding's related location says about the deciding value at `deciding` (origin `o`).
+std::string evaluator::deciding_note(const location& deciding, const rt::origin& o) const {
+    std::string what = deciding.path.empty() ? std::string("this value") : fmt::format("'{}'", deciding.path);
+    return o.step > 0 ? fmt::format("{} was set by step {} ({})", what, o.step, action_of(o.step))
+                      : fmt::format("{} read here", what);
+}
+
+// A finding of a before/after rule points at the step; the value that decided it goes to `related`.
+void evaluator::locate_at_step(finding& fd, const rt::origin& o) const {
+    location deciding = fd.loc;
+    fd.loc = location_of(step_->step.org);
+    fd.step = step_ref{static_cast<std::uint32_t>(step_->index), step_->action, rb_->ordinals[step_->index - 1]};
+    if (step_->target != rt::origin::none) fd.node = w_.snaps[step_->target].node_name;
+    if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where))
+        fd.related.push_back({deciding, deciding_note(deciding, o)});
+}
+
+// In a rule over the whole runbook, a finding about a step (`element`) points at that step; the
+// value that decided it goes to `related` unless it is inside the step's table.
+void evaluator::locate_at_runbook_step(finding& fd, const rt::origin& o, const value& element) const {
+    for (std::size_t i = 0; i < rb_->steps.size(); ++i) {
+        if (rb_->steps[i].node != element.node) continue;
+        location deciding = fd.loc;
+        fd.loc = location_of(rb_->steps[i].org);
+        fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
+        if (deciding.file && !(deciding.file == fd.loc.file && deciding.where == fd.loc.where) &&
+            deciding.path.rfind(fd.loc.path, 0) != 0)
+            fd.related.push_back({deciding, deciding_note(deciding, o)});
+        return;
+    }
+}
+
+// A finding located at a step's table names that step.
+void evaluator::name_step(finding& fd, const rt::origin& o) const {
+    for (std::size_t i = 0; i < rb_->steps.size(); ++i)
+        if (rb_->steps[i].org.path && o.path && *rb_->steps[i].org.path == *o.path && rb_->steps[i].org.snap == o.snap) {
+            fd.step = step_ref{static_cast<std::uint32_t>(i + 1), rb_->actions[i], rb_->ordinals[i]};
+            return;
+        }
+}
+
+// A failure's status, message and fix; an unknown finding says why and how to get the missing data.
+void evaluator::describe(finding& fd, const citem& item, frame& f, const value& result) {
     if (result.is_missing()) {
         fd.st = status::unknown;
         if (!result.missing_path.empty()) fd.loc.path = result.missing_path;
@@ -102,8 +125,6 @@ void evaluator::emit(const crule& r, const citem& item, frame& f, const value& r
                  ? std::string("Record the data this rule reads in the snapshot (kblint schema shows the fields) and check again")
                  : fmt::format("Record '{}' in the snapshot (kblint schema shows its place and type) and check again",
                                result.missing_path);
-    fd.fingerprint = make_fingerprint(fd);
-    out.push_back(std::move(fd));
 }
 
 void evaluator::require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,

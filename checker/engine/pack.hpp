@@ -40,12 +40,7 @@ enum class cop : std::uint8_t {
     builtin, call, table_lookup, neg, not_, and_, or_, compare, default_, add, sub, quant, cond, list, record
 };
 
-enum class builtin : std::uint8_t {
-    lower, upper, trim, len, count, starts_with, ends_with, replace, split, join, substr, hex, to_int, parse_int,
-    u32, capture, type, keys, values, key, exists, default_, other, others, schema_violations, unique, sort,
-    step_index_of, node_of, is_action, actions, trigger, str
-};
-
+struct builtin_def;
 struct cdef;
 struct ctable;
 
@@ -56,7 +51,7 @@ struct cexpr {
     rt::value k;                  ///< constant value
     std::string key;              ///< member / root key, or quantifier variable name
     std::uint32_t slot = 0;       ///< variable slot, or quantifier variable slot
-    builtin fn = builtin::lower;
+    const builtin_def* fn = nullptr;  ///< builtin: its row of the built-in table (builtins.hpp)
     const cdef* def = nullptr;
     const ctable* table = nullptr;
     const RE2* re = nullptr;

@@ -1,0 +1,60 @@
+#pragma once
+// The built-in functions (internal to checker/engine/): one table, one row per function (name,
+// arity, static result type, implementation). The compiler resolves a call to its row and types it
+// with the row; the evaluator calls the row's implementation. The rows and the implementations are
+// in builtins.cpp.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "checker/engine/compile_types.hpp"
+#include "checker/engine/value.hpp"
+
+namespace kbl {
+
+class evaluator;
+struct cexpr;
+struct builtin_types;  // compile_internal.hpp
+
+/// The most arguments a built-in takes (the evaluator keeps them in a fixed array).
+inline constexpr std::size_t max_builtin_args = 3;
+
+/// One call of a built-in being evaluated.
+struct builtin_args {
+    std::span<const rt::value> a;  ///< the evaluated arguments (none missing unless the row sees missing ones)
+    const cexpr& call;             ///< the compiled call: its name (`key`) and compiled pattern (`re`)
+    evaluator& ev;                 ///< the cluster, `self`, the runbook being simulated
+};
+
+/// A built-in's implementation: its value for the given arguments (missing, with a reason, on a wrong type).
+using builtin_impl = rt::value (*)(const builtin_args&);
+
+/// A built-in's typing beyond its row's result kind: sets the call's static type from the argument
+/// types, and makes the load-time checks of its arguments.
+using builtin_typing = void (*)(builtin_types&);
+
+/// What a built-in does with missing arguments.
+enum class missing_args : std::uint8_t {
+    propagate,  ///< the first missing argument is the result; the implementation never sees one
+    seen,       ///< the implementation gets them (`exists`, `default`)
+};
+
+/// One built-in function: one row of the table.
+struct builtin_def {
+    std::string_view name;
+    std::uint8_t min_args;
+    std::uint8_t max_args;
+    sbase result;           ///< the static kind of its value
+    builtin_typing typing;  ///< refines `result` and checks arguments; null when `result` says it all
+    builtin_impl impl;
+    missing_args missing;
+};
+
+/// Every built-in function, one row each.
+std::span<const builtin_def> builtin_table();
+
+/// The row of the built-in named `name`, or null.
+const builtin_def* find_builtin(std::string_view name);
+
+} // namespace kbl

@@ -1,0 +1,102 @@
+// Actions: what a runbook step does to the simulated state, compiled statement by statement
+// (compiler phase; see compile_internal.hpp).
+#include <fmt/format.h>
+
+#include "common/check_ids.hpp"
+#include "checker/engine/compile_internal.hpp"
+
+namespace kbl {
+
+void compiler::compile_action(const ast::file& f, const ast::action_decl& a) {
+    if (auto it = p_.actions.find(a.name); it != p_.actions.end()) {
+        error(f.src, a.name_pos, fmt::format("action '{}' is declared twice", a.name), check_ids::duplicate_name,
+              {diag_note{diag_note::kind::note, "first declared here", it->second->file, it->second->where}});
+        return;
+    }
+    auto c = std::make_unique<caction>();
+    c->name = a.name;
+    c->doc = a.doc;
+    c->file = f.src;
+    c->where = a.name_pos;
+    compile_scope sc;
+    sc.file = f.src;
+    sc.has_step = true;
+    for (const auto& st : a.body) c->body.push_back(statement(sc, st));
+    c->frame_size = sc.max;
+    p_.actions.emplace(a.name, std::move(c));
+}
+
+cstmt compiler::statement(compile_scope& sc, const ast::stmt& st) {
+    cstmt c;
+    c.kind = st.kind;
+    c.where = st.where;
+    if (st.target) statement_target(sc, st, c);
+    switch (st.kind) {
+    case ast::stmt_kind::set:
+    case ast::stmt_kind::add:
+    case ast::stmt_kind::remove: c.value = expr(sc, *st.value); break;
+    case ast::stmt_kind::del: break;
+    case ast::stmt_kind::let:
+        c.value = expr(sc, *st.value);
+        c.slot = sc.take_slot();
+        sc.vars.push_back({st.name, c.slot, last_type_, nullptr});
+        break;
+    case ast::stmt_kind::if_: if_statement(sc, st, c); break;
+    case ast::stmt_kind::for_: for_statement(sc, st, c); break;
+    }
+    return c;
+}
+
+// The place a statement changes: a root expression, then keys and indexes computed at run time.
+void compiler::statement_target(compile_scope& sc, const ast::stmt& st, cstmt& c) {
+    std::vector<const ast::expr*> chain;
+    const ast::expr* e = st.target.get();
+    while (e->kind == ast::expr_kind::member || e->kind == ast::expr_kind::index) {
+        chain.push_back(e);
+        e = e->kids[0].get();
+    }
+    if (chain.empty())
+        error(sc.file, st.target->where, "the target of a statement must be a path below a node, such as 'target.services[name].state'",
+              "action");
+    c.root = expr(sc, *e);
+    c.text = source_slice(sc.file, st.target->where);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        cseg seg;
+        if ((*it)->kind == ast::expr_kind::member) {
+            seg.key = (*it)->text;
+        } else {
+            seg.is_index = true;
+            seg.idx = expr(sc, *(*it)->kids[1]);
+        }
+        c.segs.push_back(std::move(seg));
+    }
+}
+
+void compiler::if_statement(compile_scope& sc, const ast::stmt& st, cstmt& c) {
+    c.value = expr(sc, *st.value);
+    check_condition(sc, *st.value, last_type_);
+    std::size_t mark = sc.vars.size();
+    for (const auto& b : st.body) c.body.push_back(statement(sc, b));
+    sc.vars.resize(mark);
+    for (const auto& b : st.else_body) c.else_body.push_back(statement(sc, b));
+    sc.vars.resize(mark);
+}
+
+void compiler::for_statement(compile_scope& sc, const ast::stmt& st, cstmt& c) {
+    c.value = expr(sc, *st.value);
+    stype ct = last_type_;
+    stype vt = element_type(ct);
+    if (ct.base != sbase::unknown && ct.base != sbase::list && ct.base != sbase::table)
+        error(sc.file, st.value->where, fmt::format("cannot iterate over {}", a_base(ct.base)), check_ids::type_error);
+    c.slot = sc.take_slot();
+    std::size_t mark = sc.vars.size();
+    sc.vars.push_back({st.name, c.slot, vt, nullptr});
+    if (st.where_) {
+        c.where_ = expr(sc, *st.where_);
+        check_condition(sc, *st.where_, last_type_);
+    }
+    for (const auto& b : st.body) c.body.push_back(statement(sc, b));
+    sc.vars.resize(mark);
+}
+
+} // namespace kbl

@@ -1,0 +1,70 @@
+// Calls: of a built-in (checked and typed by its row of the built-in table, builtins.cpp) or of a
+// def; anything else is an unknown function (compiler phase; see compile_internal.hpp).
+#include <fmt/format.h>
+
+#include "common/check_ids.hpp"
+#include "checker/engine/compile_internal.hpp"
+
+namespace kbl {
+
+cexpr_ptr compiler::call(compile_scope& sc, const ast::expr& e) {
+    if (const builtin_def* b = find_builtin(e.text)) return call_builtin(sc, e, *b);
+    if (auto it = p_.defs.find(e.text); it != p_.defs.end()) return call_def(sc, e, *it->second);
+    return unknown_function(sc, e);
+}
+
+cexpr_ptr compiler::call_builtin(compile_scope& sc, const ast::expr& e, const builtin_def& b) {
+    auto argc = e.kids.size();
+    if (argc < b.min_args || argc > b.max_args) {
+        std::string want = b.min_args == b.max_args ? std::to_string(b.min_args) : fmt::format("{} to {}", b.min_args, b.max_args);
+        error(sc.file, e.where, fmt::format("'{}' takes {} argument{}, but {} {} given", e.text, want,
+                                            b.max_args == 1 ? "" : "s", argc, argc == 1 ? "was" : "were"),
+              check_ids::arity);
+    }
+    auto c = make(cop::builtin, e.where);
+    c->fn = &b;
+    c->key = e.text;
+    std::vector<stype> ats;
+    for (const auto& k : e.kids) {
+        c->kids.push_back(expr(sc, *k));
+        ats.push_back(last_type_);
+    }
+    builtin_types t{*this, sc, e, *c, ats, stype{b.result}};
+    if (b.typing) b.typing(t);
+    last_type_ = t.result;
+    return c;
+}
+
+cexpr_ptr compiler::call_def(compile_scope& sc, const ast::expr& e, cdef& d) {
+    if (!d.has_params && !e.kids.empty())
+        error(sc.file, e.where, fmt::format("'{}' takes no arguments", d.name), check_ids::arity);
+    else if (d.params != e.kids.size())
+        error(sc.file, e.where, fmt::format("'{}' takes {} argument{}, but {} {} given", d.name, d.params,
+                                            d.params == 1 ? "" : "s", e.kids.size(), e.kids.size() == 1 ? "was" : "were"),
+              check_ids::arity,
+              {diag_note{diag_note::kind::note, fmt::format("'{}' is defined here", d.name), d.file, d.where}});
+    compile_def(d);
+    auto c = make(cop::call, e.where);
+    c->def = &d;
+    c->key = d.name;
+    for (const auto& k : e.kids) c->kids.push_back(expr(sc, *k));
+    last_type_ = {};
+    return c;
+}
+
+// An error at the call, suggesting the closest built-in or def; the arguments are still checked.
+cexpr_ptr compiler::unknown_function(compile_scope& sc, const ast::expr& e) {
+    std::vector<std::string> cands;
+    for (const auto& b : builtin_table()) cands.emplace_back(b.name);
+    for (const auto& [n, d] : p_.defs) cands.push_back(n);
+    std::string m = closest_match(e.text, cands);
+    error(sc.file, e.where,
+          m.empty() ? fmt::format("unknown function '{}'", e.text)
+                    : fmt::format("unknown function '{}', did you mean '{}'?", e.text, m),
+          check_ids::unknown_function);
+    for (const auto& k : e.kids) (void)expr(sc, *k);
+    last_type_ = {};
+    return constant(rt::value{}, e.where);
+}
+
+} // namespace kbl
