@@ -44,6 +44,16 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
 /// Every rule of the pack in id order.
 std::vector<rule_info> pack_rules(const pack& p);
 
+/// A built-in function of the rule language: its name and how many arguments it takes.
+struct builtin_function {
+    std::string name;
+    std::uint32_t min_args = 0;
+    std::uint32_t max_args = 0;
+};
+
+/// Every built-in function, in the order of the engine's table (`kblint lsp` completes and documents them).
+std::vector<builtin_function> builtin_functions();
+
 /// Dotted paths of tables whose keys the pack's schema marks case-insensitive.
 std::vector<std::string> pack_ci_tables(const pack& p);
 
