@@ -46,6 +46,10 @@ json kbl_diagnostics(const document& doc, const document_store& docs) {
         else if (d.severity == diag_severity::error)
             out.push_back(at_document_start(d));
     }
+    std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+        const json &x = a["range"]["start"], &y = b["range"]["start"];
+        return x["line"] != y["line"] ? x["line"] < y["line"] : x["character"] < y["character"];
+    });
     return out;
 }
 

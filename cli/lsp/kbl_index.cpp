@@ -91,8 +91,11 @@ std::string comment_above(const source_file& src, std::uint32_t line) {
 
 std::string field_text(const source_file& src, const ast::field_decl& f) {
     std::string_view line = src.line_text(f.where.line);
-    line = line.substr(std::min<std::size_t>(f.where.column - 1, line.size()));
-    return std::string(trim(without_comment(line)));
+    line = trim(without_comment(line.substr(std::min<std::size_t>(f.where.column - 1, line.size()))));
+    std::string out;  // the alignment of a schema block's columns is left out
+    for (char c : line)
+        if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
+    return out;
 }
 
 bool path_matches(const std::vector<ast::path_seg>& path, const std::vector<std::string>& keys, bool prefix) {

@@ -39,7 +39,7 @@ private:
 /// The `#` comment lines just above line `line` of `src`, without the `#`, joined by newlines.
 std::string comment_above(const source_file& src, std::uint32_t line);
 
-/// A field declaration as written, e.g. `field services.*.state enum("running", "stopped")`.
+/// A field declaration as written (runs of spaces made one), e.g. `field services.*.state enum("running", "stopped")`.
 std::string field_text(const source_file& src, const ast::field_decl& f);
 
 /// Whether the schema path `path` (of a field) matches the keys `keys` (`[*]` written for an
