@@ -207,7 +207,7 @@ TEST_CASE("lsp: completion offers keywords, functions, defs and the schema keys 
                      {"documentation", {{"kind", "markdown"}, {"value", "the part of `s` from `start` (of `len` characters)"}}}});
 }
 
-TEST_CASE("lsp: formatting is one edit with kblint fmt's text; document symbols", "[lsp]") {
+TEST_CASE("lsp: formatting is one edit with kblint fmt's text, and document symbols", "[lsp]") {
     pack_dir p;
     std::string messy = "def   shout(x)=upper( x )\n" + rule_text.substr(rule_text.find("rule T-001"));
     kbl::test::write_file(p.rules, messy);

@@ -111,7 +111,7 @@ TEST_CASE("lsp: malformed messages get JSON-RPC errors and the server goes on", 
     CHECK(rest.empty());
 }
 
-TEST_CASE("lsp: a string id is answered with the same id; a response from the client is ignored", "[lsp]") {
+TEST_CASE("lsp: a string id is answered with the same id, and a response from the client is ignored", "[lsp]") {
     lsp_client c;
     kbl::test::initialize(c);
     c.send({{"jsonrpc", "2.0"}, {"id", 99}, {"result", nullptr}});
