@@ -15,6 +15,7 @@
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_explain.hpp"
 #include "cli/cmd_fmt.hpp"
+#include "cli/cmd_lsp.hpp"
 #include "cli/cmd_rules.hpp"
 #include "cli/cmd_schema.hpp"
 #include "cli/cmd_test.hpp"
@@ -37,6 +38,7 @@ struct cli_state {
     fmt_flags fmt;
     schema_flags schema;
     completions_flags completions;
+    lsp_flags lsp;
     std::vector<std::string> help_topic;  ///< kblint help [COMMAND]
     CLI::App* app = nullptr;              ///< the whole command line, for `kblint help`
 };
@@ -97,6 +99,10 @@ const command commands[] = {
      [](CLI::App& a, cli_state& s) { define_schema(a, s.schema); }, [](cli_state& s) { return run_schema(s.schema); },
      "kblint schema\n"
      "kblint schema -f json-schema > kblint.schema.json"},
+    {"lsp", "run the language server for rule files and snapshots (LSP over stdin/stdout, for editors)",
+     [](CLI::App& a, cli_state& s) { define_lsp(a, s.lsp); }, [](cli_state& s) { return run_lsp(s.lsp); },
+     "kblint lsp\n"
+     "kblint lsp --stdio"},
     {"completions", "print a shell completion script for bash, zsh or fish, made from this command table",
      [](CLI::App& a, cli_state& s) { define_completions(a, s.completions); },
      [](cli_state& s) { return run_completions(*s.app, s.completions); },

@@ -49,6 +49,8 @@ struct builtin_def {
     builtin_typing typing;  ///< refines `result` and checks arguments; null when `result` says it all
     builtin_impl impl;
     missing_args missing;
+    std::string_view signature;  ///< how it is called, e.g. `substr(s, start[, len])`
+    std::string_view doc;        ///< what it gives, one line (docs/language.md says more)
 };
 
 /// Every built-in function, one row each.

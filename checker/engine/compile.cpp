@@ -218,4 +218,10 @@ std::vector<rule_info> pack_rules(const pack& p) {
 
 std::vector<std::string> pack_ci_tables(const pack& p) { return p.ci_tables; }
 
+std::vector<builtin_function> builtin_functions() {
+    std::vector<builtin_function> out;
+    for (const auto& b : builtins) out.push_back({std::string(b.name), b.min_args, b.max_args, std::string(b.signature), std::string(b.doc)});
+    return out;
+}
+
 } // namespace kbl

@@ -44,6 +44,18 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
 /// Every rule of the pack in id order.
 std::vector<rule_info> pack_rules(const pack& p);
 
+/// A built-in function of the rule language: its name, how many arguments it takes, and its documentation.
+struct builtin_function {
+    std::string name;
+    std::uint32_t min_args = 0;
+    std::uint32_t max_args = 0;
+    std::string signature;  ///< how it is called, e.g. `substr(s, start[, len])`
+    std::string doc;        ///< what it gives, one line
+};
+
+/// Every built-in function, in the order of the engine's table (`kblint lsp` completes and documents them).
+std::vector<builtin_function> builtin_functions();
+
 /// Dotted paths of tables whose keys the pack's schema marks case-insensitive.
 std::vector<std::string> pack_ci_tables(const pack& p);
 

@@ -1,0 +1,233 @@
+#include "cli/lsp/kbl_navigation.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checker/engine/compile.hpp"
+#include "cli/lsp/diagnostics.hpp"
+#include "cli/lsp/kbl_index.hpp"
+#include "cli/lsp/position.hpp"
+#include "cli/lsp/workspace.hpp"
+
+namespace kbl::lsp {
+
+namespace {
+
+using nlohmann::json;
+
+// LSP CompletionItemKind values.
+constexpr int item_function = 3, item_field = 5, item_keyword = 14, item_constant = 21, item_struct = 22;
+
+const std::vector<std::string_view> keywords = {
+    "rule", "def", "table", "schema", "action", "use", "title", "severity", "scope", "ref", "tags", "doc", "fix",
+    "when", "let", "require", "message", "on", "snapshot", "before", "after", "final", "all", "any", "none", "count",
+    "the", "map", "filter", "in", "where", "and", "or", "not", "if", "then", "else", "contains", "matches", "true",
+    "false", "default", "field", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node", "required",
+    "optional", "nocase", "strict", "list", "enum", "set", "add", "remove", "delete", "for", "error", "warning",
+    "info", "node", "cluster", "self", "nodes", "step", "steps", "target", "step_index"};
+
+bool name_char(char c, bool dash) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dash && c == '-'); }
+
+// The name around byte `col` of `line` ([b, e)); with `dash`, `-` belongs to names (rule ids).
+std::pair<std::size_t, std::size_t> word_at(std::string_view line, std::size_t col, bool dash) {
+    std::size_t b = std::min(col, line.size()), e = b;
+    while (b > 0 && name_char(line[b - 1], dash)) --b;
+    while (e < line.size() && name_char(line[e], dash)) ++e;
+    return {b, e};
+}
+
+// The path written just before byte `end` of `line` (`a.b[0]."c d"` gives a, b, [*], c d).
+std::vector<std::string> chain_before(std::string_view line, std::size_t end) {
+    std::vector<std::string> segs;
+    std::size_t i = end;
+    while (i > 0) {
+        char c = line[i - 1];
+        if (c == ']' || c == '?') {
+            std::size_t j = c == ']' ? line.rfind('[', i - 1) : i - 1;
+            if (j == std::string_view::npos) break;
+            if (c == ']') segs.emplace_back("[*]");
+            i = j;
+            continue;
+        }
+        if (c == '"' && i >= 2) {
+            std::size_t j = line.rfind('"', i - 2);
+            if (j == std::string_view::npos) break;
+            segs.emplace_back(line.substr(j + 1, i - 2 - j));
+            i = j;
+        } else if (c == '*') {
+            segs.emplace_back("*");
+            --i;
+        } else if (name_char(c, false)) {
+            std::size_t j = i;
+            while (j > 0 && name_char(line[j - 1], false)) --j;
+            segs.emplace_back(line.substr(j, i - j));
+            i = j;
+        } else {
+            break;
+        }
+        if (i == 0 || line[i - 1] != '.') break;
+        --i;
+    }
+    std::reverse(segs.begin(), segs.end());
+    return segs;
+}
+
+struct cursor {
+    std::string_view line;
+    std::size_t col = 0;  ///< 0-based byte offset in `line`
+};
+
+cursor cursor_at(const document& doc, pos at) {
+    return {doc.src->line_text(at.line), at.column == 0 ? 0 : at.column - 1};
+}
+
+json markdown(std::string text) { return json{{"contents", {{"kind", "markdown"}, {"value", std::move(text)}}}}; }
+
+std::string code_block(std::string_view code) { return fmt::format("```kbl\n{}\n```", code); }
+
+std::string with_doc(std::string head, const std::string& doc) { return doc.empty() ? head : head + "\n\n" + doc; }
+
+std::string rule_hover(const ast::rule_decl& r) {
+    std::string s = fmt::format("**{}**", r.id);
+    if (r.title) s += fmt::format(": {}", *r.title);
+    s += fmt::format("\n\nseverity {} · scope {}", r.severity.value_or("?"), r.scope.value_or("?"));
+    if (r.ref_article) s += fmt::format(" · ref {} \"{}\"", *r.ref_article, r.ref_section);
+    if (!r.doc.empty()) s += "\n\n" + r.doc;
+    if (r.fix) s += fmt::format("\n\n**fix:** {}", r.fix->raw);
+    return s;
+}
+
+std::string def_signature(const ast::def_decl& d) {
+    std::string s = "def " + d.name;
+    if (!d.has_params) return s;
+    s += '(';
+    for (std::size_t i = 0; i < d.params.size(); ++i) s += (i ? ", " : "") + d.params[i];
+    return s + ')';
+}
+
+// The hover of a declared name (rule, def, table, action) or a built-in function, or "".
+std::string name_hover(const kbl_index& ix, std::string_view dashed, std::string_view plain) {
+    if (auto r = ix.rule(dashed)) return rule_hover(*r.decl);
+    if (auto d = ix.def(plain)) return with_doc(code_block(def_signature(*d.decl)), comment_above(*d.file->src, d.decl->where.line));
+    if (auto t = ix.table(plain))
+        return with_doc(code_block(fmt::format("table {}", plain)) + fmt::format("\n\n{} entries", t.decl->entries.size()),
+                        comment_above(*t.file->src, t.decl->where.line));
+    if (auto a = ix.action(plain)) return with_doc(code_block(fmt::format("action {}", plain)), a.decl->doc);
+    for (const auto& b : builtin_functions())
+        if (b.name == plain) return code_block(b.signature) + "\n\n" + b.doc;
+    return {};
+}
+
+// The schema field declared for `keys` (or for it without its first names: `n.iis.version`).
+std::string field_hover(const kbl_index& ix, std::vector<std::string> keys) {
+    std::vector<found<ast::field_decl>> fields = ix.fields();
+    for (; !keys.empty(); keys.erase(keys.begin()))
+        for (const auto& f : fields)
+            if (path_matches(f.decl->path, keys, false)) {
+                std::string text = field_text(*f.file->src, *f.decl);
+                if (text.rfind("field", 0) != 0) text = "field " + text;
+                return code_block(text);
+            }
+    return {};
+}
+
+// The keys `keys` (with its first names dropped while nothing matches) may be followed by.
+std::vector<std::pair<std::string, std::string>> next_keys(const kbl_index& ix, std::vector<std::string> keys) {
+    std::vector<found<ast::field_decl>> fields = ix.fields();
+    std::vector<std::pair<std::string, std::string>> out;
+    std::set<std::string> seen;
+    for (;;) {
+        for (const auto& f : fields) {
+            const auto& path = f.decl->path;
+            if (path.size() <= keys.size() || !path_matches(path, keys, true)) continue;
+            const ast::path_seg& next = path[keys.size()];
+            if (next.k != ast::path_seg::kind::key || !seen.insert(next.key).second) continue;
+            out.emplace_back(next.key, path.size() == keys.size() + 1 ? field_text(*f.file->src, *f.decl) : std::string());
+        }
+        if (!out.empty() || keys.empty()) return out;
+        keys.erase(keys.begin());
+    }
+}
+
+json item(std::string label, int kind, std::string detail = {}, std::string doc = {}) {
+    json it{{"label", std::move(label)}, {"kind", kind}};
+    if (!detail.empty()) it["detail"] = std::move(detail);
+    if (!doc.empty()) it["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
+    return it;
+}
+
+void add_names(const kbl_index& ix, json& items) {
+    std::set<std::string> seen;
+    auto add = [&](json it) {
+        if (seen.insert(it["label"].get<std::string>()).second) items.push_back(std::move(it));
+    };
+    for (std::string_view k : keywords) add(item(std::string(k), item_keyword));
+    for (const auto& b : builtin_functions()) add(item(b.name, item_function, b.signature, b.doc));
+    for (const auto& f : ix.files()) {
+        for (const auto& d : f.defs) add(item(d.name, d.has_params ? item_function : item_constant, def_signature(d)));
+        for (const auto& t : f.tables) add(item(t.name, item_struct, "table " + t.name));
+    }
+    for (const auto& [key, detail] : next_keys(ix, {})) add(item(key, item_field, detail));
+}
+
+} // namespace
+
+json kbl_hover(const document& doc, const document_store& docs, pos at) {
+    cursor c = cursor_at(doc, at);
+    auto [db, de] = word_at(c.line, c.col, true);
+    auto [b, e] = word_at(c.line, c.col, false);
+    if (b == e) return nullptr;
+    kbl_index ix(pack_for_rule_file(doc.path, docs).files, docs);
+    std::string text = name_hover(ix, c.line.substr(db, de - db), c.line.substr(b, e - b));
+    if (text.empty()) {
+        std::vector<std::string> keys = chain_before(c.line, e);
+        text = field_hover(ix, keys);
+    }
+    if (text.empty()) return nullptr;
+    json h = markdown(std::move(text));
+    h["range"] = span_range(*doc.src, pos{at.line, static_cast<std::uint32_t>(b + 1)}, pos{at.line, static_cast<std::uint32_t>(e + 1)});
+    return h;
+}
+
+json kbl_definition(const document& doc, const document_store& docs, pos at) {
+    cursor c = cursor_at(doc, at);
+    kbl_index ix(pack_for_rule_file(doc.path, docs).files, docs);
+    for (const auto& f : ix.files()) {
+        if (f.src->name() != doc.path) continue;
+        for (const auto& u : f.uses)
+            if (u.where.line == at.line) {
+                std::string target = (std::filesystem::path(doc.path).parent_path() / u.path).lexically_normal().string();
+                json zero{{"line", 0}, {"character", 0}};
+                return json{{"uri", docs.uri_for(target)}, {"range", {{"start", zero}, {"end", zero}}}};
+            }
+    }
+    auto [db, de] = word_at(c.line, c.col, true);
+    auto [b, e] = word_at(c.line, c.col, false);
+    if (b == e) return nullptr;
+    std::string dashed(c.line.substr(db, de - db)), plain(c.line.substr(b, e - b));
+    if (auto r = ix.rule(dashed)) return location_of(*r.file->src, r.decl->id_pos, token_style::kbl, docs);
+    if (auto d = ix.def(plain)) return location_of(*d.file->src, d.decl->name_pos, token_style::kbl, docs);
+    if (auto t = ix.table(plain)) return location_of(*t.file->src, t.decl->name_pos, token_style::kbl, docs);
+    if (auto a = ix.action(plain)) return location_of(*a.file->src, a.decl->name_pos, token_style::kbl, docs);
+    return nullptr;
+}
+
+json kbl_completion(const document& doc, const document_store& docs, pos at) {
+    cursor c = cursor_at(doc, at);
+    std::size_t b = std::min(c.col, c.line.size());
+    while (b > 0 && name_char(c.line[b - 1], false)) --b;
+    kbl_index ix(pack_for_rule_file(doc.path, docs).files, docs);
+    json items = json::array();
+    if (b > 0 && c.line[b - 1] == '.') {
+        for (const auto& [key, detail] : next_keys(ix, chain_before(c.line, b - 1))) items.push_back(item(key, item_field, detail));
+    } else {
+        add_names(ix, items);
+    }
+    return json{{"isIncomplete", false}, {"items", std::move(items)}};
+}
+
+} // namespace kbl::lsp
