@@ -172,6 +172,12 @@ def cases():
     C.append(case(f'{R} fires when both nodes claim to be the working node', only,
                   pair(['procedure'], n1={'procedure': proc('reinstall_iis', 'test', 'working')},
                        n2={'procedure': proc('reinstall_iis', 'test', 'working')}), [fires(R), fires(R)]))
+    n3 = node(2, ['procedure'], node__netbios_name='NODE3', procedure=proc('reinstall_iis', 'test', 'rebuilt'))
+    two_working = "2 nodes have the role 'working'; a procedure has one working and one rebuilt node"
+    C.append(case(f'{R} counts the nodes of the role it names', [R],
+                  files(node(1, ['procedure'], procedure=proc('reinstall_iis', 'test', 'working')),
+                        node(2, ['procedure'], procedure=proc('reinstall_iis', 'test', 'working')), n3),
+                  [fires(R, 'NODE1', message=two_working), fires(R, 'NODE2', message=two_working)]))
     C.append(case(f'{R} fires when a node in a procedure has no role', only,
                   pair(['procedure'], n1={'procedure': proc('reinstall_iis', 'test', 'working')},
                        n2={'procedure': proc('reinstall_iis', 'test', 'none')}), [fires(R, 'NODE2')]))
