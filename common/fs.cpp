@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "common/check_ids.hpp"
+
 namespace kbl::io {
 
 namespace {
@@ -152,10 +154,13 @@ bool under(const std::string& path, const std::string& folder) {
     return path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 && path[folder.size()] == '/';
 }
 
+// A path that was not read (missing, unlistable, a link out of the tree): no position, so its id
+// says why ("io"), beside its message.
 diagnostic path_error(std::string name, std::string message) {
     diagnostic d;
     d.file_name = std::move(name);
     d.message = std::move(message);
+    d.check_id = check_ids::io;
     return d;
 }
 

@@ -187,7 +187,7 @@ TEST_CASE("check: exit 2 on an invalid snapshot, whatever --fail-on says", "[cli
     SECTION("a path that does not exist") {
         run_output gone = run_kblint(args({"check", "tests/data/snaps/clean", "tests/data/no-such-folder"}));
         CHECK(gone.status == 2);
-        CHECK(gone.out.find("tests/data/no-such-folder: error: no such file or folder\n") == 0);
+        CHECK(gone.out.find("tests/data/no-such-folder: error: no such file or folder [io]\n") == 0);
     }
 }
 

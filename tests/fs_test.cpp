@@ -51,6 +51,7 @@ TEST_CASE("fs: find_files lists, sorts, matches the extension ignoring case and 
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].name() == dir + "/missing");
     CHECK(r.errors[0].message == "no such file or folder");
+    CHECK(r.errors[0].check_id == "io");  // no position: the id says why
     CHECK(r.notes == std::vector<std::string>{
                          "'" + dir + "/a/.kblint.toml' skipped: a kblint configuration file",
                          "'" + dir + "/a/readme.md' skipped: not a '*.toml' file",

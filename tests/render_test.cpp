@@ -128,6 +128,7 @@ report sample_report() {
     diagnostic missing;
     missing.file_name = "snapshots/gone";
     missing.message = "no such file or folder";
+    missing.check_id = "io";  // as the walker reports it: no position, so the id says why
     r.errors.push_back(missing);
 
     r.summary.snapshots = 2;

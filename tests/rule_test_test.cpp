@@ -323,7 +323,7 @@ TEST_CASE("kblint test: exit 2 on an invalid test file, nothing run", "[ruletest
 
     r = run_kblint(args({"test", "tests/data/ruletest/no-such-folder"}));
     CHECK(r.status == 2);
-    CHECK(r.err == "tests/data/ruletest/no-such-folder: error: no such file or folder\n\n"
+    CHECK(r.err == "tests/data/ruletest/no-such-folder: error: no such file or folder [io]\n\n"
                    "kblint: 1 error in the test files; no test was run\n");
 
     r = run_kblint({"test", "--no-builtin", "tests/data/ruletest/tests/pass"});

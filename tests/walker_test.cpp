@@ -90,7 +90,7 @@ TEST_CASE("walker: an unreadable folder among snapshots or rules is an input err
     timed_output rules = run({"check", "-r", dir + "/rules", dir + "/snaps/NODE1.toml"}, dir, who);
     CHECK(rules.status == 2);
     CHECK(rules.out.empty());
-    CHECK(rules.err == dir + "/rules/locked: error: cannot read folder: permission denied\n");
+    CHECK(rules.err == dir + "/rules/locked: error: cannot read folder: permission denied [io]\n");
 
     // kblint fmt walks with the same walker.
     timed_output fmt = run({"fmt", "--check", dir + "/rules"}, dir, who);

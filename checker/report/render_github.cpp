@@ -88,12 +88,15 @@ std::string finding_line(const finding& f) {
 std::string render_github(const report& r) {
     std::string out;
     for (const auto& d : r.errors) {
-        std::string_view name = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "notice";
+        // A note is a notice titled by its check id, like a notification: it is no input error.
+        std::string_view level = input_severity(d);
+        std::string_view name = level == "note" ? "notice" : level;
+        std::string title = level == "note" ? fmt::format("kblint {}", d.check_id.empty() ? std::string("note") : d.check_id)
+                                            : fmt::format("kblint input {}", level);
         std::uint32_t column = d.where.column;
         if (d.file && d.where.valid() && column != 0) column = render::code_point_column({d.file, d.where, ""});
         std::string message = d.check_id.empty() ? d.message : fmt::format("{} [{}]", d.message, d.check_id);
-        out += fmt::format("::{} {}::{}\n", name, properties(d.name(), d.where, column, "kblint input error"),
-                           command_data(message));
+        out += fmt::format("::{} {}::{}\n", name, properties(d.name(), d.where, column, title), command_data(message));
     }
     for (const auto& f : r.findings) out += finding_line(f);
     for (const auto& n : r.notifications) {

@@ -34,7 +34,8 @@ ojson entry(std::string description, std::string check_name, std::string fingerp
     return j;
 }
 
-// An input error has no rule: its fingerprint hashes its check id, file, position and message.
+// An input error has no rule: its fingerprint hashes its check id, file, position and message. An
+// error stops the run (blocker); a warning is minor and a note (incomplete-cluster) info.
 ojson error_entry(const diagnostic& d) {
     finding key;
     key.rule = d.check_id.empty() ? check_ids::input_error : d.check_id;
@@ -42,15 +43,16 @@ ojson error_entry(const diagnostic& d) {
     key.node = d.message;
     key.loc.path = fmt::format("{}:{}", d.where.line, d.where.column);
     std::uint32_t line = d.where.valid() ? d.where.line : 1;
-    return entry(d.message, key.rule, make_fingerprint(key), "blocker", d.name(), line);
+    std::string_view level = input_severity(d);
+    std::string_view sev = level == "error" ? "blocker" : level == "warning" ? "minor" : "info";
+    return entry(d.message, key.rule, make_fingerprint(key), sev, d.name(), line);
 }
 
 } // namespace
 
 std::string render_gitlab(const report& r) {
     ojson out = ojson::array();
-    for (const auto& d : r.errors)
-        if (d.severity == diag_severity::error) out.push_back(error_entry(d));
+    for (const auto& d : r.errors) out.push_back(error_entry(d));
     for (const auto& f : r.findings) {
         if (f.st == status::waived || f.st == status::baselined) continue;
         std::string description = f.st == status::unknown ? f.message + " (unknown)" : f.message;

@@ -156,7 +156,7 @@ std::string summary_text(const report& r) {
     if (!extra.empty()) out += fmt::format(" ({})", fmt::join(extra, ", "));
     out += fmt::format(" in {}, {}, {}", plural(s.snapshots, "snapshot", "snapshots"), plural(s.clusters, "cluster", "clusters"),
                        plural(s.rules, "rule", "rules"));
-    if (!r.errors.empty()) out += fmt::format("; {}", plural(r.errors.size(), "input error", "input errors"));
+    if (std::size_t n = input_error_count(r); n != 0) out += fmt::format("; {}", plural(n, "input error", "input errors"));
     return out;
 }
 
@@ -200,7 +200,8 @@ std::string render_html(const report& r) {
             std::string where = d.name();
             if (d.where.valid()) where += fmt::format(":{}", d.where.line);
             if (d.where.valid() && d.where.column != 0) where += fmt::format(":{}", d.where.column);
-            out += fmt::format("<li><code>{}</code>: {}</li>\n", html(where), html(d.message));
+            std::string level = d.severity == diag_severity::error ? std::string() : fmt::format("{}: ", input_severity(d));
+            out += fmt::format("<li><code>{}</code>: {}{}</li>\n", html(where), level, html(d.message));
         }
         out += "</ul>\n</section>\n";
     }

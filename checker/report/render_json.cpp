@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,8 @@ ojson error_json(const diagnostic& d) {
     // The check id says what kind of error it is: "io" for a file that could not be read at all,
     // which is why its line and column are null.
     j["id"] = d.check_id.empty() ? std::string(check_ids::input_error) : d.check_id;
+    // Added in 0.1 without a new report version: a note (such as incomplete-cluster) is no error.
+    j["severity"] = input_severity(d);
     return j;
 }
 
@@ -122,6 +125,21 @@ void count_findings(report& r) {
         case severity::info: ++s.infos; break;
         }
     }
+}
+
+std::string_view input_severity(const diagnostic& d) {
+    switch (d.severity) {
+    case diag_severity::error: return "error";
+    case diag_severity::warning: return "warning";
+    case diag_severity::note:
+    case diag_severity::info: return "note";
+    }
+    return "error";
+}
+
+std::size_t input_error_count(const report& r) {
+    return static_cast<std::size_t>(std::count_if(r.errors.begin(), r.errors.end(),
+                                                  [](const diagnostic& d) { return d.severity == diag_severity::error; }));
 }
 
 std::string render_json(const report& r) {

@@ -160,18 +160,21 @@ std::string render_junit(const report& r) {
     if (!r.errors.empty() || !r.notifications.empty()) {
         suite_counts n;
         std::string inner;
+        std::string notes;
         for (const auto& d : r.errors) {
+            std::string text = fmt::format("{}: {}: {}{}\n", error_place(d), input_severity(d), d.message,
+                                           d.check_id.empty() ? std::string() : fmt::format(" [{}]", d.check_id));
+            if (d.severity != diag_severity::error) {
+                notes += text;  // a note (incomplete-cluster) is no failed test: it goes beside the notifications
+                continue;
+            }
             ++n.tests;
             ++n.errors;
-            std::string sev = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "note";
-            std::string text = fmt::format("{}: {}: {}{}\n", error_place(d), sev, d.message,
-                                           d.check_id.empty() ? std::string() : fmt::format(" [{}]", d.check_id));
             inner += fmt::format(
                 "    <testcase name=\"{}\" classname=\"input\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
                 xml_attr(error_place(d)), xml_attr(d.message), xml_attr(d.check_id.empty() ? check_ids::input_error : d.check_id),
                 xml_text(text));
         }
-        std::string notes;
         for (const auto& nt : r.notifications) {
             std::string where = nt.file;
             if (nt.where.valid()) where += fmt::format(":{}:{}", nt.where.line, nt.where.column);

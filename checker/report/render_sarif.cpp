@@ -210,7 +210,7 @@ ojson error_notification(const diagnostic& d) {
         j["locations"] = ojson::array({ojson{{"physicalLocation", physical(d.name(), d.where, column, d.file)}}});
     }
     j["message"] = text(d.message);
-    j["level"] = d.severity == diag_severity::error ? "error" : d.severity == diag_severity::warning ? "warning" : "note";
+    j["level"] = input_severity(d);
     j["descriptor"] = ojson{{"id", d.check_id.empty() ? std::string(check_ids::input_error) : d.check_id}};
     return j;
 }

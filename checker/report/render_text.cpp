@@ -72,8 +72,7 @@ std::string render_summary(const report& r) {
                         plural(s.clusters, "cluster", "clusters"));
     if (s.runbooks != 0) line += fmt::format(", {}", plural(s.runbooks, "runbook", "runbooks"));
     line += fmt::format(", {}", plural(s.rules, "rule", "rules"));
-    auto input_errors = static_cast<std::size_t>(std::count_if(
-        r.errors.begin(), r.errors.end(), [](const diagnostic& d) { return d.severity == diag_severity::error; }));
+    std::size_t input_errors = input_error_count(r);
     if (input_errors != 0) line += fmt::format("; {}", plural(input_errors, "input error", "input errors"));
     line += '\n';
     return line;

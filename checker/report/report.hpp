@@ -1,6 +1,7 @@
 #pragma once
 // Report renderers: turn findings and diagnostics into bytes. They never evaluate anything.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/engine/engine.hpp"
@@ -40,7 +41,7 @@ struct report {
     std::string information_uri;      ///< kblint's home page (SARIF `informationUri`); empty: default_information_uri
     std::string source_root;          ///< absolute folder relative file names start from (SARIF `%SRCROOT%`); may be empty
     std::vector<finding> findings;    ///< sorted
-    diagnostics errors;               ///< input errors (invalid TOML, unreadable files, bad rules)
+    diagnostics errors;               ///< input errors (invalid TOML, unreadable files, bad rules) and notes about them
     std::vector<notification> notifications;
     std::vector<rule_info> rules;     ///< rules selected for evaluation
     std::vector<evaluation> evaluated;  ///< (rule, node) pairs evaluated (JUnit test cases, HTML matrix)
@@ -55,6 +56,13 @@ inline constexpr char default_information_uri[] = "https://github.com/kblint/kbl
 
 /// Fill the severity/status counts of `r.summary` from `r.findings`.
 void count_findings(report& r);
+
+/// How every format names the severity of an entry of `errors`: "error", "warning" or "note" (an
+/// info diagnostic is a note). Only errors are input errors: they alone make a run exit 2.
+std::string_view input_severity(const diagnostic& d);
+
+/// The entries of `r.errors` that are errors (notes and warnings are not counted).
+std::size_t input_error_count(const report& r);
 
 struct text_options {
     bool color = false;
@@ -78,14 +86,15 @@ std::string render_concise(const report& r, const text_options& opt);
 /// `  COUNT  RULE  SEVERITY  TITLE` lines under a header, for `--statistics`.
 std::string render_statistics(const report& r);
 
-/// GitLab Code Quality JSON: an array with an entry per failing or unknown finding and per input
-/// error (`description`, `check_name`, `fingerprint`, `severity`, `location.path`,
-/// `location.lines.begin`); waived and baselined findings are left out.
+/// GitLab Code Quality JSON: an array with an entry per failing or unknown finding and per entry of
+/// `errors` (`description`, `check_name`, `fingerprint`, `severity`, `location.path`,
+/// `location.lines.begin`; an input error is `blocker`, a note `info`); waived and baselined
+/// findings are left out.
 std::string render_gitlab(const report& r);
 
 /// JSON report version 1 (keys in a fixed order, two-space indent, final newline). Each entry of
 /// `errors` carries its check `id` after the message (`io` when the file could not be read: then
-/// `line` and `column` are null and the message says why).
+/// `line` and `column` are null and the message says why), then its `severity` (input_severity).
 std::string render_json(const report& r);
 
 /// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline.
@@ -98,7 +107,8 @@ std::string render_sarif(const report& r);
 
 /// JUnit XML: a `<testsuite>` per cluster (or per snapshot outside any cluster), a `<testcase>` per
 /// rule and node evaluated, a `<failure>` per failing finding, `<skipped>` for waived, baselined and
-/// not applicable; input errors in a suite of their own. Valid XML 1.0 whatever the input bytes.
+/// not applicable; input errors in a suite of their own (notes about them, which are no error, and
+/// notifications in its `<system-err>`). Valid XML 1.0 whatever the input bytes.
 std::string render_junit(const report& r);
 
 /// GitHub Actions workflow commands, one line per finding, input error and notification

@@ -15,16 +15,20 @@ def case(name, only, files=None, expect=(), absent=(), snapshots=None):
     return c
 
 
-def fires(rule, node=None, line=None, status=None, step=None, message=None):
+def fires(rule, node=None, line=None, status=None, step=None, message=None, file=None, column=None):
     e = {'rule': rule}
     if message:
         e['message'] = message
     if node:
         e['node'] = node
+    if file:
+        e['file'] = file
     if step is not None:
         e['step'] = step
     if line is not None:
         e['line'] = line
+    if column is not None:
+        e['column'] = column
     if status:
         e['status'] = status
     return e

@@ -1,5 +1,14 @@
 """Cases of the KBL rules (KBL-008, about runbook steps, is in cases_runbook.py)."""
+import copy
+
 from cases_common import *  # noqa: F401,F403
+
+
+def owner_line(text, name):
+    """Line (1-based) of the `owner` key of the group `name` in a node file."""
+    lines = text.splitlines()
+    start = lines.index(f'name = "{name}"')
+    return next(i + 1 for i in range(start, len(lines)) if lines[i].startswith('owner = '))
 
 
 def cases():
@@ -29,13 +38,33 @@ def cases():
     b = node(1)
     C.append(case(f'{R} fires on two snapshots of one node (names differ by case)', only,
                   {'NODE1.toml': to_toml(a), 'node1-again.toml': to_toml(b).replace('"NODE1"', '"node1"')},
-                  [fires(R)]))
+                  [fires(R, file='NODE1.toml', message="2 snapshots of this cluster have the NetBIOS name 'NODE1'"),
+                   fires(R, file='node1-again.toml', message="2 snapshots of this cluster have the NetBIOS name 'node1'")]))
     C.append(case(f'{R} fires on service keys that differ only by case', only,
                   pair(['services'], n2={'services__clussvc': {'state': 'running', 'start_type': 'automatic'}}),
                   [fires(R, 'NODE2')]))
     C.append(case(f'{R} fires on local group keys that differ only by case', only,
                   pair(['local_groups'], n1={'local_groups__guests': ['CORP\\IUSR_CLUSTER']}), [fires(R, 'NODE1')]))
     C.append(case(f'{R} stays silent on distinct names', only, pair(['services', 'local_groups', 'user_rights']), [], [silent(R)]))
+    # Each snapshot of a set of namesakes gets its own finding, at its node.netbios_name, with the
+    # count and the name of its own set (not of the last node of the cluster).
+    n3 = node(2, node__netbios_name='NODE3', node__machine_sid='S-1-5-21-7777777777-8888888888-9999999999')
+    dups = {'NODE1.toml': to_toml(node(1)), 'NODE2.toml': to_toml(node(2)),
+            'NODE2-copy.toml': to_toml(node(2), 'a second snapshot of NODE2'), 'NODE3.toml': to_toml(n3)}
+    name_at = {f: locate(t, 'node', 'netbios_name') for f, t in dups.items()}
+    two = "2 snapshots of this cluster have the NetBIOS name 'NODE2'"
+    C.append(case(f'{R} reports each snapshot of a duplicated node at its own netbios_name, with that set\'s count', [R], dups,
+                  [fires(R, 'NODE2', file='NODE2.toml', line=name_at['NODE2.toml'], column=16, message=two),
+                   fires(R, 'NODE2', file='NODE2-copy.toml', line=name_at['NODE2-copy.toml'], column=16, message=two)]))
+    sets = {'NODE1.toml': to_toml(node(1)), 'NODE1-again.toml': to_toml(node(1), 'NODE1 again'),
+            'NODE2.toml': to_toml(node(2)), 'NODE2-b.toml': to_toml(node(2), 'NODE2 again'),
+            'NODE2-c.toml': to_toml(node(2), 'NODE2 a third time\n#')}
+    name_at = {f: locate(t, 'node', 'netbios_name') for f, t in sets.items()}
+    C.append(case(f'{R} gives each set of namesakes its own count and name', [R], sets,
+                  [fires(R, 'NODE1', file=f, line=name_at[f], message="2 snapshots of this cluster have the NetBIOS name 'NODE1'")
+                   for f in ('NODE1.toml', 'NODE1-again.toml')] +
+                  [fires(R, 'NODE2', file=f, line=name_at[f], message="3 snapshots of this cluster have the NetBIOS name 'NODE2'")
+                   for f in ('NODE2.toml', 'NODE2-b.toml', 'NODE2-c.toml')]))
 
     R = 'KBL-003'
     C.append(case(f'{R} fires on exit_status_hex "800800005" (nine digits) with the Q310412 hint', only,
@@ -104,6 +133,26 @@ def cases():
     n2 = with_groups(node(2, ['services']))
     group(n2, 'IIS Group')['owner'] = 'node1'
     C.append(case(f'{R} stays silent on identical views (owner written in another case)', only, files(n1, n2), [], [silent(R)]))
+    # Two snapshots of NODE2 (KBL-002) whose cluster service runs both beat NODE1's view: the one
+    # read first wins, and the message names it, never a placeholder.
+    n1 = node(1, ['services'], groups=True, services__ClusSvc__state='stopped')
+    n2 = with_groups(node(2, ['services']))
+    group(n2, 'IIS Group')['owner'] = 'NODE2'
+    n2b = copy.deepcopy(n2)
+    three = {'NODE1.toml': to_toml(n1), 'NODE2.toml': to_toml(n2), 'NODE2b.toml': to_toml(n2b, 'NODE2 again')}
+    dup_of_2 = [fires('KBL-002', 'NODE2', file='NODE2.toml'), fires('KBL-002', 'NODE2', file='NODE2b.toml'), fires('KBL-005')]
+    C.append(case(f'{R} names the winning view when two snapshots of one node tie', only, three,
+                  [fires(R, 'NODE1', file='NODE1.toml', line=owner_line(three['NODE1.toml'], 'IIS Group'), column=9,
+                         message="NODE1 sees group 'IIS Group' owned by 'NODE1', but the winning view (NODE2) says 'NODE2'")]
+                  + dup_of_2))
+    group(n2b, 'IIS Group')['owner'] = 'NODE1'
+    three = {'NODE1.toml': to_toml(n1), 'NODE2.toml': to_toml(n2), 'NODE2b.toml': to_toml(n2b, 'NODE2 again')}
+    C.append(case(f'{R} says "another snapshot" when two snapshots of one node disagree', only, three,
+                  [fires(R, 'NODE1', file='NODE1.toml',
+                         message="NODE1 sees group 'IIS Group' owned by 'NODE1', but the winning view (NODE2) says 'NODE2'"),
+                   fires(R, 'NODE2', file='NODE2b.toml',
+                         message="NODE2 sees group 'IIS Group' owned by 'NODE1', but the winning view (another snapshot of NODE2) says 'NODE2'")]
+                  + dup_of_2))
 
     R = 'KBL-007'
     C.append(case(f'{R} fires on a bare account in Guests', only,
@@ -123,6 +172,12 @@ def cases():
     C.append(case(f'{R} fires when both nodes claim to be the working node', only,
                   pair(['procedure'], n1={'procedure': proc('reinstall_iis', 'test', 'working')},
                        n2={'procedure': proc('reinstall_iis', 'test', 'working')}), [fires(R), fires(R)]))
+    n3 = node(2, ['procedure'], node__netbios_name='NODE3', procedure=proc('reinstall_iis', 'test', 'rebuilt'))
+    two_working = "2 nodes have the role 'working'; a procedure has one working and one rebuilt node"
+    C.append(case(f'{R} counts the nodes of the role it names', [R],
+                  files(node(1, ['procedure'], procedure=proc('reinstall_iis', 'test', 'working')),
+                        node(2, ['procedure'], procedure=proc('reinstall_iis', 'test', 'working')), n3),
+                  [fires(R, 'NODE1', message=two_working), fires(R, 'NODE2', message=two_working)]))
     C.append(case(f'{R} fires when a node in a procedure has no role', only,
                   pair(['procedure'], n1={'procedure': proc('reinstall_iis', 'test', 'working')},
                        n2={'procedure': proc('reinstall_iis', 'test', 'none')}), [fires(R, 'NODE2')]))

@@ -202,7 +202,7 @@ def fmt_case(c):
             out.append(f'{scalar(name)} = \'\'\'\n{text}\'\'\'')
     for e in c.get('expect', []):
         out.append('[[case.expect]]')
-        for k in ('rule', 'node', 'step', 'line', 'status', 'message'):
+        for k in ('rule', 'node', 'file', 'step', 'line', 'column', 'status', 'message'):
             if k in e:
                 out.append(f'{k} = {scalar(e[k])}')
     for a in c.get('absent', []):
