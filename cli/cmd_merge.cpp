@@ -59,7 +59,7 @@ std::optional<std::vector<shard_report>> read_reports(const merge_flags& f, bool
     if (missing.empty()) return shards;
     std::vector<std::string> names;
     for (auto k : missing) names.push_back(fmt::format("{} of {}", k, shards.front().info.spec.count));
-    say("no report of shard {} was given; nothing was merged: 'kblint merge' needs the report of every shard",
+    say("no report of shard {} was given: 'kblint merge' needs the report of every shard; nothing was merged",
         fmt::join(names, ", "));
     return std::nullopt;
 }

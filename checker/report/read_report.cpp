@@ -438,8 +438,9 @@ const json* kblint_shard(reader& rd, const json& doc, std::string_view version, 
     at ka = top.key("kblint");
     const json* rv = rd.member(*k, ka, "report_version", {json::value_t::number_unsigned, json::value_t::number_integer}, "a number");
     if (rv && *rv != report_version)
-        rd.fail(ka.key("report_version"), fmt::format("the report has report version {}; this kblint reads version {}", rv->dump(),
-                                                      report_version));
+        rd.fail(ka.key("report_version"),
+                fmt::format("the report has report version {}; this kblint reads version {}", rv->dump(), report_version),
+                "merge the reports with the kblint that wrote them");
     out.r.version = rd.text(*k, ka, "version");
     if (rd.problems.empty() && out.r.version != version)
         rd.fail(ka.key("version"), fmt::format("the report was written by kblint {}; this is kblint {}", out.r.version, version),
