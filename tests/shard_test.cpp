@@ -110,7 +110,7 @@ TEST_CASE("check --shard: every cluster of fixtures/ is checked by exactly one s
     }
 }
 
-TEST_CASE("check --shard: snapshots without a cluster go by file name; each input error is in one shard", "[shard][cli]") {
+TEST_CASE("check --shard: snapshots without a cluster go by file name, and each input error is in one shard", "[shard][cli]") {
     std::string root = temp_dir("shard-fleet");
     make_fleet(root);
     json single = json::parse(run_kblint({"check", "-f", "json", "fleet"}, root).out);
