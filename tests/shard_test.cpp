@@ -69,13 +69,31 @@ TEST_CASE("shard: K/N with K from 1 to N, anything else refused with the reason"
     CHECK(why == "the shard K must be from 1 to 3");
 }
 
-TEST_CASE("shard: a key falls in shard (FNV-1a 64 of its bytes mod N) + 1, on every machine", "[shard]") {
+// MurmurHash3's fmix64, as its author (Austin Appleby) published it.
+constexpr std::uint64_t fmix64(std::uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
+    k ^= k >> 33;
+    return k;
+}
+
+TEST_CASE("shard: a key falls in shard (fmix64(FNV-1a 64 of its bytes) mod N) + 1, on every machine", "[shard]") {
+    CHECK(kbl::shard_hash("") == fmix64(fnv_empty));
+    CHECK(kbl::shard_hash("a") == fmix64(fnv_a));
+    CHECK(kbl::shard_hash("foobar") == fmix64(fnv_foobar));
     for (std::uint32_t n : {1u, 2u, 3u, 7u, 1000u}) {
         INFO(n);
-        CHECK(kbl::shard_of("", n) == fnv_empty % n + 1);
-        CHECK(kbl::shard_of("a", n) == fnv_a % n + 1);
-        CHECK(kbl::shard_of("foobar", n) == fnv_foobar % n + 1);
+        CHECK(kbl::shard_of("", n) == fmix64(fnv_empty) % n + 1);
+        CHECK(kbl::shard_of("a", n) == fmix64(fnv_a) % n + 1);
+        CHECK(kbl::shard_of("foobar", n) == fmix64(fnv_foobar) % n + 1);
     }
+    // Keys that differ only above the two low bits of a byte do not all share a shard of 4 (plain
+    // FNV-1a puts these four in one).
+    std::set<std::uint32_t> shards;
+    for (const char* key : {"CLUSA", "CLUSE", "CLUSI", "CLUSM", "CLUSQ", "CLUSU"}) shards.insert(kbl::shard_of(key, 4));
+    CHECK(shards.size() > 1);
 }
 
 TEST_CASE("check --shard: every cluster of fixtures/ is checked by exactly one shard, the one its id hashes to",

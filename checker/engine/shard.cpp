@@ -49,10 +49,22 @@ std::optional<shard_spec> parse_shard(std::string_view text, std::string& error)
     return shard_spec{*k, *n};
 }
 
-std::uint32_t shard_of(std::string_view key, std::uint32_t count) {
+std::uint64_t shard_hash(std::string_view key) {
     fnv1a h;
     h.text(key);
-    return static_cast<std::uint32_t>(h.h % count) + 1;
+    // FNV-1a's low bits depend on the low bits of the bytes alone: MurmurHash3's finalizer (fmix64)
+    // spreads every bit over the ones a small modulo keeps ("CLUSA" and "CLUSE" stay apart).
+    std::uint64_t x = h.h;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+std::uint32_t shard_of(std::string_view key, std::uint32_t count) {
+    return static_cast<std::uint32_t>(shard_hash(key) % count) + 1;
 }
 
 void keep_shard(const shard_spec& s, std::vector<snap::snapshot>& norm, eval_world& w, check_result& res) {

@@ -27,7 +27,10 @@ struct shard_spec {
 /// `K/N` (decimal digits, K from 1 to N); nullopt with the reason in `error` otherwise.
 std::optional<shard_spec> parse_shard(std::string_view text, std::string& error);
 
-/// The shard (1 to `count`) a key falls in: FNV-1a 64 of its bytes, modulo `count`.
+/// The hash a key is sharded by: FNV-1a 64 of its bytes, mixed by MurmurHash3's 64-bit finalizer.
+std::uint64_t shard_hash(std::string_view key);
+
+/// The shard (1 to `count`) a key falls in: shard_hash(key) modulo `count`, plus one.
 std::uint32_t shard_of(std::string_view key, std::uint32_t count);
 
 /// Where what a sharded run checked sits in the run over the whole fleet, so that `kblint merge`
