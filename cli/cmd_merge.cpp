@@ -12,6 +12,7 @@
 #include "checker/report/formats.hpp"
 #include "checker/report/read_report.hpp"
 #include "checker/report/terminal.hpp"
+#include "cli/choices.hpp"
 #include "cli/cmd_check.hpp"
 #include "cli/cmd_version.hpp"
 #include "cli/config.hpp"
@@ -102,18 +103,21 @@ void define_merge(CLI::App& sub, merge_flags& f) {
     sub.add_option("REPORT", f.reports, "the JSON report of each shard (kblint check --shard K/N -f json)")
         ->required()
         ->type_name("");
-    sub.add_option("-f,--format", f.format, "report format: " + choice_list(report_formats()))
-        ->type_name("NAME")
-        ->capture_default_str();
+    with_choices(sub.add_option("-f,--format", f.format, "report format: " + choice_list(report_formats()))
+                     ->type_name("NAME")
+                     ->capture_default_str(),
+                 report_formats());
     sub.add_option("-o,--output", f.output, "write the report to FILE (replaced atomically) instead of stdout; '-' is stdout")
         ->type_name("FILE");
-    sub.add_option("--fail-on", f.fail_on,
-                   "lowest severity that makes the exit status 1: error, warning, info or never (default: the shards' "
-                   "--fail-on)")
-        ->type_name("LEVEL");
-    sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
-        ->type_name("WHEN")
-        ->capture_default_str();
+    with_choices(sub.add_option("--fail-on", f.fail_on,
+                                "lowest severity that makes the exit status 1: error, warning, info or never (default: the "
+                                "shards' --fail-on)")
+                     ->type_name("LEVEL"),
+                 fail_levels());
+    with_choices(sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
+                     ->type_name("WHEN")
+                     ->capture_default_str(),
+                 color_modes);
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_option("--max-file-size", f.max_file_size, "largest report read")->type_name("BYTES")->capture_default_str();
     sub.footer(
