@@ -16,6 +16,7 @@
 #include "cli/cmd_explain.hpp"
 #include "cli/cmd_fmt.hpp"
 #include "cli/cmd_lsp.hpp"
+#include "cli/cmd_merge.hpp"
 #include "cli/cmd_rules.hpp"
 #include "cli/cmd_schema.hpp"
 #include "cli/cmd_test.hpp"
@@ -31,6 +32,7 @@ using namespace cli;
 // The options of every command, filled in by CLI11.
 struct cli_state {
     check_flags check;
+    merge_flags merge;
     rules_flags rules;
     explain_flags explain;
     test_flags test;
@@ -63,6 +65,11 @@ const command commands[] = {
      "kblint check snapshots/\n"
      "kblint check --exclude 'vendor/**' -v .\n"
      "kblint check -r mypack/ -f sarif -o kblint.sarif snapshots/"},
+    {"merge", "join the JSON reports of 'kblint check --shard K/N' into the report of one run, in any format",
+     [](CLI::App& a, cli_state& s) { define_merge(a, s.merge); }, [](cli_state& s) { return run_merge(s.merge); },
+     "kblint check --shard 2/3 -f json -o shard-2.json snapshots/\n"
+     "kblint merge shard-1.json shard-2.json shard-3.json\n"
+     "kblint merge -f sarif -o kblint.sarif shard-*.json"},
     {"rules", "list the loaded rules: id, severity, scope, title, reference",
      [](CLI::App& a, cli_state& s) { define_rules(a, s.rules); }, [](cli_state& s) { return run_rules(s.rules); },
      "kblint rules\n"

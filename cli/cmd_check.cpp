@@ -20,6 +20,7 @@
 #include "checker/report/terminal.hpp"
 #include "checker/snapshot/snapshot.hpp"
 #include "cli/choices.hpp"
+#include "cli/check_shard.hpp"
 #include "cli/config.hpp"
 #include "cli/console.hpp"
 #include "cli/cmd_version.hpp"
@@ -43,6 +44,7 @@ std::optional<int> validate(const check_flags& f) {
     if (auto st = check_choice("--fail-on", f.fail_on, fail_levels())) return st;
     if (auto st = check_choice("--color", f.color, color_modes)) return st;
     if (f.quiet && f.verbose) return usage_error("'--quiet' and '--verbose' cannot be used together");
+    if (auto st = validate_shard(f)) return st;
     if (f.max_rule_depth > limits::hard_max_rule_depth)
         return usage_error("'--max-rule-depth {}' is over {}, the deepest kblint supports", f.max_rule_depth,
                            limits::hard_max_rule_depth);
@@ -180,6 +182,7 @@ check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
     // Test hook: tests/failclosed_test.cpp shows that a bug during evaluation ends in exit 4.
     if (const char* hook = std::getenv("KBLINT_TEST_INTERNAL_ERROR"); hook != nullptr && *hook != '\0')
         opt.fail_for_test = true;
+    opt.shard = shard_flag(f);
     opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
     return opt;
 }
@@ -238,6 +241,8 @@ std::string render_report(const report& r, const check_flags& f) {
     return format->render(r, topt);
 }
 
+} // namespace
+
 void print_notifications(const std::vector<notification>& ns) {
     for (const auto& n : ns) {
         std::string place = shown(n.file);
@@ -246,6 +251,8 @@ void print_notifications(const std::vector<notification>& ns) {
                                                 shown(n.level), shown(n.message), shown(n.kind)));
     }
 }
+
+namespace {
 
 void print_notes(const std::vector<not_evaluated>& skipped, const std::vector<std::string>& walk_notes) {
     for (const auto& s : skipped) {
@@ -324,6 +331,10 @@ void define_check(CLI::App& sub, check_flags& f) {
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
     sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
+    sub.add_option("--shard", f.shard,
+                   "check only the clusters of shard K of N (K from 1 to N), for N CI runners; 'kblint merge' joins "
+                   "their JSON reports")
+        ->type_name("K/N");
     sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
         ->type_name("BYTES")
         ->capture_default_str()
@@ -387,7 +398,9 @@ int run_check(const check_flags& given) {
     if (auto st = refuse_overwriting_inputs(f, {&s.files, &pk.files, &g.read})) return *st;
     load_snapshots(f, *pk.p, s);
     check_result res = check(*pk.p, s.snaps, evaluation_options(f, s));
+    std::vector<std::uint32_t> load_order = keep_shard_errors(f, s.errors);
     report r = build_report(f, res, s, g, std::move(all_rules), today);
+    if (!f.shard.empty()) r.shard = shard_report_info({f, *pk.p, g.in, today, s.files, load_order, res}, r);
     if (writes_baseline(f.gate)) return write_baseline(r, g.in, f.gate, r.exit_status);
 
     std::string bytes = render_report(r, f);

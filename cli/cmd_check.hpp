@@ -35,6 +35,7 @@ struct check_flags {
     std::uint64_t max_eval_steps = limits::max_eval_steps;
     std::uint32_t max_runbook_steps = limits::max_runbook_steps;
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
+    std::string shard;  ///< --shard K/N: only the clusters of shard K of N (cli/check_shard.hpp)
     gate_flags gate;  ///< --baseline, --waivers, --waiver-warn-days, --focus; `kblint baseline` too
 };
 
@@ -46,6 +47,9 @@ const std::vector<std::string>& fail_levels();
 
 /// Declare the arguments and options of `kblint check`.
 void define_check(CLI::App& sub, check_flags& f);
+
+/// Waiver warnings and stale baseline notes on stderr, one line each, as the text report leaves them.
+void print_notifications(const std::vector<notification>& ns);
 
 /// Check: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 nothing evaluated.
 int run_check(const check_flags& given);

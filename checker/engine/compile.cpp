@@ -13,6 +13,7 @@
 #include "common/check_ids.hpp"
 #include "common/fs.hpp"
 #include "parser/parse.hpp"
+#include "checker/engine/builtins.hpp"
 #include "checker/engine/compile_internal.hpp"
 
 namespace kbl {
@@ -220,7 +221,7 @@ std::vector<std::string> pack_ci_tables(const pack& p) { return p.ci_tables; }
 
 std::vector<builtin_function> builtin_functions() {
     std::vector<builtin_function> out;
-    for (const auto& b : builtins) out.push_back({std::string(b.name), b.min_args, b.max_args, std::string(b.signature), std::string(b.doc)});
+    for (const auto& b : builtin_table()) out.push_back({std::string(b.name), b.min_args, b.max_args, std::string(b.signature), std::string(b.doc)});
     return out;
 }
 

@@ -521,6 +521,7 @@ void for_each_cluster(std::size_t clusters, unsigned jobs_wanted, bool fail_for_
 void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vector<snap::snapshot>& norm, check_result& res) {
     for (std::size_t ci = 0; ci < slots.size(); ++ci) {
         auto& s = slots[ci];
+        res.shard.error_marks.push_back(res.errors.size());
         for (const auto& [key, val] : s.evaluated)
             res.evaluated.push_back({key.first, w.clusters[ci].name, key.second, norm[val.first].file, val.second});
         for (auto& f : s.findings) res.findings.push_back(std::move(f));
@@ -556,6 +557,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
     w.lim = opt.lim;
     w.strict_schema = opt.strict_schema;
     group_clusters(p, norm, w);
+    if (opt.shard) keep_shard(*opt.shard, norm, w, res);
     res.clusters = w.clusters.size();
     std::vector<char> oversized = oversized_clusters(p, w, norm, opt, res.errors);
     const std::vector<std::string> incomplete = incomplete_clusters(w, opt.failed_files, res.errors);

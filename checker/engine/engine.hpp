@@ -10,6 +10,7 @@
 #include "common/limits.hpp"
 #include "checker/snapshot/snapshot.hpp"
 #include "checker/engine/compile.hpp"
+#include "checker/engine/shard.hpp"
 
 namespace kbl {
 
@@ -29,6 +30,8 @@ struct check_options {
     bool strict_schema = false;
     /// Snapshot files that failed to load: the clusters they may belong to are incomplete.
     std::vector<std::string> failed_files;
+    /// `--shard K/N`: only the clusters of that shard are checked (checker/engine/shard.hpp).
+    std::optional<shard_spec> shard;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };
@@ -60,6 +63,7 @@ struct check_result {
     std::size_t clusters = 0;
     std::size_t runbooks = 0;
     std::size_t rules = 0;           ///< rules selected for evaluation
+    shard_trace shard;               ///< where the clusters and errors of a sharded run sit in the fleet's
 };
 
 /// Evaluate the selected rules of `p` over the loaded snapshots. An exception escaping the

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/hash.hpp"
+
 namespace kbl {
 
 std::string_view to_string(severity s) {
@@ -39,24 +41,7 @@ std::string_view to_string(rule_scope s) {
 
 namespace {
 
-constexpr std::uint64_t fnv_offset = 14695981039346656037ull;
-constexpr std::uint64_t fnv_prime = 1099511628211ull;
 constexpr char field_separator = '\x1f';
-
-struct fnv1a {
-    std::uint64_t h = fnv_offset;
-
-    void byte(unsigned char c) {
-        h ^= c;
-        h *= fnv_prime;
-    }
-    void text(std::string_view s) {
-        for (char c : s) byte(static_cast<unsigned char>(c));
-    }
-    void upper_text(std::string_view s) {
-        for (char c : s) byte(static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c));
-    }
-};
 
 const std::string& file_name(const location& l) {
     static const std::string none;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/report/report.hpp"
+#include "checker/report/shard_json.hpp"
 #include "common/check_ids.hpp"
 
 namespace kbl {
@@ -165,6 +166,7 @@ std::string render_json(const report& r) {
         for (const auto& e : r.stale_baseline) stale.push_back(stale_json(e));
         doc["stale_baseline"] = std::move(stale);
     }
+    if (r.shard) doc["shard"] = shard_json(r);
     std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     out += '\n';
     return out;

@@ -1,5 +1,6 @@
 #pragma once
 // Report renderers: turn findings and diagnostics into bytes. They never evaluate anything.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,8 @@ struct report_summary {
     std::size_t errors = 0, warnings = 0, infos = 0, unknown = 0, waived = 0, baselined = 0;
 };
 
+struct shard_info;  // checker/report/shard_json.hpp
+
 /// Everything a renderer needs.
 struct report {
     std::string version;              ///< kblint version
@@ -49,6 +52,7 @@ struct report {
     std::vector<baseline_entry> stale_baseline;  ///< baseline entries no finding matched (`baselineState: absent`)
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
+    std::shared_ptr<const shard_info> shard;  ///< `check --shard`: what `kblint merge` needs (JSON "shard")
 };
 
 /// kblint's documented home, SARIF `informationUri` when the build names none.
