@@ -202,7 +202,7 @@ def fmt_case(c):
             out.append(f'{scalar(name)} = \'\'\'\n{text}\'\'\'')
     for e in c.get('expect', []):
         out.append('[[case.expect]]')
-        for k in ('rule', 'node', 'step', 'line', 'status', 'message'):
+        for k in ('rule', 'node', 'step', 'line', 'column', 'status', 'message'):
             if k in e:
                 out.append(f'{k} = {scalar(e[k])}')
     for a in c.get('absent', []):
@@ -236,6 +236,7 @@ def main():
                               ('cases_q248739', 'q248739.toml', 'Q248739'),
                               ('cases_kbl', 'kbl.toml', 'KBL schema and consistency'),
                               ('cases_runbook', 'runbook.toml', 'runbook and planned-change'),
+                              ('cases_steps', 'steps.toml', 'step argument'),
                               ('cases_fidelity', 'fidelity.toml', 'fidelity (false passes, false alarms, one finding per fact)')]:
         if not os.path.exists(os.path.join(HERE, mod + '.py')):
             continue
