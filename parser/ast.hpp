@@ -74,6 +74,8 @@ struct body_item {
     pos name_pos;
     expr_ptr e;
     std::optional<template_str> message;  ///< require's own message
+    expr_ptr at;                          ///< require's `at`: the value its finding points at
+    pos at_pos;
 };
 
 /// When a rule is evaluated: on the snapshots, before/after steps with given actions, on the final state.

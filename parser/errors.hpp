@@ -80,6 +80,7 @@ template<> inline constexpr const char* error_message< schema_open > = "expected
 template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node', 'step_arg' or '}' in the schema";
 template<> inline constexpr const char* error_message< arg_name > = "expected an argument name";
 template<> inline constexpr const char* error_message< arg_type > = "expected a type after the argument name (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
+template<> inline constexpr const char* error_message< at_value > = "expected the value a finding points at after 'at'";
 template<> inline constexpr const char* error_message< use_path > = "expected a file name as a string after 'use'";
 template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use'";
 template<> inline constexpr const char* error_message< on_action > = "expected an action name";
@@ -105,7 +106,7 @@ template <typename Rule>
 inline const std::vector<std::string> expected_words{};
 template <>
 inline const std::vector<std::string> expected_words<rule_close>{"title", "severity", "scope", "ref", "tags", "doc",
-                                                                  "fix", "on", "when", "let", "require", "message"};
+                                                                  "fix", "on", "when", "let", "require", "message", "at"};
 template <>
 inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node", "step_arg"};
 template <>

@@ -648,6 +648,7 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
                                      value += print_wrapped(*b.e, head.size() + value.size(), item_col + 2);
                                      pr.multi(head + value, 0);
                                      if (b.message) pr.line(item_head("message") + print_template(*b.message));
+                                     if (b.at) pr.multi(item_head("at") + print_wrapped(*b.at, item_col, item_col + 2), 0);
                                  }});
             std::stable_sort(items.begin(), items.end(), [](const item& x, const item& y) {
                 return x.where.line != y.where.line ? x.where.line < y.where.line : x.where.column < y.where.column;

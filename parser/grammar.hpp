@@ -92,6 +92,7 @@ struct kw_step_action : TAO_PEGTL_KEYWORD( "step_action" ) {};
 struct kw_step_node : TAO_PEGTL_KEYWORD( "step_node" ) {};
 struct kw_step_arg : TAO_PEGTL_KEYWORD( "step_arg" ) {};
 struct kw_arg : TAO_PEGTL_KEYWORD( "arg" ) {};
+struct kw_at : TAO_PEGTL_KEYWORD( "at" ) {};
 
 struct ident : seq< not_at< reserved >, identifier > {};
 struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
@@ -226,6 +227,8 @@ struct when_item : seq< kw_when, sep, must< when_value > > {};
 struct let_item : seq< kw_let, sep, must< let_name >, sep, must< let_eq >, sep, must< let_value > > {};
 struct require_item : seq< kw_require, sep, must< require_value > > {};
 struct message_item : seq< kw_message, sep, must< message_value > > {};
+struct at_value : seq< expr > {};
+struct at_item : seq< kw_at, sep, must< at_value > > {};  // where the preceding require's finding points
 struct on_action : seq< ident > {};
 struct on_actions : seq< must< on_action >, star< sep, one< ',' >, sep, must< on_action > > > {};
 struct on_before : seq< kw_before, sep, on_actions > {};
@@ -235,7 +238,7 @@ struct on_snapshot : kw_snapshot {};
 struct on_value : sor< on_before, on_after, on_final, on_snapshot > {};
 struct on_item : seq< kw_on, sep, must< on_value > > {};
 struct rule_item : sor< title_item, severity_item, scope_item, ref_item, tags_item, doc_item, fix_item,
-                        when_item, let_item, require_item, message_item, on_item > {};
+                        when_item, let_item, require_item, message_item, at_item, on_item > {};
 struct rule_open : one< '{' > {};
 struct rule_close : one< '}' > {};
 struct rule_name : seq< rule_id > {};

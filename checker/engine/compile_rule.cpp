@@ -170,6 +170,7 @@ void compiler::require_templates(rule_build& b, const ast::body_item& it, citem&
         b.cr.templates.push_back(compile_template(b.sc, *m));
         item.message = b.cr.templates.back().get();
     }
+    if (it.at) item.at = expr(b.sc, *it.at);
     if (b.r.fix) {
         b.cr.templates.push_back(compile_template(b.sc, *b.r.fix));
         item.fix = b.cr.templates.back().get();

@@ -97,6 +97,7 @@ struct citem {
     cexpr_ptr e;
     const ctemplate* message = nullptr;
     const ctemplate* fix = nullptr;
+    cexpr_ptr at;  ///< require's `at`: evaluated with the require's bindings, where its finding points
     pos where;
     std::string text;  ///< the condition as written (for -v)
 };
