@@ -74,6 +74,8 @@ struct body_item {
     pos name_pos;
     expr_ptr e;
     std::optional<template_str> message;  ///< require's own message
+    expr_ptr at;                          ///< require's `at`: the value its finding points at
+    pos at_pos;
 };
 
 /// When a rule is evaluated: on the snapshots, before/after steps with given actions, on the final state.
@@ -157,10 +159,20 @@ struct field_decl {
     bool nocase = false;
 };
 
+/// `arg NAME TYPE [required]` (an action's step argument) or `step_arg ...` (a key of every step).
+struct arg_decl {
+    pos where;
+    std::string name;
+    pos name_pos;
+    type_ref type;
+    bool required = false;
+};
+
 struct schema_decl {
     pos where;
     pos end;
     std::vector<field_decl> fields;
+    std::vector<arg_decl> step_args;  ///< keys every step may have besides step_action and step_node
     std::optional<std::vector<path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
     pos node_id_pos, cluster_id_pos, planned_pos, runbook_pos, step_action_pos, step_node_pos;
     bool strict = false;  ///< keys the schema does not declare are violations
@@ -188,6 +200,7 @@ struct action_decl {
     std::string name;
     pos name_pos;
     std::string doc;
+    std::vector<arg_decl> args;  ///< the step arguments it declares (none: undeclared, see docs/language.md)
     std::vector<stmt> body;
 };
 

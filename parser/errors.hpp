@@ -77,7 +77,10 @@ template<> inline constexpr const char* error_message< field_path > = "expected 
 template<> inline constexpr const char* error_message< field_type > = "expected a type after the field path (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< id_path > = "expected a field path";
 template<> inline constexpr const char* error_message< schema_open > = "expected '{' after 'schema'";
-template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node' or '}' in the schema";
+template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node', 'step_arg' or '}' in the schema";
+template<> inline constexpr const char* error_message< arg_name > = "expected an argument name";
+template<> inline constexpr const char* error_message< arg_type > = "expected a type after the argument name (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
+template<> inline constexpr const char* error_message< at_value > = "expected the value a finding points at after 'at'";
 template<> inline constexpr const char* error_message< use_path > = "expected a file name as a string after 'use'";
 template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use'";
 template<> inline constexpr const char* error_message< on_action > = "expected an action name";
@@ -95,7 +98,7 @@ template<> inline constexpr const char* error_message< for_coll > = "expected a 
 template<> inline constexpr const char* error_message< for_where > = "expected a condition after 'where'";
 template<> inline constexpr const char* error_message< action_name > = "expected a name after 'action'";
 template<> inline constexpr const char* error_message< action_open > = "expected '{' after the action name";
-template<> inline constexpr const char* error_message< action_close > = "expected a statement (set, add, remove, delete, let, if, for, doc) or '}'";
+template<> inline constexpr const char* error_message< action_close > = "expected a statement (set, add, remove, delete, let, if, for, doc), 'arg' or '}'";
 // clang-format on
 
 /// Words that may stand where a must<> point failed, for "did you mean" (empty: no suggestion).
@@ -103,9 +106,9 @@ template <typename Rule>
 inline const std::vector<std::string> expected_words{};
 template <>
 inline const std::vector<std::string> expected_words<rule_close>{"title", "severity", "scope", "ref", "tags", "doc",
-                                                                  "fix", "on", "when", "let", "require", "message"};
+                                                                  "fix", "on", "when", "let", "require", "message", "at"};
 template <>
-inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node"};
+inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node", "step_arg"};
 template <>
 inline const std::vector<std::string> expected_words<expected_declaration>{"rule", "def", "table", "schema", "use", "action"};
 template <>
@@ -113,7 +116,7 @@ inline const std::vector<std::string> expected_words<on_value>{"before", "after"
 template <>
 inline const std::vector<std::string> expected_words<block_close>{"set", "add", "remove", "delete", "let", "if", "for"};
 template <>
-inline const std::vector<std::string> expected_words<action_close>{"set", "add", "remove", "delete", "let", "if", "for", "doc"};
+inline const std::vector<std::string> expected_words<action_close>{"set", "add", "remove", "delete", "let", "if", "for", "doc", "arg"};
 template <>
 inline const std::vector<std::string> expected_words<severity_value>{"error", "warning", "info"};
 template <>

@@ -283,6 +283,13 @@ std::string field_flags(const ast::field_decl& fd) {
     return s;
 }
 
+std::string print_type(const ast::type_ref& t);
+
+// `NAME\x1fTYPE\x1f[required]` of an `arg` or `step_arg` (columns aligned like schema fields).
+std::string print_arg(const ast::arg_decl& a) {
+    return a.name + "\x1f" + print_type(a.type) + "\x1f" + (a.required ? "required" : "");
+}
+
 std::string print_type(const ast::type_ref& t) {
     if (!t.alternatives.empty()) {
         std::string s;
@@ -565,6 +572,7 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
             id("step_node", s.step_node, s.step_node_pos);
             for (const auto& fd : s.fields)
                 items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd)});
+            for (const auto& sa : s.step_args) items.push_back({sa.where.line, "step_arg " + print_arg(sa)});
             std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) { return a.line < b.line; });
             for (const auto& it : items) {
                 pr.flush(it.line, 2);
@@ -580,6 +588,11 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
             const auto& a = f.actions[d.index];
             pr.line("action " + a.name + " {");
             if (!a.doc.empty()) pr.line("  doc " + quote(a.doc));
+            for (const auto& arg : a.args) {
+                pr.flush(arg.where.line, 2);
+                pr.gap(arg.where.line);
+                pr.line("  arg " + print_arg(arg));
+            }
             print_stmts(pr, a.body, 2);
             pr.flush(a.end.line, 2);
             pr.line("}");
@@ -635,6 +648,7 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
                                      value += print_wrapped(*b.e, head.size() + value.size(), item_col + 2);
                                      pr.multi(head + value, 0);
                                      if (b.message) pr.line(item_head("message") + print_template(*b.message));
+                                     if (b.at) pr.multi(item_head("at") + print_wrapped(*b.at, item_col, item_col + 2), 0);
                                  }});
             std::stable_sort(items.begin(), items.end(), [](const item& x, const item& y) {
                 return x.where.line != y.where.line ? x.where.line < y.where.line : x.where.column < y.where.column;

@@ -90,6 +90,9 @@ struct kw_planned : TAO_PEGTL_KEYWORD( "planned" ) {};
 struct kw_runbook : TAO_PEGTL_KEYWORD( "runbook" ) {};
 struct kw_step_action : TAO_PEGTL_KEYWORD( "step_action" ) {};
 struct kw_step_node : TAO_PEGTL_KEYWORD( "step_node" ) {};
+struct kw_step_arg : TAO_PEGTL_KEYWORD( "step_arg" ) {};
+struct kw_arg : TAO_PEGTL_KEYWORD( "arg" ) {};
+struct kw_at : TAO_PEGTL_KEYWORD( "at" ) {};
 
 struct ident : seq< not_at< reserved >, identifier > {};
 struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
@@ -224,6 +227,8 @@ struct when_item : seq< kw_when, sep, must< when_value > > {};
 struct let_item : seq< kw_let, sep, must< let_name >, sep, must< let_eq >, sep, must< let_value > > {};
 struct require_item : seq< kw_require, sep, must< require_value > > {};
 struct message_item : seq< kw_message, sep, must< message_value > > {};
+struct at_value : seq< expr > {};
+struct at_item : seq< kw_at, sep, must< at_value > > {};  // where the preceding require's finding points
 struct on_action : seq< ident > {};
 struct on_actions : seq< must< on_action >, star< sep, one< ',' >, sep, must< on_action > > > {};
 struct on_before : seq< kw_before, sep, on_actions > {};
@@ -233,7 +238,7 @@ struct on_snapshot : kw_snapshot {};
 struct on_value : sor< on_before, on_after, on_final, on_snapshot > {};
 struct on_item : seq< kw_on, sep, must< on_value > > {};
 struct rule_item : sor< title_item, severity_item, scope_item, ref_item, tags_item, doc_item, fix_item,
-                        when_item, let_item, require_item, message_item, on_item > {};
+                        when_item, let_item, require_item, message_item, at_item, on_item > {};
 struct rule_open : one< '{' > {};
 struct rule_close : one< '}' > {};
 struct rule_name : seq< rule_id > {};
@@ -286,7 +291,14 @@ struct runbook_item : seq< kw_runbook, sep, must< id_path > > {};
 struct step_action_item : seq< kw_step_action, sep, must< id_path > > {};
 struct step_node_item : seq< kw_step_node, sep, must< id_path > > {};
 struct strict_item : seq< kw_strict > {};
-struct schema_item : sor< strict_item, field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
+// `arg NAME TYPE [required]` in an action, `step_arg NAME TYPE [required]` in a schema: a step argument.
+struct arg_name : seq< any_name > {};
+struct arg_type : seq< type_expr > {};
+struct arg_required : kw_required {};
+struct arg_decl : seq< must< arg_name >, sep, must< arg_type >, opt< sep, arg_required > > {};
+struct step_arg_item : seq< kw_step_arg, sep, arg_decl > {};
+struct arg_item : seq< kw_arg, sep, arg_decl > {};
+struct schema_item : sor< strict_item, step_arg_item, field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
 struct schema_open : one< '{' > {};
 struct schema_close : one< '}' > {};
 struct schema_decl : seq< kw_schema, sep, must< schema_open >, sep, star< schema_item, sep >, must< schema_close > > {};
@@ -319,7 +331,7 @@ struct stmt : nested< sor< set_stmt, add_stmt, remove_stmt, delete_stmt, let_stm
 struct action_name : seq< ident > {};
 struct action_open : one< '{' > {};
 struct action_close : one< '}' > {};
-struct action_decl : seq< kw_action, sep, must< action_name >, sep, must< action_open >, sep, star< stmt, sep >, must< action_close > > {};
+struct action_decl : seq< kw_action, sep, must< action_name >, sep, must< action_open >, sep, star< sor< arg_item, stmt >, sep >, must< action_close > > {};
 
 struct use_path : seq< any_string > {};
 struct use_decl : seq< kw_use, sep, must< use_path > > {};

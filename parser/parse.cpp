@@ -107,7 +107,7 @@ using selector = pegtl::parse_tree::selector<
         g::type_list, g::use_decl, g::on_item, g::on_before, g::on_after, g::on_final, g::on_snapshot, g::on_action,
         g::action_decl, g::action_name, g::set_stmt, g::add_stmt, g::remove_stmt, g::delete_stmt, g::let_stmt, g::if_stmt,
         g::else_part, g::for_stmt, g::for_var, g::for_where, g::planned_item, g::runbook_item, g::step_action_item,
-        g::step_node_item, g::strict_item>,
+        g::step_node_item, g::strict_item, g::at_item, g::arg_item, g::step_arg_item, g::arg_name, g::arg_required>,
     pegtl::parse_tree::fold_one::on<g::expr, g::stmt, g::unary, g::not_operand, g::postfix, g::add_expr, g::default_expr,
                                     g::cmp_expr, g::and_expr, g::or_expr, g::type_expr>>;
 
@@ -393,6 +393,15 @@ public:
                         ? fmt::format("this 'message' follows a 'require' that already has one in rule '{}'", r.id)
                         : fmt::format("'message' is given twice before the first 'require' in rule '{}'", r.id));
                 }
+            } else if (c.is_type<g::at_item>()) {
+                ast::body_item* last_require = nullptr;
+                for (auto& b : r.body)
+                    if (b.kind == ast::item_kind::require) last_require = &b;
+                if (!last_require) throw build_error(at(c), fmt::format("'at' belongs to a 'require', and none comes before it in rule '{}'", r.id));
+                if (last_require->at)
+                    throw build_error(at(c), fmt::format("this 'at' follows a 'require' that already has one in rule '{}'", r.id));
+                last_require->at = expr(*c.children.at(0));
+                last_require->at_pos = at(c);
             } else if (c.is_type<g::when_item>() || c.is_type<g::require_item>()) {
                 ast::body_item b;
                 b.kind = c.is_type<g::when_item>() ? ast::item_kind::when : ast::item_kind::require;
@@ -565,6 +574,10 @@ public:
                 s.strict_pos = at(c);
                 continue;
             }
+            if (c.is_type<g::step_arg_item>()) {
+                s.step_args.push_back(arg(c));
+                continue;
+            }
             std::size_t i = 0;
             std::string text;
             auto path = schema_path(c, i, text);
@@ -611,6 +624,17 @@ public:
         else if (n.is_type<g::action_decl>()) f.actions.push_back(action(n));
     }
 
+    // `arg NAME TYPE [required]` / `step_arg NAME TYPE [required]`.
+    ast::arg_decl arg(const pt_node& n) {
+        ast::arg_decl a;
+        a.where = at(n);
+        a.name = n.children.at(0)->string();
+        a.name_pos = at(*n.children.at(0));
+        a.type = type(*n.children.at(1));
+        a.required = n.children.size() > 2;
+        return a;
+    }
+
     ast::action_decl action(const pt_node& n) {
         ast::action_decl a;
         a.where = at(n);
@@ -622,6 +646,10 @@ public:
             if (c.is_type<g::doc_item>()) {
                 if (!a.doc.empty()) throw build_error(at(c), fmt::format("'doc' is given twice in action '{}'", a.name));
                 a.doc = string_value(*find_child_string(c));
+                continue;
+            }
+            if (c.is_type<g::arg_item>()) {
+                a.args.push_back(arg(c));
                 continue;
             }
             a.body.push_back(statement(c));

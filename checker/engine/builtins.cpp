@@ -516,6 +516,7 @@ std::vector<value> evaluator::schema_violations(std::uint32_t snap) {
     if (!w_.p->schema) return out;
     schema_check_options opt;
     opt.strict = w_.p->schema_strict || w_.strict_schema;
+    opt.steps = w_.p;
     for (auto& issue : check_schema(*w_.p->schema, *w_.snaps[snap].s->root, opt)) {
         auto rec = std::make_shared<snap::node>();
         rec->k = snap::kind::table;

@@ -18,12 +18,47 @@ void compiler::compile_action(const ast::file& f, const ast::action_decl& a) {
     c->doc = a.doc;
     c->file = f.src;
     c->where = a.name_pos;
+    c->step_schema = step_schema(f, a);
+    c->declares_args = !a.args.empty();
     compile_scope sc;
     sc.file = f.src;
     sc.has_step = true;
     for (const auto& st : a.body) c->body.push_back(statement(sc, st));
     c->frame_size = sc.max;
     p_.actions.emplace(a.name, std::move(c));
+}
+
+// The keys a step of action `a` may have: the step's action and node, the schema's `step_arg`s, the
+// action's `arg`s (an `arg` may not repeat one of those).
+std::unique_ptr<schema_node> compiler::step_schema(const ast::file& f, const ast::action_decl& a) {
+    auto root = std::make_unique<schema_node>();
+    auto add = [&](const ast::arg_decl& d, const source_ptr& file) {
+        auto& slot = root->keys[d.name];
+        if (slot) return false;
+        slot = std::make_unique<schema_node>();
+        slot->declared = true;
+        slot->type = d.type;
+        slot->required = d.required;
+        slot->path = d.name;
+        slot->file = file;
+        slot->where = d.where;
+        return true;
+    };
+    for (const auto* id : {&p_.step_action, &p_.step_node})
+        if (*id && (*id)->size() == 1) {
+            ast::arg_decl d;
+            d.name = (*id)->front().key;
+            d.where = p_.schema ? p_.schema->where : a.where;
+            add(d, p_.schema ? p_.schema->file : f.src);
+        }
+    for (const auto& [d, file] : p_.step_args) add(d, file);
+    for (const auto& d : a.args)
+        if (!add(d, f.src)) {
+            const schema_node& first = *root->keys[d.name];
+            error(f.src, d.name_pos, fmt::format("argument '{}' of action '{}' is declared twice", d.name, a.name),
+                  check_ids::duplicate_name, {diag_note{diag_note::kind::note, "first declared here", first.file, first.where}});
+        }
+    return root;
 }
 
 cstmt compiler::statement(compile_scope& sc, const ast::stmt& st) {

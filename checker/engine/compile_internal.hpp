@@ -99,6 +99,7 @@ private:
 
     // compile_action.cpp
     void compile_action(const ast::file& f, const ast::action_decl& a);
+    std::unique_ptr<schema_node> step_schema(const ast::file& f, const ast::action_decl& a);
     cstmt statement(compile_scope& sc, const ast::stmt& st);
     void statement_target(compile_scope& sc, const ast::stmt& st, cstmt& c);
     void if_statement(compile_scope& sc, const ast::stmt& st, cstmt& c);

@@ -157,20 +157,27 @@ void compiler::rule_condition(rule_build& b, const ast::body_item& it, citem& it
 // The message and fix of a requirement: they see the variables of its top-level quantifiers.
 void compiler::require_templates(rule_build& b, const ast::body_item& it, citem& item) {
     std::size_t mark = b.sc.vars.size();
+    const std::uint32_t next = b.sc.next;
     for (const cexpr* c = item.e.get(); c && c->op == cop::quant && (c->q == ast::quant::all || c->q == ast::quant::none);
-         c = c->kids[2].get())
+         c = c->kids[2].get()) {
         b.sc.vars.push_back({c->key, c->slot, quant_var_types_[c], nullptr});
+        // The failing element stays bound while the message and fix run: their own quantifiers
+        // take slots past it.
+        b.sc.next = std::max(b.sc.next, c->slot + 1);
+    }
     const ast::template_str* m = it.message ? &*it.message : b.default_msg;
     if (m) {
         b.cr.templates.push_back(compile_template(b.sc, *m));
         item.message = b.cr.templates.back().get();
     }
+    if (it.at) item.at = expr(b.sc, *it.at);
     if (b.r.fix) {
         b.cr.templates.push_back(compile_template(b.sc, *b.r.fix));
         item.fix = b.cr.templates.back().get();
         if (!b.cr.fix) b.cr.fix = item.fix;
     }
     b.sc.vars.resize(mark);
+    b.sc.next = next;
 }
 
 std::unique_ptr<ctemplate> compiler::compile_template(compile_scope& sc, const ast::template_str& t) {

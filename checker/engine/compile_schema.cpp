@@ -81,6 +81,14 @@ void compiler::schema_block(const ast::file& f, const ast::schema_decl& s) {
     set_id(s.step_action, s.step_action_pos, p_.step_action, "step_action");
     set_id(s.step_node, s.step_node_pos, p_.step_node, "step_node");
     for (const auto& fd : s.fields) schema_field(f, fd);
+    for (const auto& sa : s.step_args) {
+        auto same = [&](const auto& x) { return x.first.name == sa.name; };
+        if (auto it = std::find_if(p_.step_args.begin(), p_.step_args.end(), same); it != p_.step_args.end())
+            error(f.src, sa.name_pos, fmt::format("step argument '{}' is declared twice in the schema", sa.name), check_ids::schema,
+                  {diag_note{diag_note::kind::note, "first declared here", it->second, it->first.name_pos}});
+        else
+            p_.step_args.emplace_back(sa, f.src);
+    }
 }
 
 void compiler::schema_field(const ast::file& f, const ast::field_decl& fd) {

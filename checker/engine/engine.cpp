@@ -10,12 +10,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "checker/engine/eval.hpp"
 #include "common/check_ids.hpp"
 #include "checker/engine/eval_util.hpp"
 #include "checker/engine/schema_findings.hpp"
+#include "checker/engine/step_check.hpp"
 #include "common/stack_thread.hpp"
 
 namespace kbl {
@@ -367,19 +369,49 @@ private:
         }
         evaluator ev(sw, 0);
         ev.set_context(nullptr, &rb);
+        // A step whose arguments break its action's declaration: the simulation stops before it.
+        const std::size_t stop = invalid_step(c);
+        if (stop < rb.steps.size()) skip_past(rb, stop, out);
         for (const crule* r : on_runbook_) {
+            if (stop < rb.steps.size()) break;
             std::size_t mark = out.skipped.size();
             guarded(out, [&] { ev.run_rule_runbook(*r, out.findings, out.skipped); });
             log_evaluation(out.evaluated, *r, "", members.front(), out.skipped, mark);
         }
-        for (std::size_t i = 0; i < rb.steps.size(); ++i) run_step(ev, sw, rb, c, i, ci, out);
+        for (std::size_t i = 0; i < stop; ++i) run_step(ev, sw, rb, c, i, ci, out);
         ev.set_context(nullptr, &rb);
         for (const crule* r : on_final_) {
+            if (stop < rb.steps.size()) break;
             std::size_t mark = out.skipped.size();
             guarded(out, [&] { ev.run_rule(*r, out.findings, out.skipped); });
             log_rule(out, *r, ci, mark);
         }
         ev.set_context(nullptr, nullptr);
+    }
+
+    // The first step of a change whose arguments break its action's declaration (step_check.hpp),
+    // or the number of steps.
+    std::size_t invalid_step(const change& c) const {
+        const bool strict = p_.schema_strict || w_.strict_schema;
+        for (std::size_t i = 0; i < c.steps.size(); ++i)
+            if (!step_issues(p_, *c.steps[i], strict).empty()) return i;
+        return c.steps.size();
+    }
+
+    // The rules a change leaves unevaluated when its step `stop` is invalid: its runbook and final
+    // rules, and the step rules of that step and the later ones (they would judge a state the
+    // runbook as written does not produce).
+    void skip_past(const runbook_ctx& rb, std::size_t stop, slot& out) const {
+        std::string why = fmt::format("not evaluated: step {} ('{}') has arguments that break its action's declaration, and the "
+                                      "simulation stops before it", stop + 1, rb.actions[stop]);
+        std::set<std::string> ids;
+        for (const crule* r : on_runbook_) ids.insert(r->info.id);
+        for (const crule* r : on_final_) ids.insert(r->info.id);
+        for (const crule* r : on_step_)
+            for (std::size_t i = stop; i < rb.actions.size(); ++i)
+                if (triggered(*r, ast::trigger::kind::before, rb.actions[i]) || triggered(*r, ast::trigger::kind::after, rb.actions[i]))
+                    ids.insert(r->info.id);
+        for (const auto& id : ids) out.skipped.push_back({id, "", why});
     }
 
     // Step `i` of a change: its before rules, its action's effects, its after rules.

@@ -139,6 +139,9 @@ private:
     void run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
     void require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
                  std::vector<not_evaluated>& skipped, const rt::value* element);
+    /// A require's `at`: the finding points at that value (at the table where it should be when it is
+    /// missing); the place chosen without `at` goes to `related` when it differs.
+    void point_at(const citem& item, frame& f, finding& fd);
     void emit(const crule& r, const citem& item, frame& f, const rt::value& result, const rt::value* element,
               std::vector<finding>& out);
     rt::origin finding_origin(const rt::value& result, const rt::value* element) const;

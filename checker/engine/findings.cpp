@@ -118,6 +118,7 @@ void evaluator::describe(finding& fd, const citem& item, frame& f, const value& 
     } else {
         fd.st = status::fail;
         fd.message = render(item.message, f);
+        point_at(item, f, fd);
     }
     // An unknown finding's help says how to get the missing data, not how to repair a failure.
     fd.fix = fd.st != status::unknown ? render(item.fix, f)
@@ -125,6 +126,22 @@ void evaluator::describe(finding& fd, const citem& item, frame& f, const value& 
                  ? std::string("Record the data this rule reads in the snapshot (kblint schema shows the fields) and check again")
                  : fmt::format("Record '{}' in the snapshot (kblint schema shows its place and type) and check again",
                                result.missing_path);
+}
+
+void evaluator::point_at(const citem& item, frame& f, finding& fd) {
+    if (!item.at || fd.step) return;  // a step finding points at its step
+    value v = eval(*item.at, f);
+    const rt::origin& o = v.org;
+    if (!o.valid() || o.snap == rt::origin::none) return;
+    location before = fd.loc;
+    fd.loc.file = o.file ? *o.file : w_.snaps[o.snap].s->file;
+    fd.loc.where = o.where.valid() ? o.where : pos{1, 1};
+    fd.loc.path = v.is_missing() && !v.missing_path.empty() ? v.missing_path : o.path ? *o.path : std::string();
+    if (!step_mode_) fd.node = w_.snaps[o.snap].node_name;
+    if (before.file && !(before.file == fd.loc.file && before.where == fd.loc.where)) {
+        std::string what = before.path.empty() ? std::string("this value") : fmt::format("'{}'", before.path);
+        fd.related.insert(fd.related.begin(), {before, fmt::format("{} read here", what)});
+    }
 }
 
 void evaluator::require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,

@@ -97,6 +97,7 @@ struct citem {
     cexpr_ptr e;
     const ctemplate* message = nullptr;
     const ctemplate* fix = nullptr;
+    cexpr_ptr at;  ///< require's `at`: evaluated with the require's bindings, where its finding points
     pos where;
     std::string text;  ///< the condition as written (for -v)
 };
@@ -124,6 +125,10 @@ struct cstmt {
 struct caction {
     std::string name;
     std::string doc;
+    /// The keys a step of this action may have, as a table schema: step_action, step_node, the
+    /// schema's `step_arg`s and the action's `arg`s (never null once compiled).
+    std::unique_ptr<schema_node> step_schema;
+    bool declares_args = false;  ///< it declares an `arg`: keys it does not declare are violations
     std::vector<cstmt> body;
     std::uint32_t frame_size = 0;
     source_ptr file;
@@ -157,6 +162,7 @@ public:
     bool schema_by_rule = false;               ///< a rule calls `schema_violations()`: the pack reports violations itself
     std::optional<std::vector<ast::path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
     std::map<std::string, std::unique_ptr<caction>> actions;
+    std::vector<std::pair<ast::arg_decl, source_ptr>> step_args;  ///< `step_arg`s: keys of every step
     std::vector<std::string> ci_tables;
     std::vector<ast::file> asts;               ///< kept for the lifetime of the pack
 };

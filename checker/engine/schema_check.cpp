@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "checker/engine/eval_util.hpp"
+#include "checker/engine/step_check.hpp"
 
 namespace kbl {
 
@@ -21,7 +22,10 @@ public:
             } else if (child->required) {
                 std::string path = n.path.empty() ? key : n.path + "." + key;
                 std::string where_text = n.path.empty() ? "the file" : fmt::format("'{}'", n.path);
-                add(n.where, path, fmt::format("required key '{}' is missing from {}", path, where_text));
+                if (!opt_.owner.empty())
+                    add(n.where, path, fmt::format("required argument '{}' of {} is missing from {}", key, opt_.owner, where_text));
+                else
+                    add(n.where, path, fmt::format("required key '{}' is missing from {}", path, where_text));
             }
         }
         for (std::size_t i = 0; i < n.entries.size(); ++i) {
@@ -84,7 +88,10 @@ private:
         std::vector<std::string> declared;
         for (const auto& [key, child] : sn.keys) declared.push_back(key);
         std::string path = e.value->path.empty() ? e.key : e.value->path;
-        add(e.key_pos, path, fmt::format("'{}' is not declared by the schema{}", path, did_you_mean(e.key, declared)));
+        if (!opt_.owner.empty())
+            add(e.key_pos, path, fmt::format("'{}' is not an argument of {}{}", path, opt_.owner, did_you_mean(e.key, declared)));
+        else
+            add(e.key_pos, path, fmt::format("'{}' is not declared by the schema{}", path, did_you_mean(e.key, declared)));
     }
 
     static bool named(const schema_node& sn, const std::string& key) {
@@ -111,6 +118,7 @@ private:
 std::vector<schema_issue> check_schema(const schema_node& schema, const snap::node& root, const schema_check_options& opt) {
     std::vector<schema_issue> out;
     schema_walker(opt, out).table(schema, root);
+    if (opt.steps) check_steps(*opt.steps, root, opt.strict, out);
     return out;
 }
 

@@ -20,6 +20,12 @@ struct schema_issue {
 struct schema_check_options {
     bool collisions = false;  ///< keys of a `nocase` table that differ only by case
     bool strict = false;      ///< keys the schema does not declare
+    /// When set, the steps of [planned] and the runbook are also checked against the arguments their
+    /// actions declare (step_check.hpp).
+    const pack* steps = nullptr;
+    /// Names the table checked in messages about undeclared and missing keys (e.g. "action 'x'"): its
+    /// keys are then that action's arguments. Empty: the schema.
+    std::string owner;
 };
 
 /// Every way `root` (a snapshot's root table) breaks `schema`, in document order.

@@ -81,6 +81,7 @@ void schema_findings(const eval_world& w, std::uint32_t cluster, std::vector<fin
     schema_check_options opt;
     opt.collisions = true;
     opt.strict = w.p->schema_strict || w.strict_schema;
+    opt.steps = w.p;
     for (auto m : w.clusters[cluster].members)
         for (const auto& issue : check_schema(*w.p->schema, *w.snaps[m].s->root, opt))
             out.push_back(schema_finding(w, cluster, m, issue));

@@ -236,6 +236,8 @@ def main():
                               ('cases_q248739', 'q248739.toml', 'Q248739'),
                               ('cases_kbl', 'kbl.toml', 'KBL schema and consistency'),
                               ('cases_runbook', 'runbook.toml', 'runbook and planned-change'),
+                              ('cases_steps', 'steps.toml', 'step argument'),
+                              ('cases_at', 'at.toml', "'at' (where a finding points)"),
                               ('cases_fidelity', 'fidelity.toml', 'fidelity (false passes, false alarms, one finding per fact)')]:
         if not os.path.exists(os.path.join(HERE, mod + '.py')):
             continue
