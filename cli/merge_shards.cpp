@@ -43,7 +43,7 @@ diagnostics merged_errors(const std::vector<shard_report>& shards) {
     for (const auto& [place, d] : all) {
         bool again = place.p == error_place::pass::evaluation &&
                      std::any_of(engine.begin(), engine.end(),
-                                 [&](const diagnostic* x) { return x->message == d->message && x->where == d->where; });
+                                 [&](const diagnostic* x) { return x->name() == d->name() && x->message == d->message && x->where == d->where; });
         if (again) continue;
         if (place.p != error_place::pass::loading) engine.push_back(d);
         out.push_back(*d);

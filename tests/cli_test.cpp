@@ -293,12 +293,13 @@ TEST_CASE("check: limit flags are accepted and applied", "[cli]") {
     CHECK(r.status == 2);
     CHECK(r.out.find(dir + "/big.toml") == 0);
 
-    // A rule that hits an evaluation limit is an error located in the rule file: exit 2.
+    // A rule that hits an evaluation limit on a snapshot's data is an error located in that snapshot,
+    // with a note at the rule where the limit was hit: exit 2.
     r = run_kblint(args({"check", "-f", "json", "--max-eval-steps", "1", "tests/data/snaps/clean"}));
     CHECK(r.status == 2);
     auto doc = nlohmann::json::parse(r.out);
     REQUIRE(doc["errors"].size() == 3);
-    CHECK(doc["errors"][0]["file"] == "tests/data/pack/web.kbl");
+    CHECK(doc["errors"][0]["file"] == "tests/data/snaps/clean/alpha.toml");
     CHECK(doc["errors"][0]["message"].get<std::string>().find("(--max-eval-steps)") != std::string::npos);
     CHECK(r.err == "kblint: 3 input errors; see the report\n");
 

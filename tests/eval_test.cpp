@@ -189,7 +189,10 @@ TEST_CASE("evaluation limits end with a located error, never a hang or a crash",
     auto res = kbl::check(*w.p, w.snaps, opt);
     REQUIRE(res.errors.size() == 1);
     CHECK(res.errors[0].message == "evaluating rule 'T-1' nested deeper than 256 (--max-eval-depth)");
-    CHECK(res.errors[0].file->name() == "r.kbl");
+    CHECK(res.errors[0].file->name() == "a.toml");
+    REQUIRE(res.errors[0].notes.size() == 1);
+    CHECK(res.errors[0].notes[0].message == "the limit was hit here");
+    CHECK(res.errors[0].notes[0].file->name() == "r.kbl");
     world w2 = make(rule("  require all a in [1,2,3,4,5,6,7,8,9,10]: all b in [1,2,3,4,5,6,7,8,9,10]: all c in [1,2,3,4,5,6,7,8,9,10]: a + b + c > 0\n  message \"m\"\n"),
                     {{"a.toml", snap}});
     opt.lim.max_steps = 500;

@@ -291,7 +291,8 @@ TEST_CASE("hostile: rule files", "[hostile]") {
         kbl::test::write_file(file, "def f(x) = f(x + 1)\n" + one_rule("f(1) == 2"));
         timed_output r = check_rules("endless recursion", file);
         CHECK(r.status == 2);
-        CHECK(r.out.find(file + ":1:14: error: evaluating rule 'H-001' nested deeper than 256 (--max-eval-depth) [limit]") != std::string::npos);
+        CHECK(r.out.find(": error: evaluating rule 'H-001' nested deeper than 256 (--max-eval-depth) [limit]") != std::string::npos);
+        CHECK(r.out.find(file + ":1:14: note: the limit was hit here") != std::string::npos);
         timed_output raised = check_rules("endless recursion, --max-eval-depth 300", file, {"--max-eval-depth", "300"});
         CHECK(raised.status == 2);
         CHECK(raised.out.find("nested deeper than 300 (--max-eval-depth) [limit]") != std::string::npos);

@@ -198,11 +198,9 @@ TEST_CASE("check: an input error without a position names its file, and its id s
        "id": "incomplete-cluster", "severity": "note"}])"));
 }
 
-// ---- What needs the engine (checker/engine/) to change --------------------------------------------
-// The engine merges findings and input errors that differ only by file, lets a quantifier written
-// in a message reuse the slot of its requirement's variable, and places evaluation-limit errors in
-// the rule file only. These cases state the behaviour wanted; they are tagged [!shouldfail] until
-// the engine change described in the s4-truth report lands, and must then lose the tag.
+// ---- The engine's part --------------------------------------------------------------------------
+// Findings and input errors that differ only by file are both reported; a quantifier written in a
+// message has its own slot; an evaluation limit is placed in the snapshot evaluated.
 
 namespace {
 
@@ -232,7 +230,7 @@ std::vector<std::string> json_places(const std::string& json, const char* key) {
 
 } // namespace
 
-TEST_CASE("check: a byte-identical copy of a node file gets its own KBL-002 finding", "[report][cli][!shouldfail]") {
+TEST_CASE("check: a byte-identical copy of a node file gets its own KBL-002 finding", "[report][cli]") {
     std::string dir = test::temp_dir("truth-copy");
     copy_fixture("healthy", dir + "/snaps");
     test::write_file(dir + "/snaps/NODE2-copy.toml", test::read_file(dir + "/snaps/NODE2.toml"));
@@ -243,7 +241,7 @@ TEST_CASE("check: a byte-identical copy of a node file gets its own KBL-002 find
           std::vector<std::string>{"snaps/NODE2-copy.toml:15 " + two, "snaps/NODE2.toml:15 " + two});
 }
 
-TEST_CASE("check: the same input error in two files is reported for each file", "[report][cli][!shouldfail]") {
+TEST_CASE("check: the same input error in two files is reported for each file", "[report][cli]") {
     std::string dir = test::temp_dir("truth-two-runbooks");
     copy_fixture("runbook", dir + "/snaps/a");
     copy_fixture("runbook", dir + "/snaps/b", "WC-other");
@@ -253,7 +251,7 @@ TEST_CASE("check: the same input error in two files is reported for each file", 
     CHECK(json_places(r.out, "errors") == std::vector<std::string>{"snaps/a/NODE1.toml:281 " + over, "snaps/b/NODE1.toml:281 " + over});
 }
 
-TEST_CASE("check: a quantifier in a message does not disturb the requirement's variable", "[report][cli][!shouldfail]") {
+TEST_CASE("check: a quantifier in a message does not disturb the requirement's variable", "[report][cli]") {
     std::string dir = test::temp_dir("truth-message-slot");
     test::write_file(dir + "/pack/web.kbl", test::read_file(test::src_path("tests/data/pack/web.kbl")) +
                                                 "\nrule WEB-009 {\n"
@@ -274,7 +272,7 @@ TEST_CASE("check: a quantifier in a message does not disturb the requirement's v
           std::vector<std::string>{"snaps/a.toml:1 2 hosts are named 'x'", "snaps/b.toml:1 2 hosts are named 'x'"});
 }
 
-TEST_CASE("check: an evaluation limit hit on a snapshot's data is located in that snapshot", "[report][cli][!shouldfail]") {
+TEST_CASE("check: an evaluation limit hit on a snapshot's data is located in that snapshot", "[report][cli]") {
     std::string dir = test::temp_dir("truth-limit");
     copy_fixture("runbook", dir + "/snaps");
     test::run_output r = test::run_kblint({"check", "-f", "json", "--max-eval-steps", "2000", "snaps"}, dir);

@@ -98,13 +98,15 @@ const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg
     return n;
 }
 
-// An evaluation limit hit while evaluating a rule, as a diagnostic located in the rule file.
+// An evaluation limit hit while evaluating a rule, as a diagnostic located in the snapshot that
+// was evaluated (the data caused it), with a note at the rule's expression where it was hit.
 diagnostic limit_diagnostic(const eval_limit_error& e) {
     diagnostic d;
-    d.file = e.file;
-    d.where = e.where;
+    d.file = e.subject_file ? e.subject_file : e.file;
+    d.where = e.subject_file ? e.subject_where : e.where;
     d.message = e.what();
     d.check_id = check_ids::limit;
+    if (e.subject_file && e.file) d.notes.push_back({diag_note::kind::note, "the limit was hit here", e.file, e.where});
     return d;
 }
 
@@ -549,6 +551,10 @@ void for_each_cluster(std::size_t clusters, unsigned jobs_wanted, bool fail_for_
     if (failure) std::rethrow_exception(failure);
 }
 
+bool same_file(const location& a, const location& b) {
+    return (a.file ? a.file->name() : std::string()) == (b.file ? b.file->name() : std::string());
+}
+
 // Each cluster's slot into the result, cluster by cluster; the same finding or error reached twice is reported once.
 void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vector<snap::snapshot>& norm, check_result& res) {
     for (std::size_t ci = 0; ci < slots.size(); ++ci) {
@@ -560,7 +566,7 @@ void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vecto
         for (auto& k : s.skipped) res.skipped.push_back(std::move(k));
         for (auto& d : s.errors) {
             bool dup = std::any_of(res.errors.begin(), res.errors.end(),
-                                   [&](const diagnostic& x) { return x.message == d.message && x.where == d.where; });
+                                   [&](const diagnostic& x) { return x.name() == d.name() && x.message == d.message && x.where == d.where; });
             if (!dup) res.errors.push_back(std::move(d));
         }
     }
@@ -568,7 +574,7 @@ void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vecto
     res.findings.erase(std::unique(res.findings.begin(), res.findings.end(),
                                    [](const finding& a, const finding& b) {
                                        return a.rule == b.rule && a.fingerprint == b.fingerprint && a.message == b.message &&
-                                              a.loc.where == b.loc.where && a.st == b.st;
+                                              a.loc.where == b.loc.where && a.st == b.st && same_file(a.loc, b.loc);
                                    }),
                        res.findings.end());
 }

@@ -18,9 +18,25 @@ using rt::vkind;
 
 evaluator::evaluator(const eval_world& w, std::uint32_t cluster) : w_(w), cluster_(cluster) {}
 
+void evaluator::limit_hit(pos where, const std::string& message) const {
+    eval_limit_error e(cur_file_, where, message);
+    // The snapshot that drove the evaluation: the step's table, the runbook's, the node's, or the
+    // cluster's first member for a cluster rule.
+    rt::origin o;
+    if (step_) o = step_->step.org;
+    else if (rb_) o = rb_->table.org;
+    else if (self_ != rt::origin::none) o = node_value(self_).org;
+    else if (!w_.clusters[cluster_].members.empty()) o = node_value(w_.clusters[cluster_].members.front()).org;
+    if (o.valid()) {
+        e.subject_file = o.file ? *o.file : w_.snaps[o.snap].s->file;
+        e.subject_where = o.where.valid() ? o.where : pos{1, 1};
+    }
+    throw e;
+}
+
 void evaluator::tick(pos where) {
     if (++steps_ > w_.lim.max_steps)
-        throw eval_limit_error(cur_file_, where,
+        limit_hit(where,
                                fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
                                            rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
                                            w_.lim.max_steps == 1 ? "" : "s"));
@@ -73,7 +89,7 @@ value evaluator::eval(const cexpr& c, frame& f) {
     tick(c.where);
     depth_guard g(depth_);
     if (depth_ > w_.lim.max_depth)
-        throw eval_limit_error(cur_file_, c.where,
+        limit_hit(c.where,
                                fmt::format("evaluating rule '{}' nested deeper than {} (--max-eval-depth)",
                                            rule_ ? rule_->info.id : std::string("?"), w_.lim.max_depth));
     switch (c.op) {

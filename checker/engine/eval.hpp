@@ -56,8 +56,10 @@ struct runbook_ctx {
 
 /// A limit was hit: the message names the limit and its flag.
 struct eval_limit_error : std::runtime_error {
-    source_ptr file;
+    source_ptr file;  ///< the rule (or def) file and the expression where the limit was hit
     pos where;
+    source_ptr subject_file;  ///< the snapshot being evaluated (null when none)
+    pos subject_where;        ///< its step table when a step was evaluated, else 1:1
     eval_limit_error(source_ptr f, pos p, const std::string& msg) : std::runtime_error(msg), file(std::move(f)), where(p) {}
 };
 
@@ -129,6 +131,8 @@ private:
     rt::value index(const rt::value& base, const rt::value& idx, pos where);
     std::string render(const ctemplate* t, frame& f);
     void tick(pos where);
+    /// Throw eval_limit_error at `where` of the current rule file, naming the snapshot evaluated.
+    [[noreturn]] void limit_hit(pos where, const std::string& message) const;
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
     /// the one place that resets the evaluator's per-evaluation state.
     void begin(const crule* r, const source_ptr& file, std::vector<not_evaluated>& skipped);
