@@ -27,7 +27,7 @@ constexpr std::size_t max_snippet_line = 300;
 // visible (control characters, bytes that are not UTF-8), then the markup characters escaped.
 std::string html(std::string_view s) {
     std::string out;
-    for (char c : render::visible(s)) {
+    for (char c : escape_for_terminal(s, {.tab = true, .newline = true})) {
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
