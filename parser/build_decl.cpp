@@ -24,6 +24,17 @@ void once(ast::rule_decl& r, std::string_view item, const pt_node& c) {
     r.meta_pos.emplace_back(std::string(item), at(c));
 }
 
+// A def, table or action with its extent and its name (the first child).
+template <typename Decl>
+Decl named_decl(const pt_node& n) {
+    Decl d;
+    d.where = at(n);
+    d.end = end_of(n);
+    d.name = n.children.at(0)->string();
+    d.name_pos = at(*n.children.at(0));
+    return d;
+}
+
 } // namespace
 
 void builder::declaration(const pt_node& n, ast::file& f) {
@@ -137,11 +148,7 @@ void builder::rule_body(ast::rule_decl& r, const pt_node& c) {
 }
 
 ast::def_decl builder::def(const pt_node& n) {
-    ast::def_decl d;
-    d.where = at(n);
-    d.end = end_of(n);
-    d.name = n.children.at(0)->string();
-    d.name_pos = at(*n.children.at(0));
+    auto d = named_decl<ast::def_decl>(n);
     std::size_t body = 1;
     if (n.children.size() > 2 && n.children[1]->is_type<g::def_params>()) {
         d.has_params = true;
@@ -159,11 +166,7 @@ ast::def_decl builder::def(const pt_node& n) {
 }
 
 ast::table_decl builder::table(const pt_node& n) {
-    ast::table_decl t;
-    t.where = at(n);
-    t.end = end_of(n);
-    t.name = n.children.at(0)->string();
-    t.name_pos = at(*n.children.at(0));
+    auto t = named_decl<ast::table_decl>(n);
     for (std::size_t i = 1; i < n.children.size(); ++i) {
         ast::table_entry e = table_item(*n.children[i]);
         for (const auto& prev : t.entries) {
@@ -328,11 +331,7 @@ ast::field_decl builder::field(const pt_node& c, std::vector<ast::path_seg> path
 }
 
 ast::action_decl builder::action(const pt_node& n) {
-    ast::action_decl a;
-    a.where = at(n);
-    a.end = end_of(n);
-    a.name = n.children.at(0)->string();
-    a.name_pos = at(*n.children.at(0));
+    auto a = named_decl<ast::action_decl>(n);
     for (std::size_t i = 1; i < n.children.size(); ++i) {
         const pt_node& c = *n.children[i];
         if (c.is_type<g::doc_item>()) {
