@@ -10,17 +10,13 @@
 #include "checker/report/render_markdown.hpp"
 #include "cli/choices.hpp"
 #include "cli/console.hpp"
+#include "common/text.hpp"
 
 namespace kbl::cli {
 
 namespace {
 
 const std::vector<std::string> rules_formats = {"text", "json", "markdown"};
-
-std::size_t display_width(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::string pad(std::string s, std::size_t width) {
     std::size_t w = display_width(s);

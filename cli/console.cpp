@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "common/fs.hpp"
 
@@ -66,18 +65,6 @@ std::size_t error_count(const diagnostics& ds) {
 bool color_wanted(std::string_view mode, int fd) { return use_color(mode, ::isatty(fd) == 1, process_env()); }
 
 std::string shown(std::string_view s) { return escape_for_terminal(s); }
-
-std::string lower_first(std::string s) {
-    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
-        s[0] = static_cast<char>(s[0] - 'A' + 'a');
-    return s;
-}
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-std::string system_message(int err) { return lower_first(std::strerror(err)); }
 
 std::string quoted_list(const std::vector<std::string>& items) {
     std::vector<std::string> q;

@@ -1,7 +1,8 @@
 #pragma once
 // Everything kblint writes to stdout and stderr goes through `write_stream`, which never throws:
 // a closed or full stderr (`2>&-`, `2>/dev/full`) cannot turn an exit status into a crash.
-// Also the small wording helpers the commands share.
+// Also the small wording helpers the commands share (the general ones, plural, lower_first and
+// system_message, are in common/text).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "cli/exit_status.hpp"
 #include "common/diagnostic.hpp"
+#include "common/text.hpp"
 
 namespace kbl::cli {
 
@@ -56,15 +58,6 @@ bool color_wanted(std::string_view mode, int fd);
 
 /// `s` safe to print on a terminal (control characters escaped).
 std::string shown(std::string_view s);
-
-/// `s` with its first letter lowered unless the second is upper case too ("No such" -> "no such").
-std::string lower_first(std::string s);
-
-/// "1 rule", "2 rules".
-std::string plural(std::size_t n, std::string_view one, std::string_view many);
-
-/// strerror in the style of kblint's messages.
-std::string system_message(int err);
 
 /// 'a', 'b', 'c' (each item quoted and escaped).
 std::string quoted_list(const std::vector<std::string>& items);

@@ -5,10 +5,30 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "common/text.hpp"
 
 namespace kbl {
+
+diagnostic error_at(source_ptr file, pos where, std::string message, std::string check_id) {
+    diagnostic d;
+    d.file = std::move(file);
+    d.where = where;
+    d.message = std::move(message);
+    d.check_id = std::move(check_id);
+    return d;
+}
+
+diagnostic error_in(std::string file_name, pos where, std::string message, std::string check_id) {
+    diagnostic d = error_at(nullptr, where, std::move(message), std::move(check_id));
+    d.file_name = std::move(file_name);
+    return d;
+}
+
+void add_help_note(diagnostic& d, std::string text) {
+    d.notes.push_back(diag_note{diag_note::kind::help, std::move(text), nullptr, pos{}});
+}
 
 bool has_errors(const diagnostics& ds) {
     return std::any_of(ds.begin(), ds.end(), [](const diagnostic& d) { return d.severity == diag_severity::error; });
@@ -71,24 +91,21 @@ shown_line shape(std::string_view line, std::size_t caret_byte) {
             out.caret = width;
             caret_set = true;
         }
-        auto uc = static_cast<unsigned char>(line[i]);
         glyph g;
-        std::size_t n = utf8_sequence_length(line, i);
-        if (uc == '\t') {
+        escaped_char e = escape_at(line, i, pass_through{.tab = true});
+        if (line[i] == '\t') {
             g.width = tab_width - width % tab_width;
             g.text.assign(g.width, ' ');
-            n = 1;
-        } else if (n == 0 || uc < 0x20 || uc == 0x7F || (n == 2 && uc == 0xC2 && static_cast<unsigned char>(line[i + 1]) < 0xA0)) {
-            n = n == 0 ? 1 : n;
-            g.text = escape_for_terminal(line.substr(i, n));
+        } else if (!e.text.empty()) {
+            g.text = std::move(e.text);
             g.width = g.text.size();
         } else {
-            g.text = std::string(line.substr(i, n));
-            g.width = static_cast<std::size_t>(code_point_width(utf8_decode(line, i, n)));
+            g.text = std::string(line.substr(i, e.length));
+            g.width = static_cast<std::size_t>(code_point_width(utf8_decode(line, i, e.length)));
         }
         width += g.width;
         out.glyphs.push_back(std::move(g));
-        i += n;
+        i += e.length;
     }
     if (!caret_set) out.caret = width + (caret_byte - std::min(caret_byte, line.size()));
     return out;
@@ -171,41 +188,6 @@ std::size_t gutter_width(const diagnostic& d) {
 }
 
 } // namespace
-
-std::string escape_for_terminal(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-        case '\n': out += "\\n"; ++i; continue;
-        case '\r': out += "\\r"; ++i; continue;
-        case '\t': out += "\\t"; ++i; continue;
-        default: break;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            out += fmt::format("\\x{:02x}", c);
-            ++i;
-            continue;
-        }
-        std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) {
-            out += fmt::format("\\x{:02x}", c);
-            ++i;
-            continue;
-        }
-        // C1 controls (U+0080..U+009F) can act as escape sequence introducers on some terminals.
-        if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
-            out += fmt::format("\\u{{{:x}}}", static_cast<unsigned char>(s[i + 1]));
-            i += 2;
-            continue;
-        }
-        out.append(s.substr(i, n));
-        i += n;
-    }
-    return out;
-}
 
 std::string_view to_string(diag_severity s) {
     switch (s) {

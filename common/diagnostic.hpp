@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/source.hpp"
+#include "common/text.hpp"  // escape_for_terminal, which every emitter of diagnostics uses
 
 namespace kbl {
 
@@ -34,6 +35,15 @@ struct diagnostic {
 
 using diagnostics = std::vector<diagnostic>;
 
+/// An error at `where` in `file` (a position that is not valid: the file as a whole).
+diagnostic error_at(source_ptr file, pos where, std::string message, std::string check_id);
+
+/// An error about a file known by its name only (one that could not be read).
+diagnostic error_in(std::string file_name, pos where, std::string message, std::string check_id);
+
+/// Append an unlocated `help:` note to `d`.
+void add_help_note(diagnostic& d, std::string text);
+
 /// True when any diagnostic in `ds` is an error.
 bool has_errors(const diagnostics& ds);
 
@@ -49,7 +59,7 @@ struct emit_options {
 /// each note: located ones with their own snippet, the others as `  = note:`/`  = help:` lines.
 /// Line numbers share one gutter width. A line over 120 bytes shows a window of about 100 bytes
 /// around the caret; with `max_width`, the shown line is also cut to fit the terminal. Control
-/// characters and invalid UTF-8 are escaped.
+/// characters and invalid UTF-8 are escaped (escape_for_terminal, common/text).
 std::string render_diagnostic(const diagnostic& d, const emit_options& opt);
 
 /// render_diagnostic without a width limit, with colour when `color` is true.
@@ -57,9 +67,6 @@ std::string render_diagnostic(const diagnostic& d, bool color = false);
 
 /// "error", "warning", "note", "info".
 std::string_view to_string(diag_severity s);
-
-/// Escape control characters, DEL, ANSI escapes and invalid UTF-8 as visible `\xNN` / `\n` forms.
-std::string escape_for_terminal(std::string_view s);
 
 /// Closest candidate by edit distance for "did you mean" (empty when nothing is close enough).
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

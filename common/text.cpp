@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -116,6 +117,46 @@ std::size_t first_invalid_utf8(std::string_view s) {
 
 bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
+escaped_char escape_at(std::string_view s, std::size_t i, pass_through pass) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+    case '\n': return {pass.newline ? std::string() : std::string("\\n"), 1};
+    case '\t': return {pass.tab ? std::string() : std::string("\\t"), 1};
+    case '\r': return {"\\r", 1};
+    default: break;
+    }
+    if (c < 0x20 || c == 0x7F) return {fmt::format("\\x{:02x}", c), 1};
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return {fmt::format("\\x{:02x}", c), 1};
+    if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)  // C1 controls
+        return {fmt::format("\\u{{{:x}}}", static_cast<unsigned char>(s[i + 1])), 2};
+    if (n == 3 && c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(s[i + 2]) >= 0xBE)  // U+FFFE, U+FFFF
+        return {static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\u{fffe}" : "\\u{ffff}", 3};
+    return {std::string(), n};
+}
+
+std::string escape_for_terminal(std::string_view s, pass_through pass) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7F) {  // printable ASCII, the common case
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        escaped_char e = escape_at(s, i, pass);
+        if (e.text.empty())
+            out.append(s.substr(i, e.length));
+        else
+            out += e.text;
+        i += e.length;
+    }
+    return out;
+}
+
 int code_point_width(char32_t cp) {
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
     if (cp < 0x300) return 1;
@@ -167,11 +208,24 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+std::string with_article(std::string_view noun) {
+    const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+    return fmt::format("{} {}", vowel ? "an" : "a", noun);
+}
+
+bool ascii_iequal(std::string_view a, std::string_view b) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 std::string lower_first(std::string s) {
     if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z'))
         s[0] = static_cast<char>(s[0] - 'A' + 'a');
     return s;
 }
+
+std::string system_message(int err) { return lower_first(std::generic_category().message(err)); }
 
 std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
     year -= month <= 2 ? 1 : 0;

@@ -495,6 +495,171 @@ struct decl_ref {
     std::size_t index;
 };
 
+std::vector<decl_ref> declarations(const ast::file& f) {
+    std::vector<decl_ref> decls;
+    for (std::size_t i = 0; i < f.uses.size(); ++i) decls.push_back({f.uses[i].where.line, 'u', i});
+    for (std::size_t i = 0; i < f.schemas.size(); ++i) decls.push_back({f.schemas[i].where.line, 's', i});
+    for (std::size_t i = 0; i < f.defs.size(); ++i) decls.push_back({f.defs[i].where.line, 'd', i});
+    for (std::size_t i = 0; i < f.tables.size(); ++i) decls.push_back({f.tables[i].where.line, 't', i});
+    for (std::size_t i = 0; i < f.actions.size(); ++i) decls.push_back({f.actions[i].where.line, 'a', i});
+    for (std::size_t i = 0; i < f.rules.size(); ++i) decls.push_back({f.rules[i].where.line, 'r', i});
+    std::sort(decls.begin(), decls.end(), [](const decl_ref& a, const decl_ref& b) { return a.line < b.line; });
+    return decls;
+}
+
+// Items of a block that print on one line each, placed by their source line.
+struct line_item {
+    std::uint32_t line;
+    std::string text;
+};
+
+// Each item after the comments and blank lines the source had before it, then the closing brace.
+void print_block(printer& pr, const std::vector<line_item>& items, std::uint32_t end_line) {
+    for (const auto& it : items) {
+        pr.flush(it.line, 2);
+        pr.gap(it.line);
+        pr.line("  " + it.text);
+    }
+    pr.flush(end_line, 2);
+    pr.line("}");
+}
+
+void print_def(printer& pr, const ast::def_decl& def) {
+    std::string head = "def " + def.name;
+    if (def.has_params) {
+        head += "(";
+        for (std::size_t i = 0; i < def.params.size(); ++i) head += (i ? ", " : "") + def.params[i];
+        head += ")";
+    }
+    head += " = ";
+    pr.multi(head + print_wrapped(*def.body, head.size(), 2), 0);
+}
+
+void print_table(printer& pr, const ast::table_decl& t) {
+    pr.line("table " + t.name + " {");
+    for (const auto& e : t.entries) {
+        pr.flush(e.where.line, 2);
+        pr.gap(e.where.line);
+        std::string key = e.is_default ? "default" : e.int_key ? e.text : quote(e.s);
+        pr.multi(key + "\x1f= " + print_wrapped(*e.value, 2 + key.size() + 3, 4), 2);
+    }
+    pr.flush(t.end.line, 2);
+    pr.line("}");
+}
+
+void print_schema(printer& pr, const ast::schema_decl& s) {
+    pr.line("schema {");
+    std::vector<line_item> items;
+    auto id = [&](const char* kw, const auto& opt, pos p) {
+        if (opt) items.push_back({p.line, std::string(kw) + "\x1f" + print_path(*opt)});
+    };
+    if (s.strict) items.push_back({s.strict_pos.line, "strict"});
+    id("node_id", s.node_id, s.node_id_pos);
+    id("cluster_id", s.cluster_id, s.cluster_id_pos);
+    id("planned", s.planned, s.planned_pos);
+    id("runbook", s.runbook, s.runbook_pos);
+    id("step_action", s.step_action, s.step_action_pos);
+    id("step_node", s.step_node, s.step_node_pos);
+    for (const auto& fd : s.fields)
+        items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd)});
+    for (const auto& sa : s.step_args) items.push_back({sa.where.line, "step_arg " + print_arg(sa)});
+    std::stable_sort(items.begin(), items.end(), [](const line_item& a, const line_item& b) { return a.line < b.line; });
+    print_block(pr, items, s.end.line);
+}
+
+void print_action(printer& pr, const ast::action_decl& a) {
+    pr.line("action " + a.name + " {");
+    if (!a.doc.empty()) pr.line("  doc " + quote(a.doc));
+    for (const auto& arg : a.args) {
+        pr.flush(arg.where.line, 2);
+        pr.gap(arg.where.line);
+        pr.line("  arg " + print_arg(arg));
+    }
+    print_stmts(pr, a.body, 2);
+    pr.flush(a.end.line, 2);
+    pr.line("}");
+}
+
+// One metadata item of a rule, `name` being its keyword.
+void print_rule_meta(printer& pr, const ast::rule_decl& r, const std::string& n) {
+    if (n == "title") pr.line(item_head("title") + quote(*r.title));
+    else if (n == "severity") pr.line(item_head("severity") + *r.severity);
+    else if (n == "scope") pr.line(item_head("scope") + *r.scope);
+    else if (n == "ref") pr.line(item_head("ref") + *r.ref_article + " " + quote(r.ref_section));
+    else if (n == "doc") pr.line(item_head("doc") + quote(r.doc));
+    else if (n == "fix") pr.line(item_head("fix") + print_template(*r.fix));
+    else if (n == "message") pr.line(item_head("message") + print_template(*r.message));
+    else if (n == "tags") {
+        std::string tags;
+        for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + quote(t);
+        pr.line(item_head("tags") + tags);
+    }
+}
+
+void print_trigger(printer& pr, const ast::trigger& t) {
+    std::string v = t.k == ast::trigger::kind::final      ? "final"
+                    : t.k == ast::trigger::kind::snapshot ? "snapshot"
+                    : std::string(t.k == ast::trigger::kind::before ? "before " : "after ");
+    for (std::size_t i = 0; i < t.actions.size(); ++i) v += (i ? ", " : "") + t.actions[i];
+    pr.line(item_head("on") + v);
+}
+
+// `when`, `let` or `require`, and the `message` of a `require`.
+void print_body_item(printer& pr, const ast::body_item& b) {
+    std::string_view kw = b.kind == ast::item_kind::when  ? "when"
+                          : b.kind == ast::item_kind::let ? "let"
+                                                          : "require";
+    std::string head = item_head(kw);
+    std::string value = b.kind == ast::item_kind::let ? b.name + " = " : std::string();
+    value += print_wrapped(*b.e, head.size() + value.size(), item_col + 2);
+    pr.multi(head + value, 0);
+    if (b.message) pr.line(item_head("message") + print_template(*b.message));
+    if (b.at) pr.multi(item_head("at") + print_wrapped(*b.at, item_col, item_col + 2), 0);
+}
+
+void print_rule(printer& pr, const ast::rule_decl& r) {
+    pr.line("rule " + r.id + " {");
+    // Every item in written order (the order of when/let/require is their meaning).
+    struct item {
+        pos where;
+        std::function<void()> emit;
+    };
+    std::vector<item> items;
+    bool rule_message_done = false;
+    for (const auto& [name, where] : r.meta_pos) {
+        if (name == "message") {
+            if (!r.message || rule_message_done) continue;
+            rule_message_done = true;
+        }
+        items.push_back({where, [&pr, &r, n = name] { print_rule_meta(pr, r, n); }});
+    }
+    for (const auto& t : r.triggers) items.push_back({t.where, [&pr, &t] { print_trigger(pr, t); }});
+    for (const auto& b : r.body) items.push_back({b.where, [&pr, &b] { print_body_item(pr, b); }});
+    std::stable_sort(items.begin(), items.end(), [](const item& x, const item& y) {
+        return x.where.line != y.where.line ? x.where.line < y.where.line : x.where.column < y.where.column;
+    });
+    for (const auto& it : items) {
+        pr.flush(it.where.line, 2);
+        pr.gap(it.where.line);
+        it.emit();
+    }
+    pr.flush(r.end.line, 2);
+    pr.line("}");
+}
+
+// Print one declaration; the line it ends on.
+std::uint32_t print_declaration(printer& pr, const ast::file& f, const decl_ref& d) {
+    switch (d.kind) {
+    case 'u': pr.line("use " + quote(f.uses[d.index].path)); return d.line;
+    case 'd': print_def(pr, f.defs[d.index]); return f.defs[d.index].end.line;
+    case 't': print_table(pr, f.tables[d.index]); return f.tables[d.index].end.line;
+    case 's': print_schema(pr, f.schemas[d.index]); return f.schemas[d.index].end.line;
+    case 'a': print_action(pr, f.actions[d.index]); return f.actions[d.index].end.line;
+    case 'r': print_rule(pr, f.rules[d.index]); return f.rules[d.index].end.line;
+    default: return d.line;
+    }
+}
+
 } // namespace
 
 std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diags) {
@@ -504,168 +669,17 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
         for (auto& d : local) diags.push_back(std::move(d));
         return std::nullopt;
     }
-    std::vector<decl_ref> decls;
-    for (std::size_t i = 0; i < f.uses.size(); ++i) decls.push_back({f.uses[i].where.line, 'u', i});
-    for (std::size_t i = 0; i < f.schemas.size(); ++i) decls.push_back({f.schemas[i].where.line, 's', i});
-    for (std::size_t i = 0; i < f.defs.size(); ++i) decls.push_back({f.defs[i].where.line, 'd', i});
-    for (std::size_t i = 0; i < f.tables.size(); ++i) decls.push_back({f.tables[i].where.line, 't', i});
-    for (std::size_t i = 0; i < f.actions.size(); ++i) decls.push_back({f.actions[i].where.line, 'a', i});
-    for (std::size_t i = 0; i < f.rules.size(); ++i) decls.push_back({f.rules[i].where.line, 'r', i});
-    std::sort(decls.begin(), decls.end(), [](const decl_ref& a, const decl_ref& b) { return a.line < b.line; });
-
     printer pr(find_comments(src->text()), *src);
     char prev = 0;
     std::uint32_t prev_end = 0;
-    for (const auto& d : decls) {
+    for (const auto& d : declarations(f)) {
         bool one_line = d.kind == 'u' || d.kind == 'd';
         // A blank line between declarations, except between adjacent one-line ones written together.
         bool adjacent = one_line && prev == d.kind && d.line == prev_end + 1;
         if (prev && !adjacent) pr.blank();
         pr.flush(d.line, 0);
         pr.gap(d.line);
-        switch (d.kind) {
-        case 'u': pr.line("use " + quote(f.uses[d.index].path)); break;
-        case 'd': {
-            const auto& def = f.defs[d.index];
-            std::string head = "def " + def.name;
-            if (def.has_params) {
-                head += "(";
-                for (std::size_t i = 0; i < def.params.size(); ++i) head += (i ? ", " : "") + def.params[i];
-                head += ")";
-            }
-            head += " = ";
-            pr.multi(head + print_wrapped(*def.body, head.size(), 2), 0);
-            prev_end = def.end.line;
-            break;
-        }
-        case 't': {
-            const auto& t = f.tables[d.index];
-            pr.line("table " + t.name + " {");
-            for (const auto& e : t.entries) {
-                pr.flush(e.where.line, 2);
-                pr.gap(e.where.line);
-                std::string key = e.is_default ? "default" : e.int_key ? e.text : quote(e.s);
-                pr.multi(key + "\x1f= " + print_wrapped(*e.value, 2 + key.size() + 3, 4), 2);
-            }
-            pr.flush(t.end.line, 2);
-            pr.line("}");
-            prev_end = t.end.line;
-            break;
-        }
-        case 's': {
-            const auto& s = f.schemas[d.index];
-            pr.line("schema {");
-            struct item {
-                std::uint32_t line;
-                std::string text;
-            };
-            std::vector<item> items;
-            auto id = [&](const char* kw, const auto& opt, pos p) {
-                if (opt) items.push_back({p.line, std::string(kw) + "\x1f" + print_path(*opt)});
-            };
-            if (s.strict) items.push_back({s.strict_pos.line, "strict"});
-            id("node_id", s.node_id, s.node_id_pos);
-            id("cluster_id", s.cluster_id, s.cluster_id_pos);
-            id("planned", s.planned, s.planned_pos);
-            id("runbook", s.runbook, s.runbook_pos);
-            id("step_action", s.step_action, s.step_action_pos);
-            id("step_node", s.step_node, s.step_node_pos);
-            for (const auto& fd : s.fields)
-                items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd)});
-            for (const auto& sa : s.step_args) items.push_back({sa.where.line, "step_arg " + print_arg(sa)});
-            std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) { return a.line < b.line; });
-            for (const auto& it : items) {
-                pr.flush(it.line, 2);
-                pr.gap(it.line);
-                pr.line("  " + it.text);
-            }
-            pr.flush(s.end.line, 2);
-            pr.line("}");
-            prev_end = s.end.line;
-            break;
-        }
-        case 'a': {
-            const auto& a = f.actions[d.index];
-            pr.line("action " + a.name + " {");
-            if (!a.doc.empty()) pr.line("  doc " + quote(a.doc));
-            for (const auto& arg : a.args) {
-                pr.flush(arg.where.line, 2);
-                pr.gap(arg.where.line);
-                pr.line("  arg " + print_arg(arg));
-            }
-            print_stmts(pr, a.body, 2);
-            pr.flush(a.end.line, 2);
-            pr.line("}");
-            prev_end = a.end.line;
-            break;
-        }
-        case 'r': {
-            const auto& r = f.rules[d.index];
-            pr.line("rule " + r.id + " {");
-            // Every item in written order (the order of when/let/require is their meaning).
-            struct item {
-                pos where;
-                std::function<void()> emit;
-            };
-            std::vector<item> items;
-            bool rule_message_done = false;
-            for (const auto& [name, where] : r.meta_pos) {
-                const std::string n = name;
-                if (n == "message") {
-                    if (!r.message || rule_message_done) continue;
-                    rule_message_done = true;
-                }
-                items.push_back({where, [&pr, &r, n] {
-                                     if (n == "title") pr.line(item_head("title") + quote(*r.title));
-                                     else if (n == "severity") pr.line(item_head("severity") + *r.severity);
-                                     else if (n == "scope") pr.line(item_head("scope") + *r.scope);
-                                     else if (n == "ref") pr.line(item_head("ref") + *r.ref_article + " " + quote(r.ref_section));
-                                     else if (n == "doc") pr.line(item_head("doc") + quote(r.doc));
-                                     else if (n == "fix") pr.line(item_head("fix") + print_template(*r.fix));
-                                     else if (n == "message") pr.line(item_head("message") + print_template(*r.message));
-                                     else if (n == "tags") {
-                                         std::string tags;
-                                         for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + quote(t);
-                                         pr.line(item_head("tags") + tags);
-                                     }
-                                 }});
-            }
-            for (const auto& t : r.triggers)
-                items.push_back({t.where, [&pr, &t] {
-                                     std::string v = t.k == ast::trigger::kind::final      ? "final"
-                                                     : t.k == ast::trigger::kind::snapshot ? "snapshot"
-                                                     : std::string(t.k == ast::trigger::kind::before ? "before " : "after ");
-                                     for (std::size_t i = 0; i < t.actions.size(); ++i) v += (i ? ", " : "") + t.actions[i];
-                                     pr.line(item_head("on") + v);
-                                 }});
-            for (const auto& b : r.body)
-                items.push_back({b.where, [&pr, &b] {
-                                     std::string_view kw = b.kind == ast::item_kind::when  ? "when"
-                                                           : b.kind == ast::item_kind::let ? "let"
-                                                                                           : "require";
-                                     std::string head = item_head(kw);
-                                     std::string value = b.kind == ast::item_kind::let ? b.name + " = " : std::string();
-                                     value += print_wrapped(*b.e, head.size() + value.size(), item_col + 2);
-                                     pr.multi(head + value, 0);
-                                     if (b.message) pr.line(item_head("message") + print_template(*b.message));
-                                     if (b.at) pr.multi(item_head("at") + print_wrapped(*b.at, item_col, item_col + 2), 0);
-                                 }});
-            std::stable_sort(items.begin(), items.end(), [](const item& x, const item& y) {
-                return x.where.line != y.where.line ? x.where.line < y.where.line : x.where.column < y.where.column;
-            });
-            for (const auto& it : items) {
-                pr.flush(it.where.line, 2);
-                pr.gap(it.where.line);
-                it.emit();
-            }
-            pr.flush(r.end.line, 2);
-            pr.line("}");
-            prev_end = r.end.line;
-            break;
-        }
-        default: break;
-        }
-        if (d.kind == 'u') prev_end = d.line;
+        prev_end = print_declaration(pr, f, d);
         prev = d.kind;
     }
     return pr.text();

@@ -1,5 +1,6 @@
 // common/text (UTF-8, display width, plurals, dates), the one diagnostic emitter (carets after wide
 // characters, terminal width) and the central list of check ids.
+#include <cerrno>
 #include <memory>
 #include <set>
 #include <string>
@@ -23,6 +24,38 @@ TEST_CASE("utf-8: well-formed sequences only", "[text]") {
     CHECK(utf8_sequence_length("\xe4\xb8\xad", 0) == 3);
     CHECK(utf8_decode("\xe4\xb8\xad", 0, 3) == U'\u4e2d');
     CHECK(code_point_count("n\xc5\x93ud\xff") == 5);
+}
+
+TEST_CASE("escape_for_terminal: the one escaper of control characters and invalid UTF-8", "[text]") {
+    // Printable text, tab and line feed passed through or not, other controls, DEL, C1 controls,
+    // noncharacters, bytes that are not UTF-8, and well-formed characters kept.
+    CHECK(escape_for_terminal("plain") == "plain");
+    CHECK(escape_for_terminal("a\tb\nc\rd") == "a\\tb\\nc\\rd");
+    CHECK(escape_for_terminal("a\tb\nc\rd", {.tab = true, .newline = true}) == "a\tb\nc\\rd");
+    CHECK(escape_for_terminal("a\tb\n", {.tab = true}) == "a\tb\\n");
+    CHECK(escape_for_terminal(std::string("\0\x01\x1b[31m\x7f", 8)) == "\\x00\\x01\\x1b[31m\\x7f");
+    CHECK(escape_for_terminal("\xc2\x80\xc2\x9b\xc2\xa0") == "\\u{80}\\u{9b}\xc2\xa0");  // C1 controls, then NBSP
+    CHECK(escape_for_terminal("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd") == "\\u{fffe}\\u{ffff}\xef\xbf\xbd");
+    CHECK(escape_for_terminal("\xff\xc0\xaf\xe4\xb8") == "\\xff\\xc0\\xaf\\xe4\\xb8");  // not UTF-8, byte by byte
+    CHECK(escape_for_terminal("n\xc5\x93ud \xe4\xb8\xad \xf0\x9f\x98\x80") == "n\xc5\x93ud \xe4\xb8\xad \xf0\x9f\x98\x80");
+
+    escaped_char kept = escape_at("\xe4\xb8\xad", 0);
+    CHECK(kept.text.empty());
+    CHECK(kept.length == 3);
+    escaped_char c1 = escape_at("\xc2\x85", 0);
+    CHECK(c1.text == "\\u{85}");
+    CHECK(c1.length == 2);
+}
+
+TEST_CASE("with_article, ascii_iequal and system_message", "[text]") {
+    CHECK(with_article("integer") == "an integer");
+    CHECK(with_article("string") == "a string");
+    CHECK(with_article("") == "a ");
+    CHECK(ascii_iequal("ClusSvc", "clussvc"));
+    CHECK_FALSE(ascii_iequal("ClusSvc", "clussv"));
+    CHECK_FALSE(ascii_iequal("\xc3\x89", "\xc3\xa9"));  // only ASCII letters fold
+    CHECK(system_message(ENOENT) == "no such file or directory");
+    CHECK(system_message(EACCES) == "permission denied");
 }
 
 TEST_CASE("display width: wide characters take 2 columns, combining marks none", "[text]") {
@@ -78,6 +111,14 @@ TEST_CASE("emitter: the caret lands right after wide characters", "[text][diagno
     diagnostic d = at("\xe5\x90\x8d\xe5\x89\x8d = 1\n", {1, 8});
     CHECK(render_diagnostic(d) == "w.toml:1:8: error: m [toml]\n"
                                   " 1 | \xe5\x90\x8d\xe5\x89\x8d = 1\n"
+                                  "   |      ^\n");
+}
+
+TEST_CASE("emitter: control characters in the source line are escaped and the caret follows them", "[text][diagnostic]") {
+    // "a", U+0001 (shown as 4 columns), "b" at byte column 3, a tab, then U+FFFE.
+    diagnostic d = at("a\x01" "b =\t\xef\xbf\xbe\n", {1, 3});
+    CHECK(render_diagnostic(d) == "w.toml:1:3: error: m [toml]\n"
+                                  " 1 | a\\x01b =    \\u{fffe}\n"  // the tab reaches column 12
                                   "   |      ^\n");
 }
 

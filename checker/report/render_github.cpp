@@ -16,7 +16,7 @@ std::string command_data(std::string_view s) {
     std::string out;
     for (;;) {
         std::size_t cr = s.find('\r');
-        for (char c : render::visible(s.substr(0, cr))) {
+        for (char c : escape_for_terminal(s.substr(0, cr), {.tab = true, .newline = true})) {
             switch (c) {
             case '%': out += "%25"; break;
             case '\n': out += "%0A"; break;

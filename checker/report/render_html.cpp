@@ -27,7 +27,7 @@ constexpr std::size_t max_snippet_line = 300;
 // visible (control characters, bytes that are not UTF-8), then the markup characters escaped.
 std::string html(std::string_view s) {
     std::string out;
-    for (char c : render::visible(s)) {
+    for (char c : escape_for_terminal(s, {.tab = true, .newline = true})) {
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
@@ -160,32 +160,42 @@ std::string summary_text(const report& r) {
     return out;
 }
 
-} // namespace
+// The matrix's columns: the selected rules, then any rule that only findings name (id, title).
+struct rule_columns {
+    std::vector<std::pair<std::string, std::string>> list;
+    std::map<std::string, std::size_t> index_of;
+};
 
-std::string render_html(const report& r) {
-    // Columns: the selected rules, then any rule that only findings name.
-    std::vector<std::pair<std::string, std::string>> columns;  // id, title
-    std::map<std::string, std::size_t> column_of;
+rule_columns columns_of(const report& r) {
+    rule_columns c;
     for (const auto& ri : r.rules)
-        if (column_of.emplace(ri.id, columns.size()).second) columns.emplace_back(ri.id, ri.title);
+        if (c.index_of.emplace(ri.id, c.list.size()).second) c.list.emplace_back(ri.id, ri.title);
     for (const auto& f : r.findings)
-        if (column_of.emplace(f.rule, columns.size()).second) columns.emplace_back(f.rule, f.title);
+        if (c.index_of.emplace(f.rule, c.list.size()).second) c.list.emplace_back(f.rule, f.title);
+    return c;
+}
 
-    // Rows: clusters (or snapshots outside any cluster); a cell merges the cases of its rule.
-    struct cell {
-        bool applied = false;
-        std::vector<const finding*> findings;
-    };
-    std::map<std::string, std::map<std::size_t, cell>> rows;
+// The matrix's rows: clusters (or snapshots outside any cluster); a cell merges the cases of its rule.
+struct cell {
+    bool applied = false;
+    std::vector<const finding*> findings;
+};
+using matrix_rows = std::map<std::string, std::map<std::size_t, cell>>;
+
+matrix_rows rows_of(const report& r, const rule_columns& columns) {
+    matrix_rows rows;
     for (const auto& c : render::rule_cases(r)) {
         auto& row = rows[c.unit];
-        auto it = column_of.find(c.rule);
-        if (it == column_of.end()) continue;
+        auto it = columns.index_of.find(c.rule);
+        if (it == columns.index_of.end()) continue;
         cell& x = row[it->second];
         x.applied = x.applied || c.applied;
         x.findings.insert(x.findings.end(), c.findings.begin(), c.findings.end());
     }
+    return rows;
+}
 
+std::string head_html(const report& r) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -193,7 +203,12 @@ std::string render_html(const report& r) {
     out += "<title>kblint report</title>\n";
     out += fmt::format("<style>{}</style>\n</head>\n<body>\n", style);
     out += fmt::format("<header>\n<h1>kblint report</h1>\n<p class=\"summary\">{}</p>\n</header>\n", html(summary_text(r)));
+    return out;
+}
 
+// The input errors and the notifications, each a section when there is any.
+std::string problems_html(const report& r) {
+    std::string out;
     if (!r.errors.empty()) {
         out += "<section id=\"errors\">\n<h2>Input errors</h2>\n<ul class=\"errors\">\n";
         for (const auto& d : r.errors) {
@@ -215,48 +230,67 @@ std::string render_html(const report& r) {
         }
         out += "</ul>\n</section>\n";
     }
+    return out;
+}
 
-    out += "<section id=\"matrix\">\n<h2>Results by cluster and rule</h2>\n";
+std::string matrix_cell_html(const rule_columns& columns, std::size_t i, const std::string& unit,
+                             const std::map<std::size_t, cell>& cells) {
+    auto it = cells.find(i);
+    outcome o = it == cells.end() ? outcome::not_applicable : render::outcome_of(it->second.findings, it->second.applied);
+    std::size_t n = it == cells.end() ? 0 : it->second.findings.size();
+    cell_style cs = cell_of(o);
+    std::string title = fmt::format("{} on {}: {}", columns.list[i].first, unit, render::to_string(o));
+    if (n != 0) title += fmt::format(" ({})", plural(n, "finding", "findings"));
+    return fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", cs.css, html(title), cs.symbol);
+}
+
+std::string matrix_html(const rule_columns& columns, const matrix_rows& rows) {
+    std::string out = "<section id=\"matrix\">\n<h2>Results by cluster and rule</h2>\n";
     out += "<p class=\"legend\"><span class=\"pass\">\xE2\x9C\x93 pass</span><span class=\"fail\">\xE2\x9C\x97 fail</span>"
            "<span class=\"unknown\">? unknown</span><span class=\"waived\">W waived</span>"
            "<span class=\"baselined\">B baselined</span><span class=\"na\">\xE2\x80\x93 not applicable</span></p>\n";
     out += "<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>cluster</th>";
-    for (std::size_t i = 0; i < columns.size(); ++i)
-        out += fmt::format("<th title=\"{}\"><a href=\"#rule-{}\">{}</a></th>", html(columns[i].second), i,
-                           html(columns[i].first));
+    for (std::size_t i = 0; i < columns.list.size(); ++i)
+        out += fmt::format("<th title=\"{}\"><a href=\"#rule-{}\">{}</a></th>", html(columns.list[i].second), i,
+                           html(columns.list[i].first));
     out += "</tr></thead>\n<tbody>\n";
     for (const auto& [unit, cells] : rows) {
         out += fmt::format("<tr><th>{}</th>", html(unit));
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-            auto it = cells.find(i);
-            outcome o = it == cells.end() ? outcome::not_applicable : render::outcome_of(it->second.findings, it->second.applied);
-            std::size_t n = it == cells.end() ? 0 : it->second.findings.size();
-            cell_style cs = cell_of(o);
-            std::string title = fmt::format("{} on {}: {}", columns[i].first, unit, render::to_string(o));
-            if (n != 0) title += fmt::format(" ({})", plural(n, "finding", "findings"));
-            out += fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", cs.css, html(title), cs.symbol);
-        }
+        for (std::size_t i = 0; i < columns.list.size(); ++i) out += matrix_cell_html(columns, i, unit, cells);
         out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n</div>\n</section>\n";
+    return out;
+}
 
+std::string rules_html(const report& r, const rule_columns& columns) {
+    std::string out = "<section id=\"rules\">\n<h2>Rules</h2>\n<table class=\"rules\">\n"
+                      "<thead><tr><th>rule</th><th>severity</th><th>scope</th><th>title</th><th>reference</th></tr></thead>\n<tbody>\n";
+    std::map<std::string, const rule_info*> info;
+    for (const auto& ri : r.rules) info.emplace(ri.id, &ri);
+    for (std::size_t i = 0; i < columns.list.size(); ++i) {
+        const auto& [id, title] = columns.list[i];
+        auto it = info.find(id);
+        const rule_info* ri = it == info.end() ? nullptr : it->second;
+        out += fmt::format("<tr id=\"rule-{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i,
+                           html(id), ri ? to_string(ri->sev) : "", ri ? to_string(ri->scope) : "", html(title),
+                           ri ? html(render::ref_text(ri->ref)) : std::string());
+    }
+    out += "</tbody>\n</table>\n</section>\n";
+    return out;
+}
+
+} // namespace
+
+std::string render_html(const report& r) {
+    const rule_columns columns = columns_of(r);
+    std::string out = head_html(r) + problems_html(r) + matrix_html(columns, rows_of(r, columns));
     out += fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", r.findings.size());
     if (r.findings.empty()) out += "<p>No finding</p>\n";
     for (std::size_t i = 0; i < r.findings.size(); ++i) out += finding_html(r.findings[i], i + 1);
     out += "</section>\n";
-
-    out += "<section id=\"rules\">\n<h2>Rules</h2>\n<table class=\"rules\">\n"
-           "<thead><tr><th>rule</th><th>severity</th><th>scope</th><th>title</th><th>reference</th></tr></thead>\n<tbody>\n";
-    std::map<std::string, const rule_info*> info;
-    for (const auto& ri : r.rules) info.emplace(ri.id, &ri);
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        auto it = info.find(columns[i].first);
-        const rule_info* ri = it == info.end() ? nullptr : it->second;
-        out += fmt::format("<tr id=\"rule-{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i,
-                           html(columns[i].first), ri ? to_string(ri->sev) : "", ri ? to_string(ri->scope) : "",
-                           html(columns[i].second), ri ? html(render::ref_text(ri->ref)) : std::string());
-    }
-    out += "</tbody>\n</table>\n</section>\n</body>\n</html>\n";
+    out += rules_html(r, columns);
+    out += "</body>\n</html>\n";
     return out;
 }
 

@@ -18,7 +18,7 @@ using render::rule_case;
 // Text content: what XML cannot hold made visible, then the markup characters escaped.
 std::string xml_text(std::string_view s) {
     std::string out;
-    for (char c : render::visible(s)) {
+    for (char c : escape_for_terminal(s, {.tab = true, .newline = true})) {
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
@@ -33,7 +33,7 @@ std::string xml_text(std::string_view s) {
 // attribute-value normalisation.
 std::string xml_attr(std::string_view s) {
     std::string out;
-    for (char c : render::visible(s)) {
+    for (char c : escape_for_terminal(s, {.tab = true, .newline = true})) {
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;

@@ -34,50 +34,6 @@ std::uint32_t code_point_column(const location& l) {
     return static_cast<std::uint32_t>(cps + 1);
 }
 
-std::string visible(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c == '\t' || c == '\n') {
-            out += static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        if (c == '\r') {
-            out += "\\r";
-            ++i;
-            continue;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            out += fmt::format("\\x{:02x}", c);
-            ++i;
-            continue;
-        }
-        std::size_t n = utf8_sequence_length(s, i);
-        if (n == 0) {
-            out += fmt::format("\\x{:02x}", c);
-            ++i;
-            continue;
-        }
-        if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // C1 controls
-            out += fmt::format("\\u{{{:x}}}", static_cast<unsigned char>(s[i + 1]));
-            i += 2;
-            continue;
-        }
-        if (n == 3 && c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
-            static_cast<unsigned char>(s[i + 2]) >= 0xBE) {  // U+FFFE, U+FFFF
-            out += static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\u{fffe}" : "\\u{ffff}";
-            i += 3;
-            continue;
-        }
-        out.append(s.substr(i, n));
-        i += n;
-    }
-    return out;
-}
-
 std::string ref_text(const kb_ref& r) {
     if (r.section.empty()) return r.article;
     if (r.article.empty()) return fmt::format("\"{}\"", r.section);

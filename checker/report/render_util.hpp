@@ -1,6 +1,6 @@
 #pragma once
-// What the SARIF, JUnit, GitHub and HTML renderers share (internal to checker/): places, safe
-// text, and the grouping of findings into the (rule, node) cases that were evaluated.
+// What the SARIF, JUnit, GitHub and HTML renderers share (internal to checker/): places, and the
+// grouping of findings into the (rule, node) cases that were evaluated.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,11 +19,6 @@ pos shown_pos(const location& l);
 
 /// The column of `l` counted in Unicode code points (kblint positions count bytes).
 std::uint32_t code_point_column(const location& l);
-
-/// `s` with everything XML 1.0 cannot hold, and what would be misleading when shown, written as
-/// visible escapes: control characters other than tab and line feed and DEL as `\xNN`, C1 controls
-/// and U+FFFE/U+FFFF as `\u{NN}`, bytes that are not UTF-8 as `\xNN`. Tab and line feed are kept.
-std::string visible(std::string_view s);
 
 /// The article and section of a reference as `Q241573 "section"` (empty when there is neither).
 std::string ref_text(const kb_ref& r);
