@@ -28,10 +28,6 @@ bool given(const CLI::App& sub, const char* name) {
     return o != nullptr && o->count() > 0;
 }
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 // Waiver warnings and stale-entry notes, one line each, as `kblint check` prints them in text.
 void print_notes(const std::vector<notification>& ns) {
     for (const auto& n : ns) {

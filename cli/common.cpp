@@ -21,11 +21,7 @@ namespace kbl::cli {
 namespace {
 
 diagnostic file_error(std::string name, std::string message, std::string check_id = {}) {
-    diagnostic d;
-    d.file_name = std::move(name);
-    d.message = std::move(message);
-    d.check_id = std::move(check_id);
-    return d;
+    return error_in(std::move(name), pos{}, std::move(message), std::move(check_id));
 }
 
 // The bytes of a rule file, or a diagnostic.

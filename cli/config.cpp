@@ -25,13 +25,10 @@ namespace fs = std::filesystem;
 constexpr std::string_view check_id = "config";
 constexpr std::int64_t max_warn_days = 3660;
 
+// An error of the project file at `where` (1:1 when the place is unknown), with an optional help.
 diagnostic located(const source_ptr& file, pos where, std::string message, std::string help = {}) {
-    diagnostic d;
-    d.file = file;
-    d.where = where.valid() ? where : pos{1, 1};
-    d.message = std::move(message);
-    d.check_id = std::string(check_id);
-    if (!help.empty()) d.notes.push_back({diag_note::kind::help, std::move(help), nullptr, {}});
+    diagnostic d = error_at(file, where.valid() ? where : pos{1, 1}, std::move(message), std::string(check_id));
+    if (!help.empty()) add_help_note(d, std::move(help));
     return d;
 }
 

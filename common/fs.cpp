@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "common/check_ids.hpp"
+#include "common/text.hpp"
 
 namespace kbl::io {
 
@@ -37,13 +38,6 @@ read_result failed(read_status st, int err) {
     r.status = st;
     r.error = err;
     return r;
-}
-
-// strerror in the style of kblint's messages: "permission denied".
-std::string errno_words(int err) {
-    std::string s = std::generic_category().message(err);
-    if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z')) s[0] = static_cast<char>(s[0] - 'A' + 'a');
-    return s;
 }
 
 } // namespace
@@ -103,7 +97,7 @@ std::string read_failure(const read_result& r, std::size_t max_bytes) {
         std::string_view type = file_type_name(r.file_type);
         return type.empty() ? std::string("it is not a regular file") : fmt::format("it is {}, not a regular file", type);
     }
-    default: return errno_words(r.error);
+    default: return system_message(r.error);
     }
 }
 
@@ -254,7 +248,7 @@ void walker::folder(const fs::path& p) {
     std::error_code ec;
     fs::directory_iterator it(p, ec);
     if (ec) {
-        out_.errors.push_back(path_error(display_name(p), fmt::format("cannot read folder: {}", errno_words(ec.value()))));
+        out_.errors.push_back(path_error(display_name(p), fmt::format("cannot read folder: {}", system_message(ec.value()))));
         return;
     }
     struct stat self {};
@@ -266,7 +260,7 @@ void walker::folder(const fs::path& p) {
         entries.push_back(it->path());
     }
     if (ec)
-        out_.errors.push_back(path_error(display_name(p), fmt::format("cannot read folder: {}", errno_words(ec.value()))));
+        out_.errors.push_back(path_error(display_name(p), fmt::format("cannot read folder: {}", system_message(ec.value()))));
     std::sort(entries.begin(), entries.end());
     for (const auto& e : entries) entry(e);
     ancestors_.pop_back();
@@ -275,7 +269,7 @@ void walker::folder(const fs::path& p) {
 void walker::entry(const fs::path& p) {
     struct stat lst {};
     if (::lstat(p.c_str(), &lst) != 0)
-        return note(p, fmt::format("it vanished while the folder was read ({})", errno_words(errno)));
+        return note(p, fmt::format("it vanished while the folder was read ({})", system_message(errno)));
     const bool is_link = S_ISLNK(lst.st_mode);
     struct stat st {};
     const bool resolves = !is_link || ::stat(p.c_str(), &st) == 0;
@@ -464,13 +458,13 @@ resolved_target resolve_links(const std::string& path) {
 
 std::optional<std::string> write_in_place(const std::string& path, std::string_view bytes) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC);
-    if (fd < 0) return errno_words(errno);
+    if (fd < 0) return system_message(errno);
     if (!write_all(fd, bytes)) {
         int err = errno;
         ::close(fd);
-        return errno_words(err);
+        return system_message(err);
     }
-    if (::close(fd) != 0) return errno_words(errno);
+    if (::close(fd) != 0) return system_message(errno);
     return std::nullopt;
 }
 
@@ -506,11 +500,11 @@ std::optional<std::string> replace_atomically(const std::string& path, std::stri
     temp_guard guard;
     std::string tmp;
     const int fd = create_temp(fs::path(path), tmp, guard);
-    if (fd < 0) return errno_words(errno);
+    if (fd < 0) return system_message(errno);
     auto fail = [&](int err, bool open) {
         if (open) ::close(fd);
         ::unlink(tmp.c_str());
-        return std::optional<std::string>(errno_words(err));
+        return std::optional<std::string>(system_message(err));
     };
     if (::fchmod(fd, mode_for(path)) != 0) return fail(errno, true);
     if (!write_all(fd, bytes)) return fail(errno, true);
@@ -526,7 +520,7 @@ std::optional<std::string> write_file(const std::string& path, std::string_view 
     resolved_target t = resolve_links(path);
     struct stat st {};
     const bool exists = ::stat(t.path.c_str(), &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) return errno_words(EISDIR);
+    if (exists && S_ISDIR(st.st_mode)) return system_message(EISDIR);
     if (t.special || (exists && !S_ISREG(st.st_mode))) return write_in_place(path, bytes);
     return replace_atomically(t.path, bytes);
 }

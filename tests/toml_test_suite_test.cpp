@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/snapshot/snapshot.hpp"
+#include "common/text.hpp"
 #include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -113,18 +114,9 @@ bool parse_date_time(const std::string& s, date_time_fields& f) {
     return at == s.size();
 }
 
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
 // Seconds since the epoch (UTC) and nanoseconds, for comparing offset date-times as instants.
 std::pair<long long, long> instant(const date_time_fields& f) {
-    const long long days = days_from_civil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
+    const long long days = kbl::days_from_civil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
     return {days * 86400 + f.hour * 3600 + f.minute * 60 + f.second - f.offset_minutes * 60LL, f.nanos};
 }
 

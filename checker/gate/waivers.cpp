@@ -21,20 +21,9 @@ namespace {
 
 constexpr std::string_view check_id = check_ids::waivers;
 
+// An error of the waiver file at `where` (1:1 when the place is unknown).
 diagnostic located(const source_ptr& file, pos where, std::string message) {
-    diagnostic d;
-    d.file = file;
-    d.where = where.valid() ? where : pos{1, 1};
-    d.message = std::move(message);
-    d.check_id = std::string(check_id);
-    return d;
-}
-
-void add_help(diagnostic& d, std::string text) {
-    diag_note n;
-    n.k = diag_note::kind::help;
-    n.message = std::move(text);
-    d.notes.push_back(std::move(n));
+    return error_at(file, where.valid() ? where : pos{1, 1}, std::move(message), std::string(check_id));
 }
 
 // Read one string key of a waiver; an error when it has another type or is blank.
@@ -60,9 +49,9 @@ void read_expires(const snap::entry& e, const source_ptr& file, std::string& out
     diagnostic d = located(file, v.where,
                            fmt::format("'expires' must be a TOML date such as 2026-12-31, not {}", snap::kind_with_article(v.k)));
     if (v.k == snap::kind::string && is_date(v.str))
-        add_help(d, fmt::format("write the date without quotes: expires = {}", v.str));
+        add_help_note(d, fmt::format("write the date without quotes: expires = {}", v.str));
     else if (v.k == snap::kind::local_datetime || v.k == snap::kind::offset_datetime)
-        add_help(d, "a waiver expires at the end of a day (UTC): give the date only");
+        add_help_note(d, "a waiver expires at the end of a day (UTC): give the date only");
     errs.push_back(std::move(d));
 }
 
@@ -93,14 +82,14 @@ std::optional<waiver> read_waiver(const snap::node& t, const source_ptr& file, d
                                            : fmt::format("unknown key '{}' in a waiver, did you mean '{}'?", e.key, near);
             diagnostic d = located(file, e.key_pos, std::move(msg));
             if (near.empty())
-                add_help(d, fmt::format("a waiver may hold {}", fmt::format("'{}'", fmt::join(waiver_keys(), "', '"))));
+                add_help_note(d, fmt::format("a waiver may hold {}", fmt::format("'{}'", fmt::join(waiver_keys(), "', '"))));
             errs.push_back(std::move(d));
         }
     }
     auto missing = [&](bool present, std::string_view key, std::string_view help) {
         if (present) return;
         diagnostic d = located(file, w.where, fmt::format("this waiver has no '{}'", key));
-        add_help(d, std::string(help));
+        add_help_note(d, std::string(help));
         errs.push_back(std::move(d));
     };
     missing(has_rule, "rule", "name the rule it waives: rule = \"RULE-ID\" (a glob such as \"Q241573-07*\" is allowed)");
@@ -167,7 +156,7 @@ std::optional<waiver_file> load_waivers(std::string name, std::string text, diag
             std::string msg = near.empty() ? fmt::format("unknown key '{}' in a waiver file", e.key)
                                            : fmt::format("unknown key '{}' in a waiver file, did you mean 'waiver'?", e.key);
             diagnostic d = located(doc->file, e.key_pos, std::move(msg));
-            add_help(d, "a waiver file holds only '[[waiver]]' tables");
+            add_help_note(d, "a waiver file holds only '[[waiver]]' tables");
             errs.push_back(std::move(d));
             continue;
         }
@@ -177,7 +166,7 @@ std::optional<waiver_file> load_waivers(std::string name, std::string text, diag
         if (!tables) {
             diagnostic d = located(doc->file, v.where.valid() ? v.where : e.key_pos,
                                    fmt::format("'waiver' must be an array of tables, not {}", snap::kind_with_article(v.k)));
-            add_help(d, "start each waiver with '[[waiver]]'");
+            add_help_note(d, "start each waiver with '[[waiver]]'");
             errs.push_back(std::move(d));
             continue;
         }

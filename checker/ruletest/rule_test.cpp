@@ -29,13 +29,6 @@ const std::vector<std::string> entry_keys = {"rule", "node", "cluster", "step", 
                                              "line", "column", "status", "message"};
 const std::vector<std::string> status_names = {"fail", "unknown"};
 
-bool iequal(std::string_view a, std::string_view b) {
-    auto low = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
-               return low(x) == low(y);
-           });
-}
-
 std::string base_name(std::string_view path) {
     std::size_t slash = path.find_last_of('/');
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -51,11 +44,6 @@ std::string one_of(const std::vector<std::string>& names) {
         out += names[i];
     }
     return out;
-}
-
-std::string with_article(std::string_view noun) {
-    bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
-    return fmt::format("{} {}", vowel ? "an" : "a", noun);
 }
 
 bool all_tables(const snap::node& v) {
@@ -483,8 +471,8 @@ std::string one_line(const diagnostic& d) {
 
 bool matches(const expectation& e, const finding& f) {
     if (!glob_match(e.rule, f.rule)) return false;
-    if (e.node && !iequal(*e.node, f.node)) return false;
-    if (e.cluster && !iequal(*e.cluster, f.cluster)) return false;
+    if (e.node && !ascii_iequal(*e.node, f.node)) return false;
+    if (e.cluster && !ascii_iequal(*e.cluster, f.cluster)) return false;
     if (e.step && (!f.step || f.step->index != *e.step)) return false;
     if (e.file) {
         const std::string name = f.loc.file ? f.loc.file->name() : std::string();
