@@ -220,28 +220,34 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     r.summary.rules = res.rules;
     apply_gate(g.in, f.gate, today, r);
     count_findings(r);
-    std::optional<severity> level = threshold(f.fail_on);
-    bool failing = level && std::any_of(r.findings.begin(), r.findings.end(), [&](const finding& fd) {
-                       return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
-                   });
-    r.exit_status = check_exit_status(has_errors(r.errors), s.files.empty() || res.rules == 0, failing);
+    r.exit_status = check_exit_status(has_errors(r.errors), s.files.empty() || res.rules == 0, fails_at(r.findings, f.fail_on));
     return r;
 }
 
-// The report in the format of --format (checker/report/formats.cpp); colour and the terminal's
-// width apply to the formats meant for a terminal, when they go to one.
 std::string render_report(const report& r, const check_flags& f) {
-    const report_format* format = find_report_format(f.format);
+    return render_as(r, f.format, f.color, f.quiet, to_stdout(f));
+}
+
+} // namespace
+
+bool fails_at(const std::vector<finding>& findings, const std::string& fail_on) {
+    std::optional<severity> level = threshold(fail_on);
+    return level && std::any_of(findings.begin(), findings.end(), [&](const finding& fd) {
+               return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
+           });
+}
+
+std::string render_as(const report& r, const std::string& format_name, const std::string& color, bool quiet,
+                      bool to_stdout) {
+    const report_format* format = find_report_format(format_name);
     text_options topt;
-    topt.quiet = f.quiet;
-    if (format->terminal && to_stdout(f)) {
-        topt.color = color_wanted(f.color, STDOUT_FILENO);
+    topt.quiet = quiet;
+    if (format->terminal && to_stdout) {
+        topt.color = color_wanted(color, STDOUT_FILENO);
         topt.width = terminal_columns(STDOUT_FILENO, process_env()).value_or(0);
     }
     return format->render(r, topt);
 }
-
-} // namespace
 
 void print_notifications(const std::vector<notification>& ns) {
     for (const auto& n : ns) {

@@ -48,6 +48,13 @@ const std::vector<std::string>& fail_levels();
 /// Declare the arguments and options of `kblint check`.
 void define_check(CLI::App& sub, check_flags& f);
 
+/// True when a failing or unknown finding is at or above `fail_on` (`never`: none is).
+bool fails_at(const std::vector<finding>& findings, const std::string& fail_on);
+
+/// The report in the format named `format` (checker/report/formats.cpp); colour (`--color`) and
+/// the terminal's width apply to the formats meant for a terminal when the report goes to stdout.
+std::string render_as(const report& r, const std::string& format, const std::string& color, bool quiet, bool to_stdout);
+
 /// Waiver warnings and stale baseline notes on stderr, one line each, as the text report leaves them.
 void print_notifications(const std::vector<notification>& ns);
 

@@ -67,23 +67,11 @@ std::optional<std::vector<shard_report>> read_reports(const merge_flags& f, bool
 
 // The exit status `kblint check` gives the run: input errors, then nothing evaluated, then findings.
 int merged_status(const merged_report& m, const std::string& fail_on) {
-    std::optional<severity> level = severity_named(fail_on);
-    bool failing = level && std::any_of(m.r.findings.begin(), m.r.findings.end(), [&](const finding& fd) {
-                       return (fd.st == status::fail || fd.st == status::unknown) && fd.sev >= *level;
-                   });
-    return check_exit_status(has_errors(m.r.errors), m.snapshot_files == 0 || m.r.summary.rules == 0, failing);
+    return check_exit_status(has_errors(m.r.errors), m.snapshot_files == 0 || m.r.summary.rules == 0,
+                             fails_at(m.r.findings, fail_on));
 }
 
-std::string render(const report& r, const merge_flags& f) {
-    const report_format* format = find_report_format(f.format);
-    text_options topt;
-    topt.quiet = f.quiet;
-    if (format->terminal && to_stdout(f)) {
-        topt.color = color_wanted(f.color, STDOUT_FILENO);
-        topt.width = terminal_columns(STDOUT_FILENO, process_env()).value_or(0);
-    }
-    return format->render(r, topt);
-}
+std::string render(const report& r, const merge_flags& f) { return render_as(r, f.format, f.color, f.quiet, to_stdout(f)); }
 
 // What stderr says after the report, as after `kblint check`.
 void print_epilogue(const merge_flags& f, const merged_report& m) {
