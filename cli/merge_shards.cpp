@@ -40,10 +40,12 @@ diagnostics merged_errors(const std::vector<shard_report>& shards) {
     });
     diagnostics out;
     std::vector<const diagnostic*> engine;
-    for (const auto& [place, d] : all) {
+    for (const auto& [place, entry] : all) {
+        const diagnostic* d = entry;  // clang 14 (the sanitize build) cannot capture a structured binding in a lambda
         bool again = place.p == error_place::pass::evaluation &&
-                     std::any_of(engine.begin(), engine.end(),
-                                 [&](const diagnostic* x) { return x->name() == d->name() && x->message == d->message && x->where == d->where; });
+                     std::any_of(engine.begin(), engine.end(), [&](const diagnostic* x) {
+                         return x->name() == d->name() && x->message == d->message && x->where == d->where;
+                     });
         if (again) continue;
         if (place.p != error_place::pass::loading) engine.push_back(d);
         out.push_back(*d);
