@@ -536,6 +536,7 @@ std::vector<value> evaluator::schema_violations(std::uint32_t snap) {
         v.k = vkind::table;
         v.node = rec.get();
         v.hold = rec;
+        kept_.push_back(rec);
         v.org = rt::origin{snap, rec->where, &rec->path};
         out.push_back(std::move(v));
     }

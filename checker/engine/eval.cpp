@@ -357,6 +357,7 @@ value evaluator::eval_record(const cexpr& c, frame& f) {
     out.k = vkind::table;
     out.node = n.get();
     out.hold = n;
+    kept_.push_back(n);
     return out;
 }
 

@@ -194,6 +194,10 @@ private:
     std::shared_ptr<const std::vector<rt::value>> nodes_cache_;  ///< `nodes` of the current state
     std::uint64_t nodes_version_ = 0, state_version_ = 0;
     std::vector<frame> frame_pool_;
+    /// The records computed in this evaluation context (`begin` starts one): values derived from a
+    /// record's field (`str(r.x)`, `r.x == 1`) keep its origin, which points into the record, so the
+    /// record lives until the context's findings are made, whatever value still holds it.
+    std::vector<snap::node_ptr> kept_;
 
     // Calls of `def` functions, remembered for one evaluation context (`epoch_`: one rule on one
     // node, cluster, step or runbook, on one state of the cluster; anything that changes the

@@ -298,6 +298,7 @@ void evaluator::begin(const crule* r, const source_ptr& file, std::vector<not_ev
     steps_ = 0;
     ++epoch_;
     depth_ = 0;
+    kept_.clear();
 }
 
 bool evaluator::required_by_schema(const std::string& path) const {
