@@ -207,6 +207,7 @@ private:
         rt::value result;
     };
     std::unordered_map<std::string, memo_entry> memo_;
+    std::string memo_buf_;  ///< the key of the call being looked up
     std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
     bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
 };
