@@ -34,12 +34,19 @@ void evaluator::limit_hit(pos where, const std::string& message) const {
     throw e;
 }
 
-void evaluator::tick(pos where) {
-    if (++steps_ > w_.lim.max_steps)
-        limit_hit(where,
-                               fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
-                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
-                                           w_.lim.max_steps == 1 ? "" : "s"));
+void evaluator::too_many_steps(pos where) const {
+    limit_hit(where, fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
+                                 rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
+                                 w_.lim.max_steps == 1 ? "" : "s"));
+}
+
+std::size_t runbook_ctx::step_index_of(const value& s) const {
+    if (step_at_.empty())
+        for (std::size_t i = 0; i < steps.size(); ++i)
+            if (steps[i].node) step_at_[steps[i].node] = i;  // a table listed twice: the last one
+    if (!s.node) return steps.size();
+    auto it = step_at_.find(s.node);
+    return it == step_at_.end() ? steps.size() : it->second;
 }
 
 value evaluator::node_value(std::uint32_t snap) const {
