@@ -355,12 +355,7 @@ value fn_sort(const builtin_args& x) {
 }
 
 // The 0-based index of step `s` in the runbook, or the number of steps when `s` is not one of them.
-std::size_t step_of(const runbook_ctx& rb, const value& s) {
-    std::size_t idx = rb.steps.size();
-    for (std::size_t i = 0; i < rb.steps.size(); ++i)
-        if (s.node && rb.steps[i].node == s.node) idx = i;
-    return idx;
-}
+std::size_t step_of(const runbook_ctx& rb, const value& s) { return rb.step_index_of(s); }
 
 value fn_step_index(const builtin_args& x) {
     const runbook_ctx* rb = x.ev.runbook();

@@ -34,12 +34,19 @@ void evaluator::limit_hit(pos where, const std::string& message) const {
     throw e;
 }
 
-void evaluator::tick(pos where) {
-    if (++steps_ > w_.lim.max_steps)
-        limit_hit(where,
-                               fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
-                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
-                                           w_.lim.max_steps == 1 ? "" : "s"));
+void evaluator::too_many_steps(pos where) const {
+    limit_hit(where, fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
+                                 rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
+                                 w_.lim.max_steps == 1 ? "" : "s"));
+}
+
+std::size_t runbook_ctx::step_index_of(const value& s) const {
+    if (step_at_.empty())
+        for (std::size_t i = 0; i < steps.size(); ++i)
+            if (steps[i].node) step_at_[steps[i].node] = i;  // a table listed twice: the last one
+    if (!s.node) return steps.size();
+    auto it = step_at_.find(s.node);
+    return it == step_at_.end() ? steps.size() : it->second;
 }
 
 value evaluator::node_value(std::uint32_t snap) const {
@@ -412,13 +419,16 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
         memo_epoch_ = epoch_;
     }
     const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
+    // The key is built in a reused buffer; only a call not seen before copies it (nested calls
+    // reuse the buffer while the body is evaluated).
     std::string key;
-    const bool remember = memo_key(d, args, key);
+    const bool remember = memo_key(d, args, memo_buf_);
     if (remember) {
-        if (auto hit = memo_.find(key); hit != memo_.end()) {
+        if (auto hit = memo_.find(memo_buf_); hit != memo_.end()) {
             if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
             return hit->second.result;
         }
+        key = memo_buf_;
     }
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
@@ -504,15 +514,18 @@ value evaluator::eval_compare(const cexpr& c, frame& f) {
 value evaluator::eval_quant(const cexpr& c, frame& f) {
     value coll = eval(*c.kids[0], f);
     if (coll.is_missing()) return coll;
-    std::vector<value> elems;
-    if (!elements(coll, elems))
+    // Elements are made one at a time into the variable's slot, which nested expressions never
+    // reuse (a nested quantifier takes the next slot).
+    const std::optional<std::size_t> n = element_count(coll);
+    if (!n)
         return value::missing(fmt::format("cannot iterate over {} '{}'", rt::type_name(coll.k), rt::display(coll)), {}, coll.org);
     std::optional<value> first_missing;
     std::int64_t count = 0;
-    std::vector<const value*> matches;
+    std::vector<value> matches;
     std::vector<value> mapped;
-    for (const auto& e : elems) {
-        f[c.slot] = e;
+    for (std::size_t idx = 0; idx < *n; ++idx) {
+        f[c.slot] = element_at(coll, idx);
+        const value& e = f[c.slot];
         if (c.kids[1]) {
             value w = eval(*c.kids[1], f);
             if (w.is_missing()) {
@@ -527,7 +540,7 @@ value evaluator::eval_quant(const cexpr& c, frame& f) {
             continue;
         }
         if (c.q == ast::quant::the || c.q == ast::quant::filter) {
-            matches.push_back(&e);
+            matches.push_back(e);
             continue;
         }
         if (c.q == ast::quant::map) {
@@ -557,16 +570,12 @@ value evaluator::eval_quant(const cexpr& c, frame& f) {
         std::string what = c.kids[0]->text.empty() ? c.kids[0]->key : c.kids[0]->text;
         if (what.empty()) what = "the collection";
         else what = "'" + what + "'";
-        if (matches.size() == 1) return *matches[0];
+        if (matches.size() == 1) return std::move(matches[0]);
         if (matches.empty()) return value::missing(fmt::format("no element of {} matches the 'where' condition", what), {}, coll.org);
         return value::missing(fmt::format("{} elements of {} match the 'where' condition; expected exactly one", matches.size(), what),
                               {}, coll.org);
     }
-    case ast::quant::filter: {
-        std::vector<value> out;
-        for (const value* m : matches) out.push_back(*m);
-        return value::list(std::move(out), coll.org);
-    }
+    case ast::quant::filter: return value::list(std::move(matches), coll.org);
     case ast::quant::map: return value::list(std::move(mapped), coll.org);
     // No element decided the result: it has no place of its own, so a finding falls back to the
     // enclosing element (or the runbook table, or the snapshot).

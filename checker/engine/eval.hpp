@@ -52,6 +52,13 @@ struct runbook_ctx {
     std::vector<std::uint32_t> ordinals;  ///< of each step among the steps of its action on its node
     rt::value table;                   ///< `[runbook]` or `[planned]`
     std::uint32_t holder = 0;          ///< snapshot holding it
+
+    /// The 0-based index of the step whose table is `s` (the last one when a table is listed twice),
+    /// or `steps.size()` when `s` is no step of this runbook. Built once, on the first call.
+    std::size_t step_index_of(const rt::value& s) const;
+
+private:
+    mutable std::unordered_map<const snap::node*, std::size_t> step_at_;  ///< step table -> index
 };
 
 /// A limit was hit: the message names the limit and its flag.
@@ -130,7 +137,10 @@ private:
     rt::value member(const rt::value& base, const std::string& key, pos where);
     rt::value index(const rt::value& base, const rt::value& idx, pos where);
     std::string render(const ctemplate* t, frame& f);
-    void tick(pos where);
+    void tick(pos where) {
+        if (++steps_ > w_.lim.max_steps) too_many_steps(where);
+    }
+    [[noreturn]] void too_many_steps(pos where) const;
     /// Throw eval_limit_error at `where` of the current rule file, naming the snapshot evaluated.
     [[noreturn]] void limit_hit(pos where, const std::string& message) const;
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
@@ -211,6 +221,7 @@ private:
         rt::value result;
     };
     std::unordered_map<std::string, memo_entry> memo_;
+    std::string memo_buf_;  ///< the key of the call being looked up
     std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
     bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
 };

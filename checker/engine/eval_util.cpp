@@ -99,4 +99,15 @@ bool elements(const value& coll, std::vector<value>& out) {
     return false;
 }
 
+std::optional<std::size_t> element_count(const value& coll) {
+    if (coll.k == vkind::list) return coll.size();
+    if (coll.k == vkind::table && coll.node) return coll.node->entries.size();
+    return std::nullopt;
+}
+
+value element_at(const value& coll, std::size_t i) {
+    if (coll.k == vkind::list) return coll.at(i);
+    return value::from_node(*coll.node->entries[i].value, coll.org.snap);
+}
+
 } // namespace kbl

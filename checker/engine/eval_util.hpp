@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include "checker/engine/pack.hpp"
@@ -39,5 +40,9 @@ std::string type_text(const ast::type_ref& t);
 
 /// Elements of a collection: list elements, or a table's values; false for anything else.
 bool elements(const rt::value& coll, std::vector<rt::value>& out);
+/// The same one at a time, without a copy of the whole collection: how many elements `coll` has
+/// (nullopt when it is not a list or a table), and element `i`.
+std::optional<std::size_t> element_count(const rt::value& coll);
+rt::value element_at(const rt::value& coll, std::size_t i);
 
 } // namespace kbl
