@@ -12,11 +12,9 @@
 
 #include "common/source.hpp"
 #include "parser/ast.hpp"
+#include "parser/pt_node.hpp"
 
 namespace kbl::build {
-
-/// A node of PEGTL's parse tree.
-using pt_node = tao::pegtl::parse_tree::node;
 
 /// A located error raised while turning the parse tree into the AST.
 struct build_error : std::runtime_error {
