@@ -26,6 +26,9 @@ std::string pad(std::string s, std::size_t width) {
 
 } // namespace
 
+// The rules as a text table, JSON or Markdown.
+static int list_rules(const std::vector<rule_info>& rules, const std::string& format);
+
 std::string ref_text(const kb_ref& ref) {
     if (ref.section.empty()) return shown(ref.article);
     return fmt::format("{} \"{}\"", shown(ref.article), shown(ref.section));
@@ -37,17 +40,27 @@ void define_rules(CLI::App& sub, rules_flags& f) {
                      ->type_name("NAME")
                      ->capture_default_str(),
                  rules_formats);
+    sub.add_flag("--strict", f.strict,
+                 "exit with status 1 when the rule files have warnings (unused defs, conditions that cannot "
+                 "change, shadowed names...): for the CI of a rule pack");
 }
 
 int run_rules(const rules_flags& f) {
     if (auto st = check_choice("--format", f.format, rules_formats)) return *st;
     int status = 0;
     pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
-    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
+    diagnostics warnings;
+    std::shared_ptr<const pack> p = load_rule_pack(pf, status, &warnings);
     if (!p) return status;
-    std::vector<rule_info> rules = pack_rules(*p);
-    if (f.format == "markdown") return write_stdout(render_markdown(rules));
-    if (f.format == "json") {
+    int st = list_rules(pack_rules(*p), f.format);
+    if (st != 0 || !f.strict || warnings.empty()) return st;
+    say("{} in the rule files (--strict)", plural(warnings.size(), "warning", "warnings"));
+    return exit_findings;
+}
+
+int list_rules(const std::vector<rule_info>& rules, const std::string& format) {
+    if (format == "markdown") return write_stdout(render_markdown(rules));
+    if (format == "json") {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& r : rules) {
             nlohmann::ordered_json j = nlohmann::ordered_json::object();

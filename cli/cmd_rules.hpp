@@ -10,6 +10,7 @@ namespace kbl::cli {
 struct rules_flags {
     pack_flags pack;
     std::string format = "text";
+    bool strict = false;  ///< `--strict`: a warning in the rule files fails the command
 };
 
 /// A rule's KB reference as printed: the article, and the section in quotes when there is one.
@@ -18,7 +19,8 @@ std::string ref_text(const kb_ref& ref);
 /// Declare the options of `kblint rules`.
 void define_rules(CLI::App& sub, rules_flags& f);
 
-/// List the rules: 0, or 2 on a usage error or invalid rule files.
+/// List the rules: 0; 1 with `--strict` when the rule files have warnings (the list is still
+/// printed); 2 on a usage error or invalid rule files.
 int run_rules(const rules_flags& f);
 
 } // namespace kbl::cli

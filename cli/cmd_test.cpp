@@ -30,6 +30,14 @@ std::string filter_list(const std::vector<std::string>& globs) {
     return fmt::format("{}", fmt::join(q, " or "));
 }
 
+// An expected rule the pack does not have, and nothing close: the rules may be another pack's.
+void hint_other_pack(diagnostics& ds, const pack_flags& pf) {
+    for (auto& d : ds)
+        if (d.severity == diag_severity::error && d.message.starts_with("unknown rule '") &&
+            d.message.find("did you mean") == std::string::npos)
+            add_help_note(d, other_pack_hint(pf));
+}
+
 void print_test_diagnostics(const diagnostics& ds) {
     print_diagnostics(ds, color_wanted("auto", STDERR_FILENO), true);
     if (!ds.empty()) write_stream(STDERR_FILENO, "\n");
@@ -69,6 +77,7 @@ int run_test(const test_flags& f) {
     ruletest::run_options opt;
     opt.filter = f.filter;
     ruletest::test_run r = ruletest::run_tests(*p, roots, opt);
+    hint_other_pack(r.errors, pf);
     print_test_diagnostics(r.errors);
     if (has_errors(r.errors)) {
         auto n = std::count_if(r.errors.begin(), r.errors.end(),

@@ -166,7 +166,7 @@ loaded_pack load_rules(const pack_flags& f, const load_settings& s) {
     return out;
 }
 
-std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status) {
+std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status, diagnostics* warnings) {
     const bool color = color_wanted("auto", STDERR_FILENO);
     diagnostics errs;
     if (!apply_project_file(f, limits::max_file_bytes, errs)) {
@@ -178,6 +178,7 @@ std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status) {
     }
     loaded_pack pk = load_rules(f, {limits::max_file_bytes, limits::max_rule_depth, color, false});
     status = pk.status;
+    if (warnings) warnings->insert(warnings->end(), pk.diags.begin(), pk.diags.end());
     return pk.p;
 }
 

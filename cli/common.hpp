@@ -73,8 +73,9 @@ loaded_pack load_rules(const pack_flags& f, const load_settings& s);
 
 /// Apply the project file to `f` (apply_project_file), then load the built-in pack (unless
 /// `--no-builtin`) and the `--rules` files as `kblint check` does (warnings printed on stderr);
-/// null on failure, after printing every diagnostic, with `status` set to the exit status.
-std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status);
+/// null on failure, after printing every diagnostic, with `status` set to the exit status. The
+/// warnings of a pack that loaded are also appended to `warnings` when it is given.
+std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status, diagnostics* warnings = nullptr);
 
 /// Write to stdout; 0, or 2 after a message when the write failed.
 int write_output(std::string_view bytes);

@@ -30,6 +30,7 @@ void compiler::error(const source_ptr& f, pos where, std::string msg, std::strin
 }
 
 void compiler::warning(const source_ptr& f, pos where, std::string msg, std::string id) {
+    if (allowed(f, id)) return;
     diagnostic d;
     d.severity = diag_severity::warning;
     d.file = f;
@@ -39,15 +40,67 @@ void compiler::warning(const source_ptr& f, pos where, std::string msg, std::str
     diags_.push_back(std::move(d));
 }
 
+namespace {
+
+// True when the `#` at `hash` is in a comment: outside the strings of its line.
+bool comment_at(std::string_view text, std::size_t hash) {
+    std::size_t i = text.rfind('\n', hash);
+    i = i == std::string_view::npos ? 0 : i + 1;
+    char quote = 0;
+    for (; i < hash; ++i) {
+        if (quote == '"' && text[i] == '\\') ++i;
+        else if (quote && text[i] == quote) quote = 0;
+        else if (!quote && (text[i] == '"' || text[i] == '\'')) quote = text[i];
+        else if (!quote && text[i] == '#') return true;  // inside a comment
+    }
+    return quote == 0;
+}
+
+// The ids of `# kbl: allow(ID, ...)` comments in `text` (a comment of its own or after code).
+std::set<std::string, std::less<>> allow_comments(std::string_view text) {
+    std::set<std::string, std::less<>> ids;
+    constexpr std::string_view mark = "kbl: allow(";
+    for (std::size_t at = text.find(mark); at != std::string_view::npos; at = text.find(mark, at + 1)) {
+        std::size_t hash = at;
+        while (hash > 0 && text[hash - 1] == ' ') --hash;
+        if (hash == 0 || text[hash - 1] != '#' || !comment_at(text, hash - 1)) continue;
+        std::size_t close = text.find(')', at);
+        std::size_t eol = text.find('\n', at);
+        if (close == std::string_view::npos || close > eol) continue;
+        std::string_view list = text.substr(at + mark.size(), close - at - mark.size());
+        while (!list.empty()) {
+            std::size_t comma = std::min(list.find(','), list.size());
+            std::string_view one = list.substr(0, comma);
+            while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+            while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+            if (!one.empty()) ids.emplace(one);
+            list.remove_prefix(std::min(comma + 1, list.size()));
+        }
+    }
+    return ids;
+}
+
+} // namespace
+
+bool compiler::allowed(const source_ptr& f, std::string_view id) {
+    if (!f) return false;
+    auto it = allowed_.find(f.get());
+    if (it == allowed_.end()) it = allowed_.emplace(f.get(), allow_comments(f->text())).first;
+    return it->second.count(id) != 0;
+}
+
 void compiler::run() {
     collect();
     build_schema();
     for (auto& [name, t] : p_.tables) compile_table(*t);
-    for (auto& [name, d] : p_.defs) compile_def(*d);
+    for (auto& [name, d] : p_.defs)
+        if (!d->has_params) compile_def(*d);
     for (const auto& f : p_.asts)
         for (const auto& a : f.actions) compile_action(f, a);
     for (const auto& f : p_.asts)
         for (const auto& r : f.rules) compile_rule(f, r);
+    compile_defs();
+    unused_globals();
     std::sort(p_.rules.begin(), p_.rules.end(), [](const auto& a, const auto& b) { return a->info.id < b->info.id; });
 }
 
@@ -146,12 +199,63 @@ void compiler::compile_def(cdef& d) {
     sc.file = d.file;
     sc.has_self = true;
     sc.in_def = true;
-    for (std::uint32_t i = 0; i < d.params; ++i) sc.vars.push_back({d.decl->params[i], i, stype{}, nullptr});
+    const def_use& use = def_uses_[&d];
+    for (std::uint32_t i = 0; i < d.params; ++i) {
+        lint_bound_name(sc, d.decl->params[i], d.decl->param_pos[i]);
+        sc.vars.push_back({d.decl->params[i], i, use.typed ? use.params[i] : stype{}, nullptr});
+    }
     sc.next = sc.max = d.params;
     d.body = expr(sc, *d.decl->body);
+    lint_condition(sc, *d.decl->body);
     d.frame_size = sc.max;
     d.compiling = false;
     d.compiled = true;
+}
+
+// Defs with parameters, once their callers are compiled: each is checked with the parameter types
+// of its call sites (a def called from another def is compiled after it when it can be).
+void compiler::compile_defs() {
+    for (;;) {
+        cdef* next = nullptr;
+        for (auto& [name, d] : p_.defs)
+            if (!d->compiled && (!next || def_uses_[d.get()].typed)) {
+                next = d.get();
+                if (def_uses_[next].typed) break;
+            }
+        if (!next) return;
+        compile_def(*next);
+    }
+}
+
+// A call of `d` with arguments of types `args`: `d` is used, and its parameters take those types
+// (merged with those of the calls before). A def without parameters is compiled at once.
+void compiler::note_def_call(cdef& d, std::span<const stype> args) {
+    def_use& use = def_uses_[&d];
+    use.used = true;
+    if (!d.has_params || d.compiled || d.compiling) {
+        compile_def(d);
+        return;
+    }
+    if (args.size() != d.params) return;
+    if (!use.typed) {
+        use.params.assign(args.begin(), args.end());
+        use.typed = true;
+        return;
+    }
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (!same_type(use.params[i], args[i]))
+            use.params[i] = use.params[i].base == args[i].base ? stype{args[i].base} : stype{};
+}
+
+// A warning at each def and table that nothing reads (`# kbl: allow(unused-def)` in a library
+// file keeps its helpers quiet). A `decode_TABLE` def is read by `kblint decode TABLE`.
+void compiler::unused_globals() {
+    for (const auto& [name, d] : p_.defs)
+        if (!def_uses_[d.get()].used && !name.starts_with("decode_"))
+            warning(d->file, d->where, fmt::format("'{}' is defined but never used", name), check_ids::unused_def);
+    for (const auto& [name, t] : p_.tables)
+        if (!used_tables_.count(t.get()))
+            warning(t->file, t->where, fmt::format("table '{}' is declared but never used", name), check_ids::unused_table);
 }
 
 namespace {

@@ -43,11 +43,15 @@ cexpr_ptr compiler::call_def(compile_scope& sc, const ast::expr& e, cdef& d) {
                                             d.params == 1 ? "" : "s", e.kids.size(), e.kids.size() == 1 ? "was" : "were"),
               check_ids::arity,
               {diag_note{diag_note::kind::note, fmt::format("'{}' is defined here", d.name), d.file, d.where}});
-    compile_def(d);
     auto c = make(cop::call, e.where);
     c->def = &d;
     c->key = d.name;
-    for (const auto& k : e.kids) c->kids.push_back(expr(sc, *k));
+    std::vector<stype> ats;
+    for (const auto& k : e.kids) {
+        c->kids.push_back(expr(sc, *k));
+        ats.push_back(last_type_);
+    }
+    note_def_call(d, ats);
     last_type_ = {};
     return c;
 }
@@ -57,7 +61,12 @@ cexpr_ptr compiler::unknown_function(compile_scope& sc, const ast::expr& e) {
     std::vector<std::string> cands;
     for (const auto& b : builtin_table()) cands.emplace_back(b.name);
     for (const auto& [n, d] : p_.defs) cands.push_back(n);
-    std::string m = closest_match(e.text, cands);
+    // Else a longer name the word begins (`low`: `lower`), else the longest name of 3 characters or
+    // more that begins the word (`length`: `len`).
+    std::string m = closest_key(e.text, cands);
+    if (m.empty())
+        for (const auto& cand : cands)
+            if (cand.size() >= 3 && cand.size() < e.text.size() && cand.size() > m.size() && e.text.starts_with(cand)) m = cand;
     error(sc.file, e.where,
           m.empty() ? fmt::format("unknown function '{}'", e.text)
                     : fmt::format("unknown function '{}', did you mean '{}'?", e.text, m),

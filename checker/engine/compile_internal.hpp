@@ -9,10 +9,12 @@
 //   compile_expr.cpp     literals, operators, quantifiers
 //   compile_path.cpp     names and path steps, checked against the schema
 //   compile_call.cpp     calls of built-ins (typed by their row of the built-in table) and defs
+// and the warnings that read the AST: compile_lint.cpp (conditions that cannot change, shadowing).
 #include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +43,10 @@ struct compile_scope {
     bool in_def = false;
     bool has_step = false;   ///< step, step_index, target (actions, before/after rules)
     bool has_steps = false;  ///< steps, runbook (rules of scope runbook)
+    /// The arguments `step.X` may read: those the step's action (or every action of the rule's
+    /// triggers) declares; null when some action declares none (any key is read as it is).
+    const schema_node* step_sn = nullptr;
+    std::string step_actions;  ///< the actions whose steps `step` is, quoted, for messages
     std::vector<compile_var> vars;
     std::uint32_t next = 0;  ///< the next free frame slot
     std::uint32_t max = 0;   ///< the frame size so far
@@ -83,6 +89,13 @@ public:
     pack& target() { return p_; }
 
 private:
+    /// What the calls of a def seen so far tell: whether it is used, the static types of its
+    /// parameters (merged over the call sites: a parameter passed values of two types is untyped).
+    struct def_use {
+        bool used = false;
+        bool typed = false;
+        std::vector<stype> params;
+    };
     using name_places = std::map<std::string, std::pair<source_ptr, pos>>;
 
     // compile.cpp: global names, tables, defs
@@ -90,6 +103,10 @@ private:
     bool claim_global(const source_ptr& f, const std::string& name, pos where, std::string_view what, name_places& globals);
     void compile_table(ctable& t);
     void compile_def(cdef& d);
+    void compile_defs();
+    void note_def_call(cdef& d, std::span<const stype> args);
+    void unused_globals();
+    bool allowed(const source_ptr& f, std::string_view id);
     static snap::node_ptr value_to_node(const rt::value& v, const std::string& path, pos where);
 
     // compile_schema.cpp
@@ -102,6 +119,8 @@ private:
     std::unique_ptr<schema_node> step_schema(const ast::file& f, const ast::action_decl& a);
     cstmt statement(compile_scope& sc, const ast::stmt& st);
     void statement_target(compile_scope& sc, const ast::stmt& st, cstmt& c);
+    const schema_node* target_field(compile_scope& sc, const ast::expr& seg, const schema_node* sn, const cexpr* idx);
+    void check_stored_value(compile_scope& sc, const ast::stmt& st, const schema_node* field, const cexpr& v, const stype& vt);
     void if_statement(compile_scope& sc, const ast::stmt& st, cstmt& c);
     void for_statement(compile_scope& sc, const ast::stmt& st, cstmt& c);
 
@@ -109,6 +128,7 @@ private:
     void compile_rule(const ast::file& f, const ast::rule_decl& r);
     void rule_metadata(const ast::file& f, const ast::rule_decl& r, rule_info& info);
     void rule_triggers(const ast::file& f, const ast::rule_decl& r, crule& cr);
+    void rule_step_args(const crule& cr, compile_scope& sc);
     citem rule_item(rule_build& b, const ast::body_item& it);
     void rule_let(rule_build& b, const ast::body_item& it, citem& item);
     void rule_condition(rule_build& b, const ast::body_item& it, citem& item);
@@ -143,6 +163,8 @@ private:
     cexpr_ptr def_name(compile_scope& sc, const ast::expr& e, cdef& d);
     cexpr_ptr table_name(const ast::expr& e, const ctable& t);
     cexpr_ptr root_key(compile_scope& sc, const ast::expr& e);
+    bool context_unavailable(const compile_scope& sc, const ast::expr& e);
+    void unknown_step_arg(const compile_scope& sc, const ast::expr& e);
     void unknown_field(const compile_scope& sc, pos where, const schema_node* sn, const std::string& key, bool root);
     cexpr_ptr path_step(compile_scope& sc, const ast::expr& e);
     cexpr_ptr member_step(compile_scope& sc, const ast::expr& e, cexpr_ptr base, const stype& bt, const std::string& btext);
@@ -157,11 +179,20 @@ private:
     cexpr_ptr call_def(compile_scope& sc, const ast::expr& e, cdef& d);
     cexpr_ptr unknown_function(compile_scope& sc, const ast::expr& e);
 
+    // compile_lint.cpp: warnings read from the AST
+    void lint_condition(const compile_scope& sc, const ast::expr& e);
+    void lint_binary(const compile_scope& sc, const ast::expr& e);
+    void lint_bound_name(const compile_scope& sc, const std::string& name, pos where);
+
     pack& p_;
     diagnostics& diags_;
     std::map<std::string, const ast::table_decl*> table_asts_;
     stype last_type_;  ///< the static type of the expression compiled last
     std::map<const cexpr*, stype> quant_var_types_;
+    std::map<const cdef*, def_use> def_uses_;
+    std::set<const ctable*> used_tables_;
+    std::vector<std::unique_ptr<schema_node>> step_unions_;  ///< step_sn of rules on several actions
+    std::map<const source_file*, std::set<std::string, std::less<>>> allowed_;  ///< `# kbl: allow(ID)` per file
 };
 
 /// One call of a built-in being compiled, as its row's typing function sees it.

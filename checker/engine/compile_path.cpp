@@ -45,7 +45,7 @@ cexpr_ptr compiler::context_name(compile_scope& sc, const ast::expr& e) {
         cop op = e.text == "step" ? cop::step : e.text == "step_index" ? cop::step_index : cop::target;
         last_type_ = op == cop::step_index ? stype{sbase::integer}
                      : op == cop::target   ? node_type(p_.schema.get())
-                                           : stype{sbase::table};
+                                           : stype{sbase::table, sc.step_sn};
         return make(op, e.where);
     }
     if ((e.text == "steps" || e.text == "runbook") && (sc.has_steps || sc.in_def)) {
@@ -69,7 +69,7 @@ cexpr_ptr compiler::def_name(compile_scope& sc, const ast::expr& e, cdef& d) {
         error(sc.file, e.where, fmt::format("'{}' is a function of {} parameter{}; call it as '{}(...)'", d.name,
                                             d.params, d.params == 1 ? "" : "s", d.name),
               check_ids::arity);
-    compile_def(d);
+    note_def_call(d, {});
     last_type_ = {};
     if (d.compiled && d.body && d.body->op == cop::constant) return constant(d.body->k, e.where);
     auto c = make(cop::call, e.where);
@@ -80,6 +80,7 @@ cexpr_ptr compiler::def_name(compile_scope& sc, const ast::expr& e, cdef& d) {
 
 // A table used as a value (`t[k]` is compiled by index_step).
 cexpr_ptr compiler::table_name(const ast::expr& e, const ctable& t) {
+    used_tables_.insert(&t);
     rt::value v;
     v.k = rt::vkind::table;
     v.node = t.entries.get();
@@ -93,6 +94,7 @@ cexpr_ptr compiler::table_name(const ast::expr& e, const ctable& t) {
 // A key of the snapshot under evaluation (an error where there is no snapshot: cluster scope).
 cexpr_ptr compiler::root_key(compile_scope& sc, const ast::expr& e) {
     last_type_ = {};
+    if (context_unavailable(sc, e)) return constant(rt::value{}, e.where);
     if (!sc.has_self) {
         std::vector<std::string> cands;
         for (const auto& v : sc.vars) cands.push_back(v.name);
@@ -116,6 +118,37 @@ cexpr_ptr compiler::root_key(compile_scope& sc, const ast::expr& e) {
         last_type_ = type_of_schema(sn);
     }
     return c;
+}
+
+// True, after an error that says where it can be used, for a context name (`step`, `runbook`...)
+// read where the scope does not have it and the snapshot cannot hold it.
+bool compiler::context_unavailable(const compile_scope& sc, const ast::expr& e) {
+    const bool of_step = e.text == "step" || e.text == "step_index" || e.text == "target";
+    if (!of_step && e.text != "steps" && e.text != "runbook") return false;
+    if (sc.has_self && (!p_.schema || p_.schema->child(e.text))) return false;
+    error(sc.file, e.where,
+          of_step ? fmt::format("'{}' is only available in action bodies and in rules with 'on before ACTION' or 'on after "
+                                "ACTION' (and in the defs they call); this expression is evaluated on the snapshots",
+                                e.text)
+                  : fmt::format("'{}' is only available in rules of scope 'runbook' and in rules with an 'on' trigger (and "
+                                "in the defs they call)",
+                                e.text),
+          check_ids::unknown_name);
+    return true;
+}
+
+// `step.KEY` where the step's actions declare their arguments and none is KEY (the key of the step's
+// action or node in the schema's `step_action`/`step_node` is always there).
+void compiler::unknown_step_arg(const compile_scope& sc, const ast::expr& e) {
+    for (const auto* id : {&p_.step_action, &p_.step_node})
+        if (*id && !(*id)->empty() && (*id)->front().key == e.text) return;
+    std::vector<std::string> cands;
+    for (const auto& [k, n] : sc.step_sn->keys) cands.push_back(k);
+    std::string m = closest_match(e.text, cands);
+    error(sc.file, e.key_pos,
+          fmt::format("'{}' is not an argument of {}{}", e.text, sc.step_actions,
+                      m.empty() ? "" : fmt::format(", did you mean '{}'?", m)),
+          check_ids::unknown_path);
 }
 
 // Report an unknown path segment below `sn` (at the root, the names in scope are candidates too).
@@ -168,6 +201,11 @@ cexpr_ptr compiler::member_step(compile_scope& sc, const ast::expr& e, cexpr_ptr
 // The static type of `.key` on `base` (of type `bt`), with the schema's unknown-field errors.
 void compiler::member_type(compile_scope& sc, const ast::expr& e, const cexpr& base, const stype& bt) {
     last_type_ = {};
+    if (base.op == cop::step && sc.step_sn) {
+        if (const schema_node* arg = sc.step_sn->child(e.text)) last_type_ = type_of_schema(arg);
+        else unknown_step_arg(sc, e);
+        return;
+    }
     const schema_node* sn = bt.base == sbase::list && bt.elem_sn ? nullptr : bt.sn;
     if (bt.base == sbase::table && sn) {
         const schema_node* child = sn->child(e.text);
@@ -212,6 +250,12 @@ cexpr_ptr compiler::star_step(compile_scope& sc, const ast::expr& e, cexpr_ptr b
     } else {
         r.elem = bt.elem;
         r.elem_sn = bt.elem_sn;
+        // `a[*].b[*]`: the lists `b` of every `a`, flattened into their elements.
+        if (is_spread(*base) && bt.elem == sbase::list) {
+            stype inner = type_of_schema(bt.elem_sn);
+            r.elem = inner.elem;
+            r.elem_sn = inner.elem_sn;
+        }
         if (bt.base != sbase::unknown && bt.base != sbase::list)
             error(sc.file, e.where, fmt::format("'[*]' needs a list, but this is a {}", base_name(bt.base)), check_ids::type_error);
     }

@@ -61,6 +61,7 @@ void compiler::compile_rule(const ast::file& f, const ast::rule_decl& r) {
     rule_metadata(f, r, cr->info);
     rule_triggers(f, r, *cr);
     rule_build b{f, r, *cr, scope_of_rule(f, *cr), default_message(r), {}, {}, {}};
+    rule_step_args(*cr, b.sc);
     for (const auto& it : r.body) cr->body.push_back(rule_item(b, it));
     for (std::size_t i = 0; i < b.let_used.size(); ++i)
         if (!*b.let_used[i])
@@ -119,6 +120,46 @@ void compiler::rule_triggers(const ast::file& f, const ast::rule_decl& r, crule&
     if (cr.triggers.empty()) cr.triggers.push_back({});
 }
 
+// What `step.X` may read in a rule run before or after steps: the arguments its actions declare
+// (every key of one of them), unless one of them declares none.
+void compiler::rule_step_args(const crule& cr, compile_scope& sc) {
+    std::vector<const caction*> acts;
+    std::string names;
+    for (const auto& t : cr.triggers) {
+        if (t.k != ast::trigger::kind::before && t.k != ast::trigger::kind::after) continue;
+        for (const auto& a : t.actions) {
+            auto it = p_.actions.find(a);
+            if (it == p_.actions.end() || !it->second->declares_args) return;
+            if (std::find(acts.begin(), acts.end(), it->second.get()) != acts.end()) continue;
+            acts.push_back(it->second.get());
+            names += fmt::format("{}'{}'", names.empty() ? "" : " or ", a);
+        }
+    }
+    if (acts.empty()) return;
+    sc.step_actions = fmt::format("{} {}", acts.size() == 1 ? "action" : "actions", names);
+    if (acts.size() == 1) {
+        sc.step_sn = acts[0]->step_schema.get();
+        return;
+    }
+    auto all = std::make_unique<schema_node>();
+    for (const caction* a : acts)
+        for (const auto& [k, n] : a->step_schema->keys) {
+            auto& slot = all->keys[k];
+            if (slot) {
+                if (slot->type && n->type && base_of(*slot->type) != base_of(*n->type)) slot->type.reset();
+                continue;
+            }
+            slot = std::make_unique<schema_node>();
+            slot->type = n->type;
+            slot->declared = true;
+            slot->path = n->path;
+            slot->file = n->file;
+            slot->where = n->where;
+        }
+    sc.step_sn = all.get();
+    step_unions_.push_back(std::move(all));
+}
+
 citem compiler::rule_item(rule_build& b, const ast::body_item& it) {
     citem item;
     item.kind = it.kind;
@@ -129,11 +170,16 @@ citem compiler::rule_item(rule_build& b, const ast::body_item& it) {
 }
 
 void compiler::rule_let(rule_build& b, const ast::body_item& it, citem& item) {
+    bool bound = false;
     for (const auto& v : b.sc.vars)
-        if (v.name == it.name)
+        if (v.name == it.name) {
             error(b.f.src, it.name_pos, fmt::format("'{}' is already bound in rule '{}'", it.name, b.r.id), check_ids::duplicate_name);
+            bound = true;
+        }
     item.e = expr(b.sc, *it.e);
     stype t = last_type_;
+    lint_condition(b.sc, *it.e);
+    if (!bound) lint_bound_name(b.sc, it.name, it.name_pos);
     item.slot = b.sc.take_slot();
     b.let_used.push_back(std::make_unique<bool>(false));
     b.sc.vars.push_back({it.name, item.slot, t, b.let_used.back().get()});
@@ -144,9 +190,11 @@ void compiler::rule_let(rule_build& b, const ast::body_item& it, citem& item) {
 void compiler::rule_condition(rule_build& b, const ast::body_item& it, citem& item) {
     item.e = expr(b.sc, *it.e);
     check_condition(b.sc, *it.e, last_type_);
+    lint_condition(b.sc, *it.e);
     if (item.e->op == cop::constant && item.e->k.k == rt::vkind::boolean) {
         if (it.kind == ast::item_kind::when && !item.e->k.b)
-            warning(b.f.src, it.e->where, "this rule never applies: the 'when' condition is always false", "unreachable");
+            warning(b.f.src, it.e->where, "this rule never applies: the 'when' condition is always false",
+                    check_ids::unreachable);
         if (it.kind == ast::item_kind::require && item.e->k.b)
             warning(b.f.src, it.e->where, "this requirement is always true, so it can never fail", check_ids::always_true);
     }

@@ -69,6 +69,11 @@ bool comparable(sbase a, sbase b) {
     return a == b;
 }
 
+bool same_type(const stype& a, const stype& b) {
+    return a.base == b.base && a.sn == b.sn && a.elem == b.elem && a.elem_sn == b.elem_sn &&
+           a.elem_is_node == b.elem_is_node && a.is_node == b.is_node;
+}
+
 stype node_type(const schema_node* schema) {
     stype t = type_of_schema(schema);
     t.base = sbase::table;

@@ -37,6 +37,9 @@ std::string a_base(sbase b);
 /// True when values of kinds `a` and `b` may be compared (or added).
 bool comparable(sbase a, sbase b);
 
+/// True when `a` and `b` say the same (kind, schema position, elements).
+bool same_type(const stype& a, const stype& b);
+
 /// A snapshot root: the schema's root position, as `self`, `target` and `other(n)` are typed.
 stype node_type(const schema_node* schema);
 
