@@ -11,6 +11,7 @@
 
 #include "cli/cmd_rules.hpp"
 #include "cli/console.hpp"
+#include "parser/format.hpp"
 
 namespace kbl::cli {
 
@@ -120,7 +121,7 @@ int run_explain(const explain_flags& f) {
         when += w;
     }
     out += field("applies when", when.empty() ? std::string("always") : when);
-    out += field("fix", r->fix);
+    out += field("fix", readable_template(r->fix));  // `{node.name}` reads `<node.name>`
     if (!r->doc.empty()) out += fmt::format("\nrationale:\n{}", indented(r->doc, "  ", "  "));
     std::string place = r->file ? shown(r->file->name()) : std::string();
     if (r->where.valid()) place += fmt::format(":{}:{}", r->where.line, r->where.column);

@@ -1,5 +1,6 @@
 #pragma once
-// `kblint fmt [--check] FILE...`: rewrite rule files in the canonical layout.
+// `kblint fmt [--check | --diff] FILE...|-`: rewrite rule files in the canonical layout (`-`: standard
+// input to standard output).
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace kbl::cli {
 struct fmt_flags {
     std::vector<std::string> paths;  ///< none: the `rules` folders of the project file
     bool check = false;
+    bool diff = false;   ///< print a unified diff instead of writing
     bool no_config = false;
 };
 

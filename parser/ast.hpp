@@ -29,7 +29,7 @@ enum class expr_kind : std::uint8_t {
 };
 
 enum class binop : std::uint8_t {
-    or_, and_, eq, ne, lt, le, gt, ge, ci_eq, in, not_in, contains, matches, default_, add, sub
+    or_, and_, eq, ne, lt, le, gt, ge, ci_eq, in, not_in, contains, matches, default_, add, sub, mul, div, mod
 };
 
 enum class quant : std::uint8_t { all, any, none, count, the, map, filter };

@@ -78,8 +78,7 @@ bool builder::rule_meta(ast::rule_decl& r, const pt_node& c) {
         r.scope = c.children.at(0)->string();
     } else if (c.is_type<g::ref_item>()) {
         once(r, "ref", c);
-        r.ref_article = c.children.at(0)->string();
-        r.ref_section = string_value(*c.children.at(1));
+        rule_ref(r, c);
     } else if (c.is_type<g::tags_item>()) {
         if (std::none_of(r.meta_pos.begin(), r.meta_pos.end(), [](const auto& m) { return m.first == "tags"; }))
             r.meta_pos.emplace_back("tags", at(c));
@@ -97,6 +96,25 @@ bool builder::rule_meta(ast::rule_decl& r, const pt_node& c) {
 }
 
 // A `message` belongs to the last `require` before it, or to the rule when none precedes it.
+// `ref`: an article and its section, a URL or a document title, each with an optional section. The
+// URL or title takes the article's place (`ref_article`), so every form reads the same downstream.
+void builder::rule_ref(ast::rule_decl& r, const pt_node& c) {
+    const pt_node& first = *c.children.at(0);
+    if (first.is_type<g::ref_article>()) {
+        r.ref_article = first.string();
+    } else {
+        std::string doc = string_value(*first.children.at(0));
+        const bool url = doc.rfind("http://", 0) == 0 || doc.rfind("https://", 0) == 0;
+        if (url && doc.find_first_of(" \t") != std::string::npos)
+            throw build_error(at(first), "a URL after 'ref' has no spaces; write a document title without 'http://'");
+        if (!url && doc.find("://") != std::string::npos)
+            throw build_error(at(first), "the URL after 'ref' must start with 'https://' or 'http://'");
+        if (doc.find_first_not_of(" \t") == std::string::npos) throw build_error(at(first), "the document after 'ref' is empty");
+        r.ref_article = std::move(doc);
+    }
+    r.ref_section = c.children.size() > 1 ? string_value(*c.children[1]->children.at(0)) : std::string();
+}
+
 void builder::rule_message(ast::rule_decl& r, const pt_node& c) {
     r.meta_pos.emplace_back("message", at(c));
     auto m = tpl(*c.children.at(0));

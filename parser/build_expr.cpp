@@ -129,7 +129,7 @@ ast::expr_ptr builder::expr(const pt_node& n) {
     if (n.is_type<g::record_lit>()) return record(n);
     if (n.is_type<g::postfix>()) return postfix(n);
     if (n.is_type<g::neg>()) return negation(n);
-    if (n.is_type<g::add_expr>()) return chain(n);
+    if (n.is_type<g::add_expr>() || n.is_type<g::mul_expr>()) return chain(n);
     if (n.is_type<g::default_expr>()) return left_fold(n, ast::binop::default_);
     if (n.is_type<g::and_expr>()) return left_fold(n, ast::binop::and_);
     if (n.is_type<g::or_expr>()) return left_fold(n, ast::binop::or_);
@@ -276,17 +276,30 @@ ast::expr_ptr builder::left_fold(const pt_node& n, ast::binop op) {
     return acc;
 }
 
-// `a + b - c`: operands and operators alternate, grouped from the left.
+// `a + b - c`, `a * b / c % d`: operands and operators alternate, grouped from the left.
 ast::expr_ptr builder::chain(const pt_node& n) {
     ast::expr_ptr acc = expr(*n.children.at(0));
     for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
-        ast::binop op = n.children[i]->string_view() == "+" ? ast::binop::add : ast::binop::sub;
+        const char o = n.children[i]->string_view().front();
+        ast::binop op = o == '+' ? ast::binop::add
+                        : o == '-' ? ast::binop::sub
+                        : o == '*' ? ast::binop::mul
+                        : o == '/' ? ast::binop::div
+                                   : ast::binop::mod;
         acc = binary(op, std::move(acc), expr(*n.children[i + 1]));
     }
     return acc;
 }
 
+// One comparison. A chain (`0 <= x <= 1024`) is an error at its second operator that says how
+// to write it: `0 <= x and x <= 1024`.
 ast::expr_ptr builder::comparison(const pt_node& n) {
+    if (n.children.size() > 3) {
+        std::string a = n.children[0]->string(), op1 = n.children[1]->string(), b = n.children[2]->string();
+        std::string op2 = n.children[3]->string(), c = n.children.at(4)->string();
+        throw build_error(at(*n.children[3]),
+                          fmt::format("comparisons do not chain; write '{} {} {} and {} {} {}'", a, op1, b, b, op2, c));
+    }
     ast::binop op = comparison_op(n.children.at(1)->string_view());
     auto e = binary(op, expr(*n.children.at(0)), expr(*n.children.at(2)));
     if (op == ast::binop::matches && e->kids[1]->kind != ast::expr_kind::string_lit)

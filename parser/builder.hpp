@@ -64,6 +64,7 @@ private:
     // Declarations, items and statements (build_decl.cpp).
     ast::rule_decl rule(const pt_node& n);
     bool rule_meta(ast::rule_decl& r, const pt_node& c);
+    void rule_ref(ast::rule_decl& r, const pt_node& c);
     void rule_message(ast::rule_decl& r, const pt_node& c);
     void rule_at(ast::rule_decl& r, const pt_node& c);
     void rule_trigger(ast::rule_decl& r, const pt_node& c);

@@ -118,6 +118,9 @@ std::string_view op_text(binop op) {
     case binop::default_: return "??";
     case binop::add: return "+";
     case binop::sub: return "-";
+    case binop::mul: return "*";
+    case binop::div: return "/";
+    case binop::mod: return "%";
     }
     return "?";
 }
@@ -128,7 +131,7 @@ int level(const expr& e) {
     case expr_kind::quantifier:
     case expr_kind::conditional: return 0;
     case expr_kind::not_: return 3;
-    case expr_kind::neg: return 7;
+    case expr_kind::neg: return 8;
     case expr_kind::binary:
         switch (e.op) {
         case binop::or_: return 1;
@@ -136,9 +139,12 @@ int level(const expr& e) {
         case binop::default_: return 5;
         case binop::add:
         case binop::sub: return 6;
+        case binop::mul:
+        case binop::div:
+        case binop::mod: return 7;
         default: return 4;
         }
-    default: return 8;
+    default: return 9;
     }
 }
 
@@ -177,17 +183,17 @@ std::string print_inner(const expr& e) {
             s += (i ? ", " : "") + (is_identifier(e.keys[i]) ? e.keys[i] : quote(e.keys[i])) + " = " + print(*e.kids[i]);
         return s + "}";
     }
-    case expr_kind::member: return print(*e.kids[0], 8) + "." + (e.quoted || !is_identifier(e.text) ? quote(e.text) : e.text);
-    case expr_kind::member_star: return print(*e.kids[0], 8) + ".*";
-    case expr_kind::index: return print(*e.kids[0], 8) + "[" + print(*e.kids[1]) + "]";
-    case expr_kind::index_star: return print(*e.kids[0], 8) + "[*]";
-    case expr_kind::optional: return print(*e.kids[0], 8) + "?";
+    case expr_kind::member: return print(*e.kids[0], 9) + "." + (e.quoted || !is_identifier(e.text) ? quote(e.text) : e.text);
+    case expr_kind::member_star: return print(*e.kids[0], 9) + ".*";
+    case expr_kind::index: return print(*e.kids[0], 9) + "[" + print(*e.kids[1]) + "]";
+    case expr_kind::index_star: return print(*e.kids[0], 9) + "[*]";
+    case expr_kind::optional: return print(*e.kids[0], 9) + "?";
     case expr_kind::call: {
         std::string s = e.text + "(";
         for (std::size_t i = 0; i < e.kids.size(); ++i) s += (i ? ", " : "") + print(*e.kids[i]);
         return s + ")";
     }
-    case expr_kind::neg: return "-" + print(*e.kids[0], 7);
+    case expr_kind::neg: return "-" + print(*e.kids[0], 8);
     case expr_kind::not_: return "not " + operand(*e.kids[0], 3, e.kids[0]->kind == expr_kind::binary);
     case expr_kind::binary: {
         int l = level(e);
@@ -245,6 +251,23 @@ std::string print_wrapped(const expr& e, std::size_t first_col, std::size_t inde
         for (std::size_t i = 1; i < parts.size(); ++i)
             s += pad + std::string(op_text(e.op)) + " " + operand(*parts[i], l + 1, is_default(*parts[i]));
         return s;
+    }
+    if (e.kind == expr_kind::conditional) {
+        // `if c` / `then a` / `else b`, each branch on its own line; `else if` chains stay at one indentation.
+        const bool chain = e.kids[2]->kind == expr_kind::conditional;
+        return "if " + print(*e.kids[0]) + pad + "then " + print_wrapped(*e.kids[1], indent + 5, indent + 2) + pad +
+               "else " + print_wrapped(*e.kids[2], indent + 5, chain ? indent : indent + 2);
+    }
+    if (e.kind == expr_kind::binary) {
+        // Any other operator: the right operand on the next line, led by the operator.
+        int l = level(e);
+        int left = l == 4 ? 5 : l, right = l + 1;
+        bool clarify = e.op != binop::default_;
+        std::string a = print(*e.kids[0], left);
+        if (clarify && is_default(*e.kids[0])) a = "(" + a + ")";
+        if (first_col + a.size() > 100 && level(*e.kids[0]) >= left && !is_default(*e.kids[0]))
+            a = print_wrapped(*e.kids[0], first_col, indent, left);
+        return a + pad + std::string(op_text(e.op)) + " " + operand(*e.kids[1], right, clarify && is_default(*e.kids[1]));
     }
     if (e.kind == expr_kind::quantifier && (e.kids[2] || e.kids[1])) {
         static const char* const names[] = {"all", "any", "none", "count", "the", "map", "filter"};
@@ -580,12 +603,22 @@ void print_action(printer& pr, const ast::action_decl& a) {
     pr.line("}");
 }
 
+// What follows `ref`: an article bare (`Q241573 "step 1"`), a URL or a title quoted, then the section.
+std::string print_ref(const ast::rule_decl& r) {
+    const std::string& a = *r.ref_article;
+    const bool article = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (article) return a + " " + quote(r.ref_section);
+    return quote(a) + (r.ref_section.empty() ? "" : " " + quote(r.ref_section));
+}
+
 // One metadata item of a rule, `name` being its keyword.
 void print_rule_meta(printer& pr, const ast::rule_decl& r, const std::string& n) {
     if (n == "title") pr.line(item_head("title") + quote(*r.title));
     else if (n == "severity") pr.line(item_head("severity") + *r.severity);
     else if (n == "scope") pr.line(item_head("scope") + *r.scope);
-    else if (n == "ref") pr.line(item_head("ref") + *r.ref_article + " " + quote(r.ref_section));
+    else if (n == "ref") pr.line(item_head("ref") + print_ref(r));
     else if (n == "doc") pr.line(item_head("doc") + quote(r.doc));
     else if (n == "fix") pr.line(item_head("fix") + print_template(*r.fix));
     else if (n == "message") pr.line(item_head("message") + print_template(*r.message));
@@ -659,6 +692,56 @@ std::uint32_t print_declaration(printer& pr, const ast::file& f, const decl_ref&
     default: return d.line;
     }
 }
+
+// The end of the `{expr}` starting at `raw[i]` (the '{'): the offset of its closing brace, skipping
+// strings and nested braces inside the expression; npos when it is not closed.
+std::size_t interpolation_end(std::string_view raw, std::size_t i) {
+    int depth = 0;
+    for (char quote_ch = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (quote_ch) {
+            if (c == '\\' && quote_ch == '"') ++i;
+            else if (c == quote_ch) quote_ch = 0;
+        } else if (c == '"' || c == '\'') {
+            quote_ch = c;
+        } else if (c == '{') {
+            ++depth;
+        } else if (c == '}' && --depth == 0) {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
+std::string expression_text(const ast::expr& e) { return print(e); }
+
+std::string readable_template(std::string_view raw) {
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        char next = i + 1 < raw.size() ? raw[i + 1] : '\0';
+        if ((c == '{' || c == '}') && next == c) {
+            out += c;
+            ++i;
+        } else if (c == '\\' && next) {
+            out += next == 'n' ? '\n' : next == 't' ? '\t' : next == 'r' ? ' ' : next;
+            ++i;
+        } else if (std::size_t e = c == '{' ? interpolation_end(raw, i) : std::string_view::npos; e != std::string_view::npos) {
+            std::string_view inner = raw.substr(i + 1, e - i - 1);
+            while (!inner.empty() && (inner.front() == ' ' || inner.front() == '\t')) inner.remove_prefix(1);
+            while (!inner.empty() && (inner.back() == ' ' || inner.back() == '\t')) inner.remove_suffix(1);
+            out += "<" + std::string(inner) + ">";
+            i = e;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
 
 } // namespace
 

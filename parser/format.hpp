@@ -7,10 +7,20 @@
 
 #include "common/diagnostic.hpp"
 #include "common/source.hpp"
+#include "parser/ast.hpp"
 
 namespace kbl {
 
 /// The canonical text of `src`, or nullopt (with the parse errors in `diags`) when it does not parse.
 std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diags);
+
+/// An expression on one line, as `kblint fmt` writes it (for `when` conditions shown by `rules` and
+/// `explain`, however many lines they were written on).
+std::string expression_text(const ast::expr& e);
+
+/// A message or fix template as written (`raw`, without its quotes) made readable where no value is
+/// at hand (rule help, `kblint explain`): each `{expr}` becomes `<expr>`, `{{`/`}}` and escapes are
+/// decoded (`"ClusSvc on {node.name}"` reads `ClusSvc on <node.name>`).
+std::string readable_template(std::string_view raw);
 
 } // namespace kbl

@@ -171,16 +171,22 @@ struct neg_operand : seq< unary > {};
 struct neg : seq< one< '-' >, sep, must< neg_operand > > {};
 struct unary : nested< sor< neg, postfix > > {};
 
+// `*` `/` `%` bind tighter than `+` `-`; `a.*` and `a[*]` are postfix, never a product.
+struct mul_op : one< '*', '/', '%' > {};
+struct mul_rhs : seq< unary > {};
+struct mul_expr : seq< unary, star< sep, mul_op, sep, must< mul_rhs > > > {};
 struct add_op : one< '+', '-' > {};
-struct add_rhs : seq< unary > {};
-struct add_expr : seq< unary, star< sep, add_op, sep, must< add_rhs > > > {};
+struct add_rhs : seq< mul_expr > {};
+struct add_expr : seq< mul_expr, star< sep, add_op, sep, must< add_rhs > > > {};
 struct default_rhs : seq< add_expr > {};
 struct default_expr : seq< add_expr, star< sep, TAO_PEGTL_STRING( "??" ), sep, must< default_rhs > > > {};
 struct op_not_in : seq< kw_not, sep, kw_in > {};
 struct cmp_op : sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
                      TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > {};
 struct cmp_rhs : seq< default_expr > {};
-struct cmp_expr : seq< default_expr, opt< sep, cmp_op, sep, must< cmp_rhs > > > {};
+// Comparisons do not chain: a second operator (`0 <= x <= 1024`) is parsed, then refused by the
+// builder with the `and` form to write instead.
+struct cmp_expr : seq< default_expr, star< sep, cmp_op, sep, must< cmp_rhs > > > {};
 struct not_operand;
 struct not_op : seq< kw_not, sep, must< not_operand > > {};
 struct not_expr : sor< not_op, cmp_expr > {};
@@ -207,6 +213,10 @@ struct severity_value : sor< TAO_PEGTL_KEYWORD( "error" ), TAO_PEGTL_KEYWORD( "w
 struct scope_value : sor< TAO_PEGTL_KEYWORD( "node" ), TAO_PEGTL_KEYWORD( "cluster" ), TAO_PEGTL_KEYWORD( "runbook" ) > {};
 struct ref_article : plus< sor< alnum, one< '-', '_', '.' > > > {};
 struct ref_section : seq< any_string > {};
+// `ref Q241573 "step 1"` (an article and its section), `ref "https://..." ["section"]` (a URL) or
+// `ref "Document title" ["section"]` (a document named by its title).
+struct ref_doc : seq< any_string > {};
+struct ref_value : sor< seq< ref_doc, opt< sep, ref_section > >, seq< ref_article, sep, must< ref_section > > > {};
 struct tag_value : seq< any_string > {};
 struct doc_value : seq< any_string > {};
 struct fix_value : seq< template_lit > {};
@@ -219,7 +229,7 @@ struct let_value : seq< expr > {};
 struct title_item : seq< kw_title, sep, must< title_value > > {};
 struct severity_item : seq< kw_severity, sep, must< severity_value > > {};
 struct scope_item : seq< kw_scope, sep, must< scope_value > > {};
-struct ref_item : seq< kw_ref, sep, must< ref_article >, sep, must< ref_section > > {};
+struct ref_item : seq< kw_ref, sep, must< ref_value > > {};
 struct tags_item : seq< kw_tags, sep, must< tag_value >, star< sep, one< ',' >, sep, must< tag_value > > > {};
 struct doc_item : seq< kw_doc, sep, must< doc_value > > {};
 struct fix_item : seq< kw_fix, sep, must< fix_value > > {};

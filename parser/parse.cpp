@@ -8,6 +8,7 @@
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -43,11 +44,55 @@ std::string word_at(const char* p, const char* end) {
     return w;
 }
 
+template <typename Rule>
+inline constexpr bool is_decl_open = std::is_same_v<Rule, g::rule_open> || std::is_same_v<Rule, g::action_open> ||
+                                     std::is_same_v<Rule, g::table_open> || std::is_same_v<Rule, g::schema_open>;
+template <typename Rule>
+inline constexpr bool is_decl_name = std::is_same_v<Rule, g::rule_name> || std::is_same_v<Rule, g::action_name> ||
+                                     std::is_same_v<Rule, g::table_name>;
+
+// What a declaration's closing brace closes, for the message of one that is never closed.
+template <typename Rule>
+std::string brace_owner(const g::depth_state& d) {
+    if constexpr (std::is_same_v<Rule, g::rule_close>) return fmt::format("rule '{}'", d.name);
+    else if constexpr (std::is_same_v<Rule, g::action_close>) return fmt::format("action '{}'", d.name);
+    else if constexpr (std::is_same_v<Rule, g::table_close>) return fmt::format("table '{}'", d.name);
+    else return "the schema";
+}
+
+bool starts_declaration(std::string_view t, std::size_t off);
+
+// True when only white space and comments lie between `p` and the end, or a declaration keyword
+// follows them: the declaration's closing brace is missing, not an item.
+bool at_next_declaration(const char* p, const char* end) {
+    while (p < end) {
+        if (*p == '#') {
+            while (p < end && *p != '\n') ++p;
+        } else if (std::isspace(static_cast<unsigned char>(*p))) {
+            ++p;
+        } else {
+            return starts_declaration(std::string_view(p, static_cast<std::size_t>(end - p)), 0);
+        }
+    }
+    return true;
+}
+
 // The parse control: nesting limits and one message per must<> point (errors.hpp).
 template <typename Rule>
 struct control : pegtl::normal<Rule> {
     template <typename Input, typename... States>
     static void start(const Input& in, States&&... st) {
+        if constexpr (is_decl_open<Rule> || is_decl_name<Rule>) {
+            if (auto* d = find_depth(st...)) {
+                if constexpr (is_decl_name<Rule>) {
+                    d->name_start = in.current();
+                } else {
+                    d->brace_line = in.position().line;
+                    d->brace_column = in.position().column;
+                    d->brace_byte = in.position().byte;
+                }
+            }
+        }
         if constexpr (g::is_nested<Rule>) {
             if (auto* d = find_depth(st...)) {
                 if (++d->depth > d->limit)
@@ -58,7 +103,11 @@ struct control : pegtl::normal<Rule> {
         }
     }
     template <typename Input, typename... States>
-    static void success(const Input&, States&&... st) {
+    static void success(const Input& in, States&&... st) {
+        if constexpr (is_decl_name<Rule>) {
+            if (auto* d = find_depth(st...); d && d->name_start)
+                d->name.assign(d->name_start, static_cast<std::size_t>(in.current() - d->name_start));
+        }
         if constexpr (g::is_nested<Rule>) {
             if (auto* d = find_depth(st...)) --d->depth;
         }
@@ -70,8 +119,15 @@ struct control : pegtl::normal<Rule> {
         }
     }
     template <typename Input, typename... States>
-    [[noreturn]] static void raise(const Input& in, States&&...) {
+    [[noreturn]] static void raise(const Input& in, States&&... st) {
         static_assert(g::error_message<Rule> != nullptr, "every must<> point needs a message in errors.hpp");
+        if constexpr (std::is_same_v<Rule, g::rule_close> || std::is_same_v<Rule, g::action_close> ||
+                      std::is_same_v<Rule, g::table_close> || std::is_same_v<Rule, g::schema_close>) {
+            const g::depth_state* d = find_depth(st...);
+            if (d && d->brace_line && at_next_declaration(in.current(), in.end()))
+                throw pegtl::parse_error(fmt::format("'{{' of {} is never closed", brace_owner<Rule>(*d)),
+                                         pegtl::position(d->brace_byte, d->brace_line, d->brace_column, in.source()));
+        }
         std::string msg = g::error_message<Rule>;
         const auto& words = g::expected_words<Rule>;
         if (!words.empty()) {
@@ -92,9 +148,9 @@ using selector = pegtl::parse_tree::selector<
     pegtl::parse_tree::store_content::on<
         g::date_lit, g::hex_lit, g::float_lit, g::int_lit, g::string_lit, g::raw_string, g::bool_lit, g::template_lit,
         g::tpl_text, g::name, g::call_name, g::member_key, g::record_key, g::quant_kw, g::quant_var, g::let_name,
-        g::def_name, g::def_param, g::table_name, g::table_key, g::rule_name, g::ref_article, g::severity_value,
+        g::def_name, g::def_param, g::table_name, g::table_key, g::rule_name, g::ref_article, g::ref_doc, g::ref_section, g::severity_value,
         g::scope_value, g::type_name, g::field_flag, g::schema_seg_first, g::list_lit, g::record_lit, g::record_entry,
-        g::if_expr, g::call, g::member, g::index, g::index_star, g::optional_mark, g::neg, g::not_op, g::add_op,
+        g::if_expr, g::call, g::member, g::index, g::index_star, g::optional_mark, g::neg, g::not_op, g::add_op, g::mul_op,
         g::cmp_op, g::quantifier, g::quant_where, g::quant_body, g::title_item, g::severity_item, g::scope_item,
         g::ref_item, g::tags_item, g::doc_item, g::fix_item, g::when_item, g::let_item, g::require_item,
         g::message_item, g::rule_decl, g::def_decl, g::def_params, g::table_decl, g::table_entry, g::schema_decl,
@@ -103,7 +159,7 @@ using selector = pegtl::parse_tree::selector<
         g::action_decl, g::action_name, g::set_stmt, g::add_stmt, g::remove_stmt, g::delete_stmt, g::let_stmt, g::if_stmt,
         g::else_part, g::for_stmt, g::for_var, g::for_where, g::planned_item, g::runbook_item, g::step_action_item,
         g::step_node_item, g::strict_item, g::at_item, g::arg_item, g::step_arg_item, g::arg_name, g::arg_required>,
-    pegtl::parse_tree::fold_one::on<g::expr, g::stmt, g::unary, g::not_operand, g::postfix, g::add_expr, g::default_expr,
+    pegtl::parse_tree::fold_one::on<g::expr, g::stmt, g::unary, g::not_operand, g::postfix, g::mul_expr, g::add_expr, g::default_expr,
                                     g::cmp_expr, g::and_expr, g::or_expr, g::type_expr>>;
 
 // A rule file is UTF-8 text without NUL bytes, its lines ending in LF or CRLF (as TOML requires of
@@ -142,7 +198,7 @@ std::size_t skip_sep(const std::string& t, std::size_t off) {
     return off;
 }
 
-bool starts_declaration(const std::string& t, std::size_t off) {
+bool starts_declaration(std::string_view t, std::size_t off) {
     static const char* const words[] = {"rule", "def", "table", "schema", "use", "action"};
     for (const char* w : words) {
         std::size_t n = std::strlen(w);
@@ -188,7 +244,8 @@ ast::file parse_rules(const source_ptr& src, const parse_options& opt, diagnosti
     }
     while (off <= text.size()) {
         pegtl::memory_input<> in(text.data() + off, text.data() + text.size(), src->name(), off, line, column);
-        g::depth_state depth{0, opt.max_depth};
+        g::depth_state depth;
+        depth.limit = opt.max_depth;
         std::size_t decl_start = skip_sep(text, off);
         try {
             auto root = pegtl::parse_tree::parse<g::one_declaration, pt_node, selector, pegtl::nothing, control>(in, depth);

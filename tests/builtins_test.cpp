@@ -204,6 +204,84 @@ TEST_CASE("every built-in function's values, types, origins and missing reasons"
     }
 }
 
+TEST_CASE("the standard library: numbers, versions, regex capture and replace, sizes and durations", "[builtins]") {
+    // {expression, `type value @line:col` or `missing: reason @line:col`} on N1 (n1.toml: n = -2146368502 at 1:5).
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"6 * 7", "int 42 @1:1"},
+        {"7 / 2", "int 3 @1:1"},
+        {"-7 / 2", "int -3 @1:1"},
+        {"-7 % 2", "int -1 @1:1"},
+        {"7 / 2.0", "float 3.5 @1:1"},
+        {"7.5 % 2", "float 1.5 @1:1"},
+        {"1 + 2 * 3", "int 7 @1:1"},
+        {"(1 + 2) * 3", "int 9 @1:1"},
+        {"n * 2", "int -4292737004 @1:5"},
+        {"n / (len(xs) - 3)", "missing: division by zero @1:5"},
+        {"n % (len(xs) - 3)", "missing: division by zero @1:5"},
+        {"n * 9223372036854775807", "missing: integer overflow @1:5"},
+        {"len(xs) * int(s)", "missing: '  Error Code 2148598794 ( 8011040A ) ' is not an integer @2:5"},
+        {"min(xs)", "string A @3:12"},
+        {"max(xs)", "string b @3:7"},
+        {"min(5, 2)", "int 2 @1:1"},
+        {"max(n, 0)", "int 0 @1:1"},
+        {"min(n, 0)", "int -2146368502 @1:5"},
+        {"max([])", "missing: 'max' of an empty list @1:1"},
+        {"min([1, \"a\"])", "missing: 'min' cannot order a int and a string @1:1"},
+        {"min(n)", "missing: 'min' needs a list, or two values, but '-2146368502' is a int @1:5"},
+        {"sum([1, 2, 3])", "int 6 @1:1"},
+        {"sum([1, 2.5])", "float 3.5 @1:1"},
+        {"sum([])", "int 0 @1:1"},
+        {"sum(xs)", "missing: 'sum' needs a list of numbers, but 'b' is a string @3:7"},
+        {"abs(n)", "int 2146368502 @1:5"},
+        {"abs(-2.5)", "float 2.5 @1:1"},
+        {"abs(s)", "missing: 'abs' needs a number, but '  Error Code 2148598794 ( 8011040A ) ' is a string @2:5"},
+        {"version_cmp(\"16.10\", \"16.9\")", "int 1 @1:1"},
+        {"version_cmp(\"16\", \"16.0.0\")", "int 0 @1:1"},
+        {"version_cmp(\"1.02\", \"1.2\")", "int 0 @1:1"},
+        {"version_cmp(\"16.0.1\", \"16\")", "int 1 @1:1"},
+        {"version_cmp(9, \"10.1\")", "int -1 @1:1"},
+        {"version_cmp(\"16rc1\", \"16\")", "missing: '16rc1' is not a dotted numeric version @1:1"},
+        {"version_cmp(\"1..2\", \"1\")", "missing: '1..2' is not a dotted numeric version @1:1"},
+        {"version_cmp(\"16\", 16.1)", "missing: '16.1' is not a dotted numeric version @1:1"},
+        {"version_lt(\"16.9\", \"16.10\")", "bool true @1:1"},
+        {"version_lt(\"16.10\", \"16.9\")", "bool false @1:1"},
+        {"regex_capture(s, 'Code (\\d+) \\( ([0-9A-F]+)', 2)", "string 8011040A @2:5"},
+        {"regex_capture(s, 'Code (\\d+)', 0)", "string Code 2148598794 @2:5"},
+        {"regex_capture(s, 'Code (?P<num>\\d+)', \"num\")", "string 2148598794 @2:5"},
+        {"regex_capture(s, 'zzz(x)?', 1)", "missing: '  Error Code 2148598794 ( 8011040A ) ' does not match the pattern @2:5"},
+        {"regex_capture(s, 'Error(x)?', 1)", "missing: group 1 of the pattern is not in the match @2:5"},
+        {"regex_capture(s, '(E)', len(xs))", "missing: the pattern has no group 3 @2:5"},
+        {"regex_replace(s, '\\d+', \"#\")", "string   Error Code # ( #A )  @2:5"},
+        {"regex_replace(\"16.2\", '(\\d+)\\.(\\d+)', '\\2.\\1')", "string 2.16 @1:1"},
+        {"regex_replace(n, 'x', \"y\")", "missing: 'regex_replace' needs strings, but '-2146368502' is a int @1:5"},
+        {"bytes(\"64MB\")", "int 67108864 @1:1"},
+        {"bytes(\"512 kB\")", "int 524288 @1:1"},
+        {"bytes(\"1GiB\")", "int 1073741824 @1:1"},
+        {"bytes(\"8k\")", "int 8192 @1:1"},
+        {"bytes(\"100\")", "int 100 @1:1"},
+        {"bytes(4096)", "int 4096 @1:1"},
+        {"bytes(\"1.5GB\")", "missing: '1.5GB' is not a size (a number and B, kB, MB, GB or TB) @1:1"},
+        {"bytes(\"64XB\")", "missing: '64XB' is not a size (a number and B, kB, MB, GB or TB) @1:1"},
+        {"bytes(\"99999999999TB\")", "missing: integer overflow @1:1"},
+        {"seconds(\"5min\")", "int 300 @1:1"},
+        {"seconds(\"30s\")", "int 30 @1:1"},
+        {"seconds(\"2h\")", "int 7200 @1:1"},
+        {"seconds(\"1d\")", "int 86400 @1:1"},
+        {"seconds(\"2000ms\")", "int 2 @1:1"},
+        {"seconds(\"1500ms\")", "missing: '1500ms' is not a whole number of seconds @1:1"},
+        {"seconds(\"5 parsecs\")", "missing: '5 parsecs' is not a duration (a number and ms, s, min, h, d or w) @1:1"},
+        {"seconds(60)", "int 60 @1:1"},
+    };
+    std::vector<std::string> exprs;
+    for (const auto& c : cases) exprs.push_back(c.first);
+    const std::vector<std::string> got = probe(exprs);
+    REQUIRE(got.size() == cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        INFO(cases[i].first);
+        CHECK(got[i] == cases[i].second);
+    }
+}
+
 namespace {
 
 // The diagnostics of a node rule (line 1 of r.kbl is `rule R-1 {`) with `body` after its metadata,
@@ -265,6 +343,27 @@ TEST_CASE("built-in calls: element types, schema positions and load-time checks"
               "r.kbl:1:5: error: 'lower' is a built-in name; choose another name for this definition [duplicate-name]",
               "r.kbl:2:7: error: 'upper' is a built-in name; choose another name for this table [duplicate-name]",
               "r.kbl:12:11: error: unknown name or snapshot field 'lower' in the snapshot [unknown-path]"});
+}
+
+TEST_CASE("operators and the standard library: load-time errors at their place", "[builtins][compile]") {
+    CHECK(rule_errors("  require n / 0 == 1\n") ==
+          std::vector<std::string>{"r.kbl:8:15: error: division by zero [type-error]"});
+    CHECK(rule_errors("  require n % 0.0 == 1\n") ==
+          std::vector<std::string>{"r.kbl:8:15: error: division by zero [type-error]"});
+    CHECK(rule_errors("  require s * 2 == 1\n") ==
+          std::vector<std::string>{"r.kbl:8:11: error: cannot multiply a string and an int [type-error]"});
+    CHECK(rule_errors("  require 0 <= n <= 1024\n") ==
+          std::vector<std::string>{"r.kbl:8:18: error: comparisons do not chain; write '0 <= n and n <= 1024' [syntax]"});
+    CHECK(rule_errors("  require regex_capture(s, s, 1) == \"x\"\n") ==
+          std::vector<std::string>{"r.kbl:8:28: error: the pattern of 'regex_capture' must be a string literal [regex]"});
+    CHECK(rule_errors("  require regex_capture(s, '(a)', 2) == \"x\"\n") ==
+          std::vector<std::string>{"r.kbl:8:35: error: the pattern has 1 capture group; group 2 does not exist [regex]"});
+    CHECK(rule_errors("  require regex_capture(s, '(?P<x>a)', \"y\") == \"x\"\n") ==
+          std::vector<std::string>{"r.kbl:8:40: error: the pattern has no capture group named 'y' [regex]"});
+    CHECK(rule_errors("  require regex_replace(s, '(a)', '\\2') == \"x\"\n") ==
+          std::vector<std::string>{"r.kbl:8:35: error: invalid replacement: Rewrite schema requests 2 matches, but the regexp only has 1 parenthesized subexpressions. [regex]"});
+    CHECK(rule_errors("  require version_lt(s, \"16\") == 1\n") ==
+          std::vector<std::string>{"r.kbl:8:34: error: cannot compare a bool with an int [type-error]"});
 }
 
 TEST_CASE("an unknown function is a load error at the call, with a suggestion when one is close", "[builtins][compile]") {

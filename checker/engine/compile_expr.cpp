@@ -220,6 +220,15 @@ cexpr_ptr compiler::binary(compile_scope& sc, const ast::expr& e) {
         check_arith(sc, e, at, bt);
         last_type_ = at.base == sbase::unknown ? bt : at;
         break;
+    case binop::mul:
+    case binop::div:
+    case binop::mod:
+        c->op = e.op == binop::mul ? cop::mul : e.op == binop::div ? cop::div : cop::mod;
+        check_product(sc, e, at, bt, *b);
+        last_type_ = {at.base == sbase::floating || bt.base == sbase::floating ? sbase::floating
+                      : at.base == sbase::integer && bt.base == sbase::integer ? sbase::integer
+                                                                               : sbase::unknown};
+        break;
     case binop::eq:
     case binop::ne:
     case binop::lt:
@@ -248,6 +257,19 @@ void compiler::check_arith(const compile_scope& sc, const ast::expr& e, const st
         error(sc.file, e.kids[1]->where,
               fmt::format("cannot {} {} and {}", sub ? "subtract" : "add", a_base(at.base), a_base(bt.base)),
               check_ids::type_error);
+}
+
+// `*`, `/` and `%`: numbers; a literal zero divisor is an error here.
+void compiler::check_product(const compile_scope& sc, const ast::expr& e, const stype& at, const stype& bt,
+                             const cexpr& b) {
+    auto number = [](sbase x) { return x == sbase::unknown || x == sbase::integer || x == sbase::floating; };
+    const char* verb = e.op == ast::binop::mul ? "multiply" : "divide";
+    if (!number(at.base) || !number(bt.base))
+        error(sc.file, number(at.base) ? e.kids[1]->where : e.kids[0]->where,
+              fmt::format("cannot {} {} and {}", verb, a_base(at.base), a_base(bt.base)), check_ids::type_error);
+    else if (e.op != ast::binop::mul && b.op == cop::constant &&
+             ((b.k.k == rt::vkind::integer && b.k.i == 0) || (b.k.k == rt::vkind::floating && b.k.f == 0.0)))
+        error(sc.file, e.kids[1]->where, "division by zero", check_ids::type_error);
 }
 
 // `==`, `!=`, `<`... and `~=`: comparable kinds, and enum values the schema knows.

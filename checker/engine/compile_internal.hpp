@@ -148,6 +148,7 @@ private:
     cexpr_ptr conditional(compile_scope& sc, const ast::expr& e);
     cexpr_ptr binary(compile_scope& sc, const ast::expr& e);
     void check_arith(const compile_scope& sc, const ast::expr& e, const stype& at, const stype& bt);
+    void check_product(const compile_scope& sc, const ast::expr& e, const stype& at, const stype& bt, const cexpr& b);
     void check_comparison(const compile_scope& sc, const ast::expr& e, const stype& at, const stype& bt, const cexpr& a,
                           const cexpr& b);
     void check_membership(const compile_scope& sc, const ast::expr& e, const stype& at, const stype& bt);

@@ -7,6 +7,7 @@
 
 #include "common/check_ids.hpp"
 #include "checker/engine/compile_internal.hpp"
+#include "parser/format.hpp"
 
 namespace kbl {
 
@@ -198,7 +199,7 @@ void compiler::rule_condition(rule_build& b, const ast::body_item& it, citem& it
         if (it.kind == ast::item_kind::require && item.e->k.b)
             warning(b.f.src, it.e->where, "this requirement is always true, so it can never fail", check_ids::always_true);
     }
-    if (it.kind == ast::item_kind::when) b.when_parts.push_back(source_slice(b.f.src, it.e->where));
+    if (it.kind == ast::item_kind::when) b.when_parts.push_back(expression_text(*it.e));  // one line, however written
     if (it.kind == ast::item_kind::require) require_templates(b, it, item);
 }
 

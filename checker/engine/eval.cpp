@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <span>
@@ -126,6 +127,9 @@ value evaluator::eval(const cexpr& c, frame& f) {
     case cop::default_: return eval_default(c, f);
     case cop::add:
     case cop::sub: return eval_arith(c, f);
+    case cop::mul:
+    case cop::div:
+    case cop::mod: return eval_product(c, f);
     case cop::quant: return eval_quant(c, f);
     case cop::cond: return eval_cond(c, f);
     case cop::list: return eval_list(c, f);
@@ -329,6 +333,34 @@ value evaluator::eval_arith(const cexpr& c, frame& f) {
     }
     return value::missing(fmt::format("cannot {} a {} and a {}", add ? "add" : "subtract", rt::type_name(a.k),
                                       rt::type_name(b.k)), {}, a.org);
+}
+
+// `*`, `/` and `%` of two integers (an integer; `/` truncates toward zero, `%` has the sign of the
+// left side; overflow is missing) or of numbers (a float). Dividing by zero is missing.
+value evaluator::eval_product(const cexpr& c, frame& f) {
+    value a = eval(*c.kids[0], f);
+    if (a.is_missing()) return a;
+    value b = eval(*c.kids[1], f);
+    if (b.is_missing()) return b;
+    const char* verb = c.op == cop::mul ? "multiply" : "divide";
+    auto number = [](const value& v) { return v.k == vkind::integer || v.k == vkind::floating; };
+    if (!number(a) || !number(b))
+        return value::missing(fmt::format("cannot {} a {} and a {}", verb, rt::type_name(a.k), rt::type_name(b.k)), {}, a.org);
+    if (c.op != cop::mul && ((b.k == vkind::integer && b.i == 0) || (b.k == vkind::floating && b.f == 0.0)))
+        return value::missing("division by zero", {}, a.org);
+    if (a.k == vkind::integer && b.k == vkind::integer) {
+        std::int64_t r = 0;
+        bool over = c.op == cop::mul ? __builtin_mul_overflow(a.i, b.i, &r)
+                                     : a.i == std::numeric_limits<std::int64_t>::min() && b.i == -1;
+        if (over) return value::missing("integer overflow", {}, a.org);
+        if (c.op == cop::div) r = a.i / b.i;
+        else if (c.op == cop::mod) r = a.i % b.i;
+        return value::integer(r, a.org);
+    }
+    double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
+    double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
+    double r = c.op == cop::mul ? x * y : c.op == cop::div ? x / y : std::fmod(x, y);
+    return value::floating(r, a.org);
 }
 
 value evaluator::eval_cond(const cexpr& c, frame& f) {

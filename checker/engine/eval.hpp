@@ -130,6 +130,7 @@ private:
     rt::value eval_compare(const cexpr& c, frame& f);
     rt::value eval_default(const cexpr& c, frame& f);
     rt::value eval_arith(const cexpr& c, frame& f);
+    rt::value eval_product(const cexpr& c, frame& f);
     rt::value eval_quant(const cexpr& c, frame& f);
     rt::value eval_cond(const cexpr& c, frame& f);
     rt::value eval_list(const cexpr& c, frame& f);

@@ -37,7 +37,7 @@ struct schema_node {
 
 enum class cop : std::uint8_t {
     constant, var, self, nodes, root_key, step, step_index, target, steps, runbook, member, member_star, index, index_star, optional,
-    builtin, call, table_lookup, neg, not_, and_, or_, compare, default_, add, sub, quant, cond, list, record
+    builtin, call, table_lookup, neg, not_, and_, or_, compare, default_, add, sub, mul, div, mod, quant, cond, list, record
 };
 
 struct builtin_def;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "parser/format.hpp"
 #include "checker/report/render_util.hpp"
 #include "common/check_ids.hpp"
 #include "checker/report/report.hpp"
@@ -85,6 +86,9 @@ ojson location_json(const location& l) {
     return j;
 }
 
+// A `ref` given as a URL (the rule's help page), not an article id or a document title.
+bool is_url(const std::string& ref) { return ref.rfind("https://", 0) == 0 || ref.rfind("http://", 0) == 0; }
+
 ojson rule_json(const rule_info& r) {
     ojson j = ojson::object();
     j["id"] = r.id;
@@ -92,8 +96,9 @@ ojson rule_json(const rule_info& r) {
     j["shortDescription"] = text(r.title);
     j["fullDescription"] = text(r.doc.empty() ? r.title : r.doc);
     std::string ref = render::ref_text(r.ref);
-    std::string help_text = r.fix.empty() ? std::string() : fmt::format("Fix: {}", r.fix);
-    std::string help_md = r.fix.empty() ? std::string() : fmt::format("**Fix:** {}", r.fix);
+    const std::string fix = readable_template(r.fix);  // `{node.name}` reads `<node.name>`
+    std::string help_text = fix.empty() ? std::string() : fmt::format("Fix: {}", fix);
+    std::string help_md = fix.empty() ? std::string() : fmt::format("**Fix:** {}", fix);
     if (!ref.empty()) {
         help_text += fmt::format("{}Reference: {}", help_text.empty() ? "" : "\n", ref);
         help_md += fmt::format("{}**Reference:** {}", help_md.empty() ? "" : "\n\n", ref);
@@ -101,12 +106,13 @@ ojson rule_json(const rule_info& r) {
     if (help_text.empty()) help_text = r.title;
     if (help_md.empty()) help_md = r.title;
     j["help"] = ojson{{"text", help_text}, {"markdown", help_md}};
+    if (is_url(r.ref.article)) j["helpUri"] = r.ref.article;
     j["defaultConfiguration"] = ojson{{"level", sarif_level(r.sev)}};
     ojson props = ojson::object();
     props["tags"] = r.tags;
     props["scope"] = to_string(r.scope);
     props["severity"] = to_string(r.sev);
-    if (!r.ref.article.empty()) props["kbArticle"] = r.ref.article;
+    if (!r.ref.article.empty() && !is_url(r.ref.article)) props["kbArticle"] = r.ref.article;
     if (!r.ref.section.empty()) props["kbSection"] = r.ref.section;
     j["properties"] = std::move(props);
     return j;
