@@ -29,7 +29,7 @@ int format_file(const std::string& name, bool check_only, std::string& out) {
     diagnostics diags;
     auto text = format_rules(src, diags);
     if (!text) {
-        for (const auto& d : diags) write_stream(STDERR_FILENO, render_diagnostic(d));
+        for (const auto& d : diags) write_stream(STDERR_FILENO, render_diagnostic(d, color_wanted("auto", STDERR_FILENO)));
         return exit_usage;
     }
     if (*text == src->text()) return exit_clean;
