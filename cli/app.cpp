@@ -10,11 +10,13 @@
 #include <fmt/format.h>
 
 #include "cli/choices.hpp"
+#include "cli/cmd_actions.hpp"
 #include "cli/cmd_check.hpp"
 #include "cli/cmd_completions.hpp"
 #include "cli/cmd_decode.hpp"
 #include "cli/cmd_explain.hpp"
 #include "cli/cmd_fmt.hpp"
+#include "cli/cmd_init.hpp"
 #include "cli/cmd_lsp.hpp"
 #include "cli/cmd_merge.hpp"
 #include "cli/cmd_rules.hpp"
@@ -39,9 +41,12 @@ struct cli_state {
     decode_flags decode;
     fmt_flags fmt;
     schema_flags schema;
+    init_flags init;
+    actions_flags actions;
     completions_flags completions;
     lsp_flags lsp;
     std::vector<std::string> help_topic;  ///< kblint help [COMMAND]
+    std::string color = "auto";           ///< the global --color (before the command, or after it)
     CLI::App* app = nullptr;              ///< the whole command line, for `kblint help`
 };
 
@@ -75,10 +80,19 @@ const command commands[] = {
      "kblint rules\n"
      "kblint rules -f json\n"
      "kblint rules --no-builtin -r examples/postgres/pgpack"},
-    {"explain", "show a rule's title, rationale, reference, fix and source",
+    {"explain", "show a rule's title, rationale, reference, fix and source (or an action's arguments and effects)",
      [](CLI::App& a, cli_state& s) { define_explain(a, s.explain); }, [](cli_state& s) { return run_explain(s.explain); },
      "kblint explain Q224801-001\n"
-     "kblint explain --no-builtin -r examples/postgres/pgpack PG-001"},
+     "kblint explain --no-builtin -r examples/postgres/pgpack PG-001\n"
+     "kblint explain uninstall_ntop"},
+    {"actions", "list the actions a planned change or runbook step may name: arguments and simulated effects",
+     [](CLI::App& a, cli_state& s) { define_actions(a, s.actions); }, [](cli_state& s) { return run_actions(s.actions); },
+     "kblint actions\n"
+     "kblint actions stop_service"},
+    {"init", "write a commented snapshot template from the rule pack's schema (every field, its meaning and type)",
+     [](CLI::App& a, cli_state& s) { define_init(a, s.init); }, [](cli_state& s) { return run_init(s.init); },
+     "kblint init > NODE1.toml\n"
+     "kblint init -o snapshots/NODE2.toml"},
     {"version", "print the version of kblint and of its built-in rule pack",
      [](CLI::App&, cli_state&) {}, [](cli_state&) { return run_version(); },
      "kblint version\n"
@@ -166,7 +180,19 @@ std::string footer_with_examples(const CLI::App& sub, std::string_view examples)
     return out;
 }
 
-const std::vector<std::string> top_options = {"-h", "--help", "-V", "--version"};
+const std::vector<std::string> top_options = {"-h", "--help", "-V", "--version", "--color"};
+
+// The commands that print no diagnostic, and so take no `--color`: every other one does.
+const std::vector<std::string_view> colorless_commands = {"version", "lsp", "completions", "help"};
+
+const char* const color_help = "colour on a terminal: auto (a terminal, NO_COLOR unset; FORCE_COLOR and CLICOLOR_FORCE "
+                               "force it, TERM=dumb turns it off), always or never";
+
+// `--color WHEN` for a command that has none of its own, bound to the global mode.
+void add_color_option(CLI::App& sub, std::string& color) {
+    if (sub.get_option_no_throw("--color") != nullptr) return;
+    with_choices(sub.add_option("--color", color, color_help)->type_name("WHEN"), color_modes());
+}
 
 int unknown_option(std::string_view name, const std::vector<std::string>& known, std::string_view where) {
     std::vector<std::string> candidates;
@@ -194,6 +220,7 @@ std::optional<int> prescan(int argc, char** argv, CLI::App& app) {
         std::string_view name = a.substr(0, a.find('='));
         if (std::find(top_options.begin(), top_options.end(), name) == top_options.end())
             return unknown_option(name, top_options, "kblint");
+        if (a == "--color") ++i;  // its value
     }
     if (i >= argc) return std::nullopt;
     std::string cmd = argv[i];
@@ -247,11 +274,14 @@ int run_app(int argc, char** argv) {
     app.set_help_flag("-h,--help", "print this help and exit");
     bool show_version = false;
     app.add_flag("-V,--version", show_version, "print the version of kblint and of its built-in rule pack");
+    with_choices(app.add_option("--color", state.color, color_help)->type_name("WHEN"), color_modes());
     app.require_subcommand(0, 1);
     for (const auto& c : commands) {
         CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.help));
         sub->set_help_flag("-h,--help", "print this help and exit");
         c.define(*sub, state);
+        if (std::find(colorless_commands.begin(), colorless_commands.end(), c.name) == colorless_commands.end())
+            add_color_option(*sub, state.color);
         sub->footer(footer_with_examples(*sub, c.examples));
     }
     state.app = &app;
@@ -269,6 +299,8 @@ int run_app(int argc, char** argv) {
         for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
         return usage_error("{} (run '{} --help' for usage)", shown(lower_first(e.what())), where);
     }
+    if (auto st = check_choice("--color", state.color, color_modes())) return *st;
+    set_color_mode(state.color);
     if (show_version) return cli::run_version();
     for (const auto& c : commands)
         if (app.got_subcommand(std::string(c.name))) return c.run(state);

@@ -34,15 +34,22 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view default_waiver_file = ".kblint-waivers.toml";
 
-const std::vector<std::string> color_modes = {"auto", "always", "never"};
+bool on_stdout(const report_output& o) { return o.file == "-"; }
 
-bool to_stdout(const check_flags& f) { return f.output.empty() || f.output == "-"; }
+// Whether one of `outs` writes `format` to stdout.
+bool format_on_stdout(const std::vector<report_output>& outs, std::string_view format) {
+    return std::any_of(outs.begin(), outs.end(), [&](const report_output& o) { return on_stdout(o) && o.format == format; });
+}
+
+bool any_format(const std::vector<report_output>& outs, std::string_view format) {
+    return std::any_of(outs.begin(), outs.end(), [&](const report_output& o) { return o.format == format; });
+}
 
 // Usage errors of the flags themselves.
 std::optional<int> validate(const check_flags& f) {
     if (auto st = check_choice("--format", f.format, report_formats())) return st;
     if (auto st = check_choice("--fail-on", f.fail_on, fail_levels())) return st;
-    if (auto st = check_choice("--color", f.color, color_modes)) return st;
+    if (auto st = check_choice("--color", f.color, color_modes())) return st;
     if (f.quiet && f.verbose) return usage_error("'--quiet' and '--verbose' cannot be used together");
     if (auto st = validate_shard(f)) return st;
     if (f.max_rule_depth > limits::hard_max_rule_depth)
@@ -129,19 +136,26 @@ void warn_unmatched_globs(std::string_view option, const std::vector<std::string
 }
 
 // `-o` onto a file this run reads would destroy it: refused, by device and inode.
-std::optional<int> refuse_overwriting_inputs(const check_flags& f, const std::vector<const std::vector<std::string>*>& inputs) {
-    if (to_stdout(f)) return std::nullopt;
-    std::optional<io::file_id> out = io::identify(f.output);
+std::optional<int> refuse_overwriting_input(const std::string& output, const std::vector<const std::vector<std::string>*>& inputs) {
+    std::optional<io::file_id> out = io::identify(output);
     if (!out || !out->regular) return std::nullopt;
     for (const auto* list : inputs)
         for (const auto& in : *list)
             if (io::identify(in) == out) {
-                if (in == f.output)
+                if (in == output)
                     return usage_error("cannot write '{}': it is an input of this run, and inputs are never modified",
-                                       shown(f.output));
+                                       shown(output));
                 return usage_error("cannot write '{}': it is the same file as '{}', an input of this run",
-                                   shown(f.output), shown(in));
+                                   shown(output), shown(in));
             }
+    return std::nullopt;
+}
+
+std::optional<int> refuse_overwriting_inputs(const std::vector<report_output>& outs,
+                                             const std::vector<const std::vector<std::string>*>& inputs) {
+    for (const auto& o : outs)
+        if (!on_stdout(o))
+            if (auto st = refuse_overwriting_input(o.file, inputs)) return st;
     return std::nullopt;
 }
 
@@ -224,8 +238,17 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     return r;
 }
 
-std::string render_report(const report& r, const check_flags& f) {
-    return render_as(r, f.format, f.color, f.quiet, to_stdout(f));
+// Every report of the run written, stdout last; a usage error when one could not be.
+int write_reports(const report& r, const check_flags& f, const std::vector<report_output>& outs) {
+    for (const auto& o : outs) {
+        if (on_stdout(o)) continue;
+        std::string bytes = render_as(r, o.format, f.color, f.quiet, false, f.show_baselined);
+        if (auto err = write_file_atomically(o.file, bytes)) return usage_error("cannot write '{}': {}", shown(o.file), *err);
+    }
+    for (const auto& o : outs)
+        if (on_stdout(o) && write_stdout(render_as(r, o.format, f.color, f.quiet, true, f.show_baselined)) != exit_clean)
+            return exit_usage;
+    return exit_clean;
 }
 
 } // namespace
@@ -237,11 +260,40 @@ bool fails_at(const std::vector<finding>& findings, const std::string& fail_on) 
            });
 }
 
+std::optional<int> plan_outputs(const std::string& format, const std::vector<std::string>& output,
+                                std::vector<report_output>& out) {
+    out.clear();
+    std::optional<std::string> plain;
+    for (const auto& o : output) {
+        std::size_t colon = o.find(':');
+        if (colon != std::string::npos && find_report_format(o.substr(0, colon)) != nullptr) {
+            out.push_back({o.substr(0, colon), o.substr(colon + 1)});
+            if (out.back().file.empty()) return usage_error("'-o {}' names no file (write '-o {}FILE', or '-' for stdout)", shown(o), shown(o));
+            continue;
+        }
+        if (plain)
+            return usage_error("'-o' is given twice without a format ('{}' and '{}'): name the format of each, as in "
+                               "'-o sarif:{}'", shown(*plain), shown(o), shown(o));
+        plain = o;
+    }
+    bool typed_stdout = std::any_of(out.begin(), out.end(), [](const report_output& o) { return o.file == "-"; });
+    if (plain) out.insert(out.begin(), {format, *plain});
+    else if (!typed_stdout) out.insert(out.begin(), {format, "-"});
+    for (std::size_t i = 0; i < out.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (out[i].file == out[j].file)
+                return usage_error("two reports would be written to '{}' ({} and {})",
+                                   out[i].file == "-" ? std::string("standard output") : shown(out[i].file), out[j].format,
+                                   out[i].format);
+    return std::nullopt;
+}
+
 std::string render_as(const report& r, const std::string& format_name, const std::string& color, bool quiet,
-                      bool to_stdout) {
+                      bool to_stdout, bool show_baselined) {
     const report_format* format = find_report_format(format_name);
     text_options topt;
     topt.quiet = quiet;
+    topt.show_baselined = show_baselined;
     if (format->terminal && to_stdout) {
         topt.color = color_wanted(color, STDOUT_FILENO);
         topt.width = terminal_columns(STDOUT_FILENO, process_env()).value_or(0);
@@ -271,13 +323,14 @@ void print_notes(const std::vector<not_evaluated>& skipped, const std::vector<st
 }
 
 // What stderr says after the report: notifications, the GitHub summary, notes and why the status.
-void print_epilogue(const check_flags& f, const report& r, const check_result& res, const snapshot_set& s,
-                    const std::vector<std::string>& walk_notes) {
-    if (f.format == "text" && !f.quiet) print_notifications(r.notifications);
-    if (f.format == "github") print_block(render_summary(r));
+void print_epilogue(const check_flags& f, const std::vector<report_output>& outs, const report& r,
+                    const check_result& res, const snapshot_set& s, const std::vector<std::string>& walk_notes) {
+    const bool text_shown = format_on_stdout(outs, "text");
+    if (any_format(outs, "text") && !f.quiet) print_notifications(r.notifications);
+    if (any_format(outs, "github") && !text_shown && !format_on_stdout(outs, "concise")) print_block(render_summary(r));
     if (f.verbose) print_notes(res.skipped, walk_notes);
     if (r.exit_status == exit_usage) {
-        if (f.format != "text" || !to_stdout(f))
+        if (!text_shown)
             say("{}; see the report", plural(error_count(r.errors), "input error", "input errors"));
     } else if (s.files.empty()) {
         say("no snapshot found under {}", quoted_list(f.paths));
@@ -310,8 +363,12 @@ void define_check(CLI::App& sub, check_flags& f) {
                      ->type_name("NAME")
                      ->capture_default_str(),
                  report_formats());
-    sub.add_option("-o,--output", f.output, "write the report to FILE (replaced atomically) instead of stdout; '-' is stdout")
-        ->type_name("FILE");
+    sub.add_option("-o,--output", f.output,
+                   "write the report to FILE (replaced atomically) instead of stdout, '-' is stdout; FORMAT:FILE writes "
+                   "that format there, the --format report still going to stdout (repeatable: -o sarif:kblint.sarif "
+                   "-o junit:junit.xml)")
+        ->type_name("[FORMAT:]FILE")
+        ->allow_extra_args(false);
     with_choices(sub.add_option("--fail-on", f.fail_on,
                                 "lowest severity that makes the exit status 1: error, warning, info or never")
                      ->type_name("LEVEL")
@@ -329,12 +386,16 @@ void define_check(CLI::App& sub, check_flags& f) {
         ->type_name("GLOB")
         ->allow_extra_args(false);
     sub.add_option("-j,--jobs", f.jobs, "worker threads (default: the number of cores)")->type_name("N");
-    with_choices(sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
+    with_choices(sub.add_option("--color", f.color,
+                                "colour in text output: auto (a terminal, NO_COLOR unset; FORCE_COLOR and CLICOLOR_FORCE "
+                                "force it, TERM=dumb turns it off), always or never")
                      ->type_name("WHEN")
                      ->capture_default_str(),
-                 color_modes);
+                 color_modes());
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
+    sub.add_flag("--show-baselined", f.show_baselined,
+                 "list baselined findings in the text and concise reports too (else only counted)");
     sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--shard", f.shard,
@@ -389,6 +450,8 @@ int run_check(const check_flags& given) {
     // The project file, then the waiver and baseline files: every problem reported, nothing checked.
     gate_files g;
     if (auto st = read_project_file(f, err_color, g)) return *st;
+    std::vector<report_output> outs;
+    if (auto st = plan_outputs(f.format, f.output, outs)) return *st;
     if (auto st = check_baseline_usage(f.gate)) return *st;
     if (auto st = read_gate_files(f, err_color, g)) return *st;
 
@@ -401,23 +464,20 @@ int run_check(const check_flags& given) {
     }
 
     snapshot_set s = find_snapshots(f);
-    if (auto st = refuse_overwriting_inputs(f, {&s.files, &pk.files, &g.read})) return *st;
+    if (auto st = refuse_overwriting_inputs(outs, {&s.files, &pk.files, &g.read})) return *st;
+    progress_line progress(fmt::format("checking {}", plural(s.files.size(), "snapshot", "snapshots")));
     load_snapshots(f, *pk.p, s);
     check_result res = check(*pk.p, s.snaps, evaluation_options(f, s));
+    progress.stop();
     std::vector<std::uint32_t> load_order = keep_shard_errors(f, s.errors);
     report r = build_report(f, res, s, g, std::move(all_rules), today);
     if (!f.shard.empty()) r.shard = shard_report_info({f, *pk.p, g.in, today, s.files, load_order, res}, r);
     if (writes_baseline(f.gate)) return write_baseline(r, g.in, f.gate, r.exit_status);
 
-    std::string bytes = render_report(r, f);
-    if (to_stdout(f)) {
-        if (write_stdout(bytes) != exit_clean) return exit_usage;
-    } else if (auto err = write_file_atomically(f.output, bytes)) {
-        return usage_error("cannot write '{}': {}", shown(f.output), *err);
-    }
+    if (int st = write_reports(r, f, outs); st != exit_clean) return st;
     std::vector<std::string> walk_notes = std::move(pk.notes);
     walk_notes.insert(walk_notes.end(), s.notes.begin(), s.notes.end());
-    print_epilogue(f, r, res, s, walk_notes);
+    print_epilogue(f, outs, r, res, s, walk_notes);
     if (f.statistics) write_stream(STDERR_FILENO, render_statistics(r));
     return r.exit_status;
 }

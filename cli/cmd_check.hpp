@@ -2,6 +2,7 @@
 // `kblint check PATH...`: check snapshots against the rules and report the findings.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct check_flags {
     pack_flags pack;
     std::vector<std::string> paths;
     std::string format = "text";
-    std::string output;
+    std::vector<std::string> output;  ///< -o: FILE (in --format), or FORMAT:FILE; repeatable
     std::string fail_on = "error";
     std::vector<std::string> only;
     std::vector<std::string> skip;
@@ -27,6 +28,7 @@ struct check_flags {
     bool verbose = false;
     bool strict_schema = false;
     bool statistics = false;
+    bool show_baselined = false;
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
     std::size_t max_toml_values = limits::max_toml_values;
@@ -45,6 +47,18 @@ const std::vector<std::string>& report_formats();
 /// The levels of `--fail-on`.
 const std::vector<std::string>& fail_levels();
 
+/// One report a run writes: its format and where ("-" is stdout).
+struct report_output {
+    std::string format;
+    std::string file;
+};
+
+/// The reports a run writes, from `--format` and the `-o` values: `FORMAT:FILE` writes that format
+/// to FILE ('-' stdout); a plain FILE (at most one) writes `--format` there, else `--format` goes to
+/// stdout. Nothing is written twice to one place. A usage error (printed) otherwise.
+std::optional<int> plan_outputs(const std::string& format, const std::vector<std::string>& output,
+                                std::vector<report_output>& out);
+
 /// Declare the arguments and options of `kblint check`.
 void define_check(CLI::App& sub, check_flags& f);
 
@@ -53,7 +67,9 @@ bool fails_at(const std::vector<finding>& findings, const std::string& fail_on);
 
 /// The report in the format named `format` (checker/report/formats.cpp); colour (`--color`) and
 /// the terminal's width apply to the formats meant for a terminal when the report goes to stdout.
-std::string render_as(const report& r, const std::string& format, const std::string& color, bool quiet, bool to_stdout);
+/// Baselined findings are listed in text and concise only when `show_baselined`.
+std::string render_as(const report& r, const std::string& format, const std::string& color, bool quiet, bool to_stdout,
+                      bool show_baselined = false);
 
 /// Waiver warnings and stale baseline notes on stderr, one line each, as the text report leaves them.
 void print_notifications(const std::vector<notification>& ns);

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/cmd_actions.hpp"
 #include "cli/cmd_rules.hpp"
 #include "cli/console.hpp"
 #include "parser/format.hpp"
@@ -85,7 +86,7 @@ const rule_info* find_rule(const std::vector<rule_info>& rules, const std::strin
 } // namespace
 
 void define_explain(CLI::App& sub, explain_flags& f) {
-    sub.add_option("RULE-ID", f.id, "id of the rule to explain")->required()->type_name("");
+    sub.add_option("RULE-ID", f.id, "id of the rule (or name of the action) to explain")->required()->type_name("");
     add_rule_options(sub, f.pack);
 }
 
@@ -97,6 +98,7 @@ int run_explain(const explain_flags& f) {
     std::vector<rule_info> rules = pack_rules(*p);
     const rule_info* r = find_rule(rules, f.id);
     if (r == nullptr) {
+        if (auto st = explain_action(*p, f.id)) return *st;
         std::vector<std::string> ids;
         for (const auto& ri : rules) ids.push_back(ri.id);
         std::string near = closest_match(f.id, ids);

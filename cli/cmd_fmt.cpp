@@ -137,7 +137,7 @@ int format_file(const std::string& name, const fmt_flags& f, std::string& out) {
     diagnostics diags;
     auto text = format_rules(src, diags);
     if (!text) {
-        for (const auto& d : diags) write_stream(STDERR_FILENO, render_diagnostic(d));
+        for (const auto& d : diags) write_stream(STDERR_FILENO, render_diagnostic(d, color_wanted("auto", STDERR_FILENO)));
         return exit_usage;
     }
     if (from_stdin && !f.check && !f.diff) out += *text;

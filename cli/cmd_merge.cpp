@@ -24,7 +24,6 @@ namespace kbl::cli {
 
 namespace {
 
-const std::vector<std::string> color_modes = {"auto", "always", "never"};
 
 bool to_stdout(const merge_flags& f) { return f.output.empty() || f.output == "-"; }
 
@@ -32,7 +31,7 @@ std::optional<int> validate(const merge_flags& f) {
     if (auto st = check_choice("--format", f.format, report_formats())) return st;
     if (!f.fail_on.empty())
         if (auto st = check_choice("--fail-on", f.fail_on, fail_levels())) return st;
-    if (auto st = check_choice("--color", f.color, color_modes)) return st;
+    if (auto st = check_choice("--color", f.color, color_modes())) return st;
     if (to_stdout(f)) return std::nullopt;
     std::optional<io::file_id> out = io::identify(f.output);
     if (!out || !out->regular) return std::nullopt;
@@ -105,7 +104,7 @@ void define_merge(CLI::App& sub, merge_flags& f) {
     with_choices(sub.add_option("--color", f.color, "colour in text output: auto (a terminal and NO_COLOR unset), always or never")
                      ->type_name("WHEN")
                      ->capture_default_str(),
-                 color_modes);
+                 color_modes());
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
     sub.add_option("--max-file-size", f.max_file_size, "largest report read")->type_name("BYTES")->capture_default_str();
     sub.footer(

@@ -26,9 +26,12 @@ void define_schema(CLI::App& sub, schema_flags& f) {
                      ->capture_default_str(),
                  schema_formats);
     sub.footer(
-        "text: one line per field of the snapshot schema (path, type, required, nocase), then the keys that\n"
-        "name the node, its cluster and a planned change or runbook ('-' when the pack declares none).\n"
-        "json-schema: a JSON Schema (draft-07) of a snapshot file, for taplo or Even Better TOML; e.g.\n"
+        "text: one line per field of the snapshot schema (path, type, required, nocase) and, under it, what\n"
+        "the field means (its doc string in the rule pack), then the keys that name the node, its cluster\n"
+        "and a planned change or runbook ('-' when the pack declares none). 'kblint init' writes the same\n"
+        "fields as a commented snapshot template.\n"
+        "json-schema: a JSON Schema (draft-07) of a snapshot file, for taplo or Even Better TOML (each\n"
+        "field's meaning in its 'description', shown on hover); e.g.\n"
         "'kblint schema -f json-schema > kblint.schema.json' and a first line '#:schema ./kblint.schema.json'\n"
         "in each snapshot. It accepts what kblint's schema check accepts as far as JSON Schema can say it:\n"
         "undeclared keys, enumerated strings in any case, local date-times and times (TOML editors pass\n"

@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -62,7 +66,72 @@ std::size_t error_count(const diagnostics& ds) {
         std::count_if(ds.begin(), ds.end(), [](const diagnostic& d) { return d.severity == diag_severity::error; }));
 }
 
-bool color_wanted(std::string_view mode, int fd) { return use_color(mode, ::isatty(fd) == 1, process_env()); }
+namespace {
+
+std::string& global_color_mode() {
+    static std::string mode = "auto";
+    return mode;
+}
+
+} // namespace
+
+void set_color_mode(std::string mode) { global_color_mode() = std::move(mode); }
+
+const std::vector<std::string>& color_modes() {
+    static const std::vector<std::string> modes = {"auto", "always", "never"};
+    return modes;
+}
+
+bool color_wanted(std::string_view mode, int fd) {
+    if (mode == "auto") mode = global_color_mode();
+    return use_color(mode, ::isatty(fd) == 1, process_env());
+}
+
+struct progress_line::state {
+    std::string what;
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    bool shown = false;
+    std::thread writer;
+
+    void run() {
+        using clock = std::chrono::steady_clock;
+        const auto start = clock::now();
+        std::unique_lock lock(m);
+        for (int seconds = 1; !cv.wait_until(lock, start + std::chrono::seconds(seconds), [&] { return done; }); ++seconds) {
+            // "\r" and erase to the end of the line: the line is rewritten in place.
+            write_stream(STDERR_FILENO, fmt::format("\rkblint: {} ({}s)\x1b[K", what, seconds));
+            shown = true;
+        }
+    }
+};
+
+progress_line::progress_line(std::string what) {
+    if (!progress_wanted(::isatty(STDERR_FILENO) == 1, process_env())) return;
+    try {
+        auto s = std::make_unique<state>();
+        s->what = escape_for_terminal(what);
+        s->writer = std::thread([p = s.get()] { p->run(); });
+        s_ = std::move(s);
+    } catch (...) {
+        s_.reset();  // no thread: no progress line, the run goes on
+    }
+}
+
+progress_line::~progress_line() { stop(); }
+
+void progress_line::stop() noexcept {
+    if (!s_) return;
+    {
+        std::lock_guard lock(s_->m);
+        s_->done = true;
+    }
+    s_->cv.notify_all();
+    if (s_->writer.joinable()) s_->writer.join();
+    if (s_->shown) write_stream(STDERR_FILENO, "\r\x1b[K");
+    s_.reset();
+}
 
 std::string shown(std::string_view s) { return escape_for_terminal(s); }
 

@@ -4,6 +4,7 @@
 // Also the small wording helpers the commands share (the general ones, plural, lower_first and
 // system_message, are in common/text).
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,8 +54,34 @@ void print_diagnostics(const diagnostics& ds, bool color, bool warnings) noexcep
 /// The number of errors (not warnings) among `ds`.
 std::size_t error_count(const diagnostics& ds);
 
-/// Colour for the stream `fd`: "always", "never", or "auto" (a terminal and NO_COLOR unset).
+/// Set the process-wide colour mode (the global `--color WHEN`: "auto", "always" or "never"); a
+/// command's own "auto" defers to it.
+void set_color_mode(std::string mode);
+
+/// The colour modes of `--color`.
+const std::vector<std::string>& color_modes();
+
+/// Colour for the stream `fd`: "always", "never", or "auto", which takes the global mode, then
+/// checker/report/terminal.hpp's use_color (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM=dumb, a terminal).
 bool color_wanted(std::string_view mode, int fd);
+
+/// A progress line on stderr for a run that may take a while: from `start` on, a line saying
+/// `what` and the seconds elapsed, rewritten in place once a second after the first second, and
+/// erased when the object is destroyed (or `stop` is called). Only when progress_wanted() for
+/// stderr; otherwise nothing at all.
+class progress_line {
+public:
+    explicit progress_line(std::string what);
+    ~progress_line();
+    progress_line(const progress_line&) = delete;
+    progress_line& operator=(const progress_line&) = delete;
+    /// Erase the line and end the thread that writes it (idempotent).
+    void stop() noexcept;
+
+private:
+    struct state;
+    std::unique_ptr<state> s_;
+};
 
 /// `s` safe to print on a terminal (control characters escaped).
 std::string shown(std::string_view s);

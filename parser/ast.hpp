@@ -157,6 +157,7 @@ struct field_decl {
     bool required = false;
     bool optional = false;  ///< its absence means "not applicable": a `when` reading it is false, not unknown
     bool nocase = false;
+    std::string doc;  ///< what the field means (the string after its flags), for `kblint schema` and `init`
 };
 
 /// `arg NAME TYPE [required]` (an action's step argument) or `step_arg ...` (a key of every step).

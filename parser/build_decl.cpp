@@ -357,6 +357,10 @@ ast::field_decl builder::field(const pt_node& c, std::vector<ast::path_seg> path
     f.path_text = std::move(text);
     f.type = type(*c.children.at(i++));
     for (; i < c.children.size(); ++i) {
+        if (!c.children[i]->is_type<g::field_flag>()) {
+            f.doc = string_value(*c.children[i]);  // the doc string, last
+            break;
+        }
         std::string_view flag = c.children[i]->string_view();
         if (flag == "required") f.required = true;
         else if (flag == "optional") f.optional = true;

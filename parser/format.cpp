@@ -584,7 +584,8 @@ void print_schema(printer& pr, const ast::schema_decl& s) {
     id("step_action", s.step_action, s.step_action_pos);
     id("step_node", s.step_node, s.step_node_pos);
     for (const auto& fd : s.fields)
-        items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd)});
+        items.push_back({fd.where.line, "field " + print_path(fd.path) + "\x1f" + print_type(fd.type) + "\x1f" + field_flags(fd) +
+                                            (fd.doc.empty() ? std::string() : "\x1f" + quote(fd.doc))});
     for (const auto& sa : s.step_args) items.push_back({sa.where.line, "step_arg " + print_arg(sa)});
     std::stable_sort(items.begin(), items.end(), [](const line_item& a, const line_item& b) { return a.line < b.line; });
     print_block(pr, items, s.end.line);

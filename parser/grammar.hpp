@@ -273,7 +273,7 @@ struct table_value : seq< expr > {};
 struct table_entry : seq< table_key, sep, must< table_eq >, sep, must< table_value > > {};
 struct table_decl : seq< kw_table, sep, must< table_name >, sep, must< table_open >, sep, star< table_entry, sep >, must< table_close > > {};
 
-// schema { strict  node_id PATH  cluster_id PATH  field PATH TYPE [required] [optional] [nocase] }
+// schema { strict  node_id PATH  cluster_id PATH  field PATH TYPE [required] [optional] [nocase] ["DOC"] }
 struct schema_seg_first : sor< any_name, any_string > {};
 struct schema_member : seq< one< '.' >, must< member_key > > {};
 struct schema_any_index : seq< one< '[' >, one< '*' >, must< index_close > > {};
@@ -292,7 +292,7 @@ struct type_expr : seq< type_term, star< sep, one< '|' >, sep, must< type_alt > 
 struct field_flag : sor< kw_required, kw_optional, kw_nocase > {};
 struct field_path : seq< schema_path > {};
 struct field_type : seq< type_expr > {};
-struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_type >, star< sep, field_flag > > {};
+struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_type >, star< sep, field_flag >, opt< sep, any_string > > {};
 struct id_path : seq< schema_path > {};
 struct node_id_item : seq< kw_node_id, sep, must< id_path > > {};
 struct cluster_id_item : seq< kw_cluster_id, sep, must< id_path > > {};

@@ -51,7 +51,7 @@ TEST_CASE("baseline: findings already in a previous report do not fail", "[basel
     run_output first = run_kblint(with_pack({"check", "-f", "json", "-o", dir + "/base.json", "tests/data/snaps/farm"}));
     CHECK(first.status == 1);
 
-    run_output text = run_kblint(with_pack({"check", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    run_output text = run_kblint(with_pack({"check", "--show-baselined", "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
     CHECK(text.status == 0);
     CHECK(text.err.empty());
     check_golden_in("baseline", "farm.txt", text.out);
@@ -127,15 +127,17 @@ TEST_CASE("baseline: fingerprints survive moved lines, renamed files and moved f
     }
 }
 
-TEST_CASE("baseline: every format shows baselined findings", "[baseline]") {
+TEST_CASE("baseline: every format shows baselined findings (text and concise with --show-baselined)", "[baseline]") {
     std::string dir = temp_dir("baseline-formats");
     run_kblint(with_pack({"check", "-f", "json", "-o", dir + "/base.json", "tests/data/snaps/farm"}));
-    auto run = [&](const char* format) {
-        run_output r = run_kblint(with_pack({"check", "-f", format, "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
+    auto run = [&](const char* format, const char* show = "--color=never") {
+        run_output r = run_kblint(with_pack({"check", "-f", format, show, "--baseline", dir + "/base.json", "tests/data/snaps/farm"}));
         CHECK(r.status == 0);
         return r.out;
     };
-    CHECK(count_of(run("text"), "(baselined) [WEB-") == 3);
+    CHECK(count_of(run("text", "--show-baselined"), "(baselined) [WEB-") == 3);
+    CHECK(count_of(run("concise", "--show-baselined"), "(baselined) [WEB-") == 3);
+    CHECK(count_of(run("text"), "(baselined) [WEB-") == 0);
     CHECK(count_of(run("sarif"), "\"baselineState\": \"unchanged\"") == 3);
     CHECK(count_of(run("junit"), "<skipped message=\"baselined: the finding is in the baseline\">") == 3);
     CHECK(count_of(run("github"), " (baselined)::") == 3);

@@ -161,7 +161,7 @@ TEST_CASE("lsp: hover on a def, a built-in function, a rule id and a schema path
     CHECK(hover(3, 16)["contents"]["value"] ==
           "```kbl\nupper(x)\n```\n\n`x` in upper case; on a list, each string");
     CHECK(hover(5, 7)["contents"]["value"] == "**T-001**: Café check\n\nseverity warning · scope node · ref Q1 \"s\"\n\n**fix:** do it");
-    CHECK(hover(12, 25) == json{{"contents", {{"kind", "markdown"}, {"value", "```kbl\nfield node.netbios_name string required\n```"}}},
+    CHECK(hover(12, 25) == json{{"contents", {{"kind", "markdown"}, {"value", "```kbl\nfield node.netbios_name string required \"the node's NetBIOS computer name (at most 15 characters, any case); it names the node\"\n```"}}},
                                 {"range", range(12, 22, 12, 34)}});
     CHECK(hover(13, 17)["contents"]["value"] == "```kbl\ndef helper\n```");  // a def of another file of the pack
     CHECK(hover(1, 0).is_null());
@@ -198,7 +198,7 @@ TEST_CASE("lsp: completion offers keywords, functions, defs and the schema keys 
     json after_dot = c.request("textDocument/completion", at(p.rules, 12, 22));
     CHECK(labels(after_dot) == std::vector<std::string>{"netbios_name", "dns_name", "domain", "machine_sid"});
     CHECK(after_dot["result"]["items"][0] ==
-          json{{"label", "netbios_name"}, {"kind", 5}, {"detail", "field node.netbios_name string required"}});
+          json{{"label", "netbios_name"}, {"kind", 5}, {"detail", "field node.netbios_name string required \"the node's NetBIOS computer name (at most 15 characters, any case); it names the node\""}});
     json fn, everything = c.request("textDocument/completion", at(p.rules, 12, 11));
     for (const auto& it : everything["result"]["items"])
         if (it["label"] == "substr") fn = it;

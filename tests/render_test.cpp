@@ -277,6 +277,7 @@ TEST_CASE("text report: singular and plural in the summary line", "[render]") {
     CHECK(render_text(r, {}) == "0 errors, 0 warnings, 0 infos in 0 snapshots, 0 clusters, 0 rules\n");
     r.summary = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     CHECK(render_text(r, {}) ==
+          "1 baselined finding not shown (--show-baselined lists them)\n"
           "1 error, 1 warning, 1 info (1 unknown, 1 waived, 1 baselined) "
           "in 1 snapshot, 1 cluster, 1 runbook, 1 rule\n");
     r.summary = {3, 2, 0, 57, 4, 2, 5, 0, 0, 3};

@@ -103,6 +103,7 @@ void compiler::schema_field(const ast::file& f, const ast::field_decl& fd) {
     n->required = fd.required;
     n->optional = fd.optional;
     n->nocase = fd.nocase;
+    n->doc = fd.doc;
     n->file = f.src;
     n->where = fd.where;
     if (!fd.nocase) return;

@@ -25,6 +25,7 @@ struct schema_node {
     bool optional = false;  ///< absent means "not applicable" (a `when` reading it is false, not unknown)
     bool nocase = false;
     bool declared = false;
+    std::string doc;                         ///< what the field means (its doc string), may be empty
     std::string path;                        ///< as written, e.g. `services.*.state`
     source_ptr file;
     pos where;

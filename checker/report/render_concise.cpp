@@ -24,13 +24,13 @@ std::string render_concise(const report& r, const text_options& opt) {
     std::string out;
     for (const auto& d : r.errors) out += header_line(d, opt.color);
     if (!opt.quiet) {
-        for (const auto& group : render::shown_groups(r.findings)) {
+        for (const auto& group : render::shown_groups(r.findings, opt.show_baselined)) {
             diagnostic d = to_diagnostic(*group.front());
             d.check_id = render::group_rules(group);
             out += header_line(d, opt.color);
         }
     }
-    return out + render_summary(r);
+    return out + render::hidden_baselined_line(r, opt) + render_summary(r);
 }
 
 } // namespace kbl

@@ -67,6 +67,8 @@ std::string render_summary(const report& r) {
     if (s.unknown != 0) extra.push_back(fmt::format("{} unknown", s.unknown));
     if (s.waived != 0) extra.push_back(fmt::format("{} waived", s.waived));
     if (s.baselined != 0) extra.push_back(fmt::format("{} baselined", s.baselined));
+    if (r.baseline && !r.stale_baseline.empty())
+        extra.push_back(fmt::format("{} fixed since the baseline", r.stale_baseline.size()));
     if (!extra.empty()) line += fmt::format(" ({})", fmt::join(extra, ", "));
     line += fmt::format(" in {}, {}", plural(s.snapshots, "snapshot", "snapshots"),
                         plural(s.clusters, "cluster", "clusters"));
@@ -89,13 +91,13 @@ std::string render_text(const report& r, const text_options& opt) {
         blocks.push_back(std::move(b));
     }
     if (!opt.quiet) {
-        for (const auto& group : render::shown_groups(r.findings)) {
+        for (const auto& group : render::shown_groups(r.findings, opt.show_baselined)) {
             diagnostic d = to_diagnostic(*group.front());
             d.check_id = render::group_rules(group);
             blocks.push_back(render_diagnostic(d, emit));
         }
     }
-    blocks.push_back(render_summary(r));
+    blocks.push_back(render::hidden_baselined_line(r, opt) + render_summary(r));
     std::string out;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         if (i != 0) out += '\n';

@@ -47,11 +47,12 @@ std::string unit_of(const evaluation& e) {
     return e.file ? e.file->name() : std::string();
 }
 
-std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings) {
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings, bool baselined) {
     using key = std::tuple<std::string, std::uint32_t, std::uint32_t, std::string, std::string, std::string>;
     std::map<key, std::size_t> unknown_at;
     std::vector<std::vector<const finding*>> out;
     for (const auto& f : findings) {
+        if (f.st == status::baselined && !baselined) continue;
         if (f.st != status::unknown || f.loc.path.empty()) {
             out.push_back({&f});
             continue;
@@ -64,6 +65,12 @@ std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>
             out[it->second].push_back(&f);
     }
     return out;
+}
+
+std::string hidden_baselined_line(const report& r, const text_options& opt) {
+    if (opt.show_baselined || opt.quiet || r.summary.baselined == 0) return {};
+    return fmt::format("{} not shown (--show-baselined lists them)\n",
+                       plural(r.summary.baselined, "baselined finding", "baselined findings"));
 }
 
 std::string group_rules(const std::vector<const finding*>& group) {

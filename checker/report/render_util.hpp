@@ -30,8 +30,13 @@ std::string unit_of(const evaluation& e);
 
 /// Findings as they are shown in text and concise reports: one entry per finding, except that the
 /// unknown findings of one node that share a place, a key path and a message (one missing path
-/// read by several rules) form one entry, the rules listed in order.
-std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings);
+/// read by several rules) form one entry, the rules listed in order. Baselined findings are left
+/// out unless `baselined`.
+std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>& findings, bool baselined = true);
+
+/// The line text and concise reports print before the summary when baselined findings were left
+/// out ("3 baselined findings not shown (--show-baselined lists them)\n"); empty when none was.
+std::string hidden_baselined_line(const report& r, const text_options& opt);
 
 /// The rule ids of a group, joined with ", ".
 std::string group_rules(const std::vector<const finding*>& group);

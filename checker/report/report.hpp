@@ -72,6 +72,7 @@ struct text_options {
     bool color = false;
     bool quiet = false;  ///< only the summary line and errors
     std::size_t width = 0;  ///< terminal columns to cut source lines to; 0: no limit
+    bool show_baselined = false;  ///< text and concise: list baselined findings too (else only counted)
 };
 
 /// A finding as the one diagnostic shape: the status after the message, related places as located
@@ -79,11 +80,12 @@ struct text_options {
 diagnostic to_diagnostic(const finding& f);
 
 /// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
+/// Baselined findings are left out unless `opt.show_baselined`: a line before the summary counts them.
 std::string render_text(const report& r, const text_options& opt);
 
 /// One line per input error and finding (`file:line:col: severity: message [id]`, the gcc and
 /// shellcheck form; the unknown findings of one node that share a missing path on one line that
-/// lists their rules), then the summary line.
+/// lists their rules), then the summary line; baselined findings as in render_text.
 std::string render_concise(const report& r, const text_options& opt);
 
 /// Counts of findings per rule and severity (waived and baselined apart), most frequent first:
@@ -101,7 +103,8 @@ std::string render_gitlab(const report& r);
 /// `line` and `column` are null and the message says why), then its `severity` (input_severity).
 std::string render_json(const report& r);
 
-/// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline.
+/// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline;
+/// with a baseline, its stale entries (in scope, matched by no finding) are "N fixed since the baseline".
 std::string render_summary(const report& r);
 
 /// SARIF 2.1.0: one run, the selected rules in `tool.driver.rules`, a result per finding (waived

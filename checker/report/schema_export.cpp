@@ -277,6 +277,7 @@ private:
         }
         for (const auto& [role_path, label] : roles_)
             if (role_path == path) out += fmt::format(" (the {})", label);
+        if (!n.doc.empty()) out += ". " + n.doc;
         return out;
     }
 
@@ -305,6 +306,21 @@ private:
 
 } // namespace
 
+std::string schema_type_text(const ast::type_ref& t) { return type_text(t); }
+
+std::vector<std::pair<std::string, const schema_node*>> schema_children(const pack& p, const schema_node& n) {
+    std::vector<std::pair<std::string, const schema_node*>> out;
+    for (const auto& [key, child] : n.keys) out.emplace_back(key, child.get());
+    if (n.any_key) out.emplace_back("*", n.any_key.get());
+    if (n.any_index) out.emplace_back("[*]", n.any_index.get());
+    auto rank = [&](const schema_node* c) {
+        auto file = std::find_if(p.asts.begin(), p.asts.end(), [&](const ast::file& a) { return a.src == c->file; });
+        return std::make_tuple(!c->declared, file - p.asts.begin(), c->where.line, c->where.column);
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
+    return out;
+}
+
 bool pack_has_schema(const pack& p) { return p.schema != nullptr; }
 
 std::string render_schema_text(const pack& p) {
@@ -332,6 +348,7 @@ std::string render_schema_text(const pack& p) {
         if (rows[i].n->required) flags.push_back("required");
         if (rows[i].n->nocase) flags.push_back("nocase");
         if (!flags.empty()) line = fmt::format("{}  {}", padded(line, path_w + 2 + type_w), fmt::join(flags, " "));
+        if (!rows[i].n->doc.empty()) line = fmt::format("{}\n{}  {}", line, std::string(path_w, ' '), escape_for_terminal(rows[i].n->doc));
         out += line + "\n";
     }
     if (rows.empty()) out += "(no field declared)\n";

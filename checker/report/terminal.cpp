@@ -30,6 +30,13 @@ bool use_color(std::string_view mode, bool is_terminal, const env_lookup& env) {
     return is_terminal;
 }
 
+bool progress_wanted(bool is_terminal, const env_lookup& env) {
+    const char* ci = env("CI");
+    if (!is_terminal || (forced(ci) && std::string_view(ci) != "false")) return false;
+    const char* term = env("TERM");
+    return term == nullptr || std::string_view(term) != "dumb";
+}
+
 std::optional<std::size_t> terminal_columns(int fd, const env_lookup& env) {
     if (::isatty(fd) != 1) return std::nullopt;
     if (const char* cols = env("COLUMNS"); set(cols)) {

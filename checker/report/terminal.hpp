@@ -20,6 +20,10 @@ env_lookup process_env();
 /// is on when the output `is_terminal`.
 bool use_color(std::string_view mode, bool is_terminal, const env_lookup& env);
 
+/// Whether to show a progress line on a stream: only on a terminal (`is_terminal`), never in CI (a
+/// non-empty `CI` variable, as GitHub Actions, GitLab CI and most others set) nor with `TERM=dumb`.
+bool progress_wanted(bool is_terminal, const env_lookup& env);
+
 /// Columns of the terminal on file descriptor `fd`: `COLUMNS` when it is a positive number, else
 /// the terminal's own width; nothing when `fd` is not a terminal (no cutting then).
 std::optional<std::size_t> terminal_columns(int fd, const env_lookup& env);
