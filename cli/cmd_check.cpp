@@ -169,6 +169,13 @@ void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
         else s.failed.push_back(file);
 }
 
+// The evaluation log is built only for what reads it: the reports that list what was checked
+// (JUnit, HTML), baselines (which entries are in scope), --focus and shards.
+bool needs_evaluations(const check_flags& f) {
+    return f.format == "junit" || f.format == "html" || !f.gate.baseline.empty() || !f.gate.focus.empty() ||
+           writes_baseline(f.gate) || !f.shard.empty();
+}
+
 check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
     check_options opt;
     opt.failed_files = s.failed;
@@ -184,7 +191,24 @@ check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
         opt.fail_for_test = true;
     opt.shard = shard_flag(f);
     opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
+    opt.keep_evaluated = needs_evaluations(f);
+    opt.keep_skipped = f.verbose;
     return opt;
+}
+
+// Check the snapshots found. A sharded run loads every file first (each shard reports the load
+// errors of its share of all the files); any other run streams the fleet cluster by cluster.
+check_result load_and_check(const check_flags& f, const pack& p, snapshot_set& s) {
+    if (!f.shard.empty()) {
+        load_snapshots(f, p, s);
+        return check(p, s.snaps, evaluation_options(f, s));
+    }
+    fleet_files in{&s.files, {f.max_file_size, f.max_toml_depth, f.max_toml_values}, pack_ci_tables(p)};
+    fleet_load load;
+    check_result res = check_fleet(p, in, evaluation_options(f, s), load);
+    std::move(load.errors.begin(), load.errors.end(), std::back_inserter(s.errors));
+    s.failed = std::move(load.failed);
+    return res;
 }
 
 bool selected(const std::string& id, const std::vector<std::string>& only, const std::vector<std::string>& skip) {
@@ -402,8 +426,7 @@ int run_check(const check_flags& given) {
 
     snapshot_set s = find_snapshots(f);
     if (auto st = refuse_overwriting_inputs(f, {&s.files, &pk.files, &g.read})) return *st;
-    load_snapshots(f, *pk.p, s);
-    check_result res = check(*pk.p, s.snaps, evaluation_options(f, s));
+    check_result res = load_and_check(f, *pk.p, s);
     std::vector<std::uint32_t> load_order = keep_shard_errors(f, s.errors);
     report r = build_report(f, res, s, g, std::move(all_rules), today);
     if (!f.shard.empty()) r.shard = shard_report_info({f, *pk.p, g.in, today, s.files, load_order, res}, r);
