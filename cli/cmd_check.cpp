@@ -183,7 +183,14 @@ void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
         else s.failed.push_back(file);
 }
 
-check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
+// The evaluation log is built only for what reads it: the reports that list what was checked
+// (JUnit, HTML), baselines (which entries are in scope), --focus and shards.
+bool needs_evaluations(const check_flags& f, const std::vector<report_output>& outs) {
+    return any_format(outs, "junit") || any_format(outs, "html") || !f.gate.baseline.empty() || !f.gate.focus.empty() ||
+           writes_baseline(f.gate) || !f.shard.empty();
+}
+
+check_options evaluation_options(const check_flags& f, const snapshot_set& s, const std::vector<report_output>& outs) {
     check_options opt;
     opt.failed_files = s.failed;
     opt.strict_schema = f.strict_schema;
@@ -198,7 +205,24 @@ check_options evaluation_options(const check_flags& f, const snapshot_set& s) {
         opt.fail_for_test = true;
     opt.shard = shard_flag(f);
     opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
+    opt.keep_evaluated = needs_evaluations(f, outs);
+    opt.keep_skipped = f.verbose;
     return opt;
+}
+
+// Check the snapshots found. A sharded run loads every file first (each shard reports the load
+// errors of its share of all the files); any other run streams the fleet cluster by cluster.
+check_result load_and_check(const check_flags& f, const pack& p, snapshot_set& s, const std::vector<report_output>& outs) {
+    if (!f.shard.empty()) {
+        load_snapshots(f, p, s);
+        return check(p, s.snaps, evaluation_options(f, s, outs));
+    }
+    fleet_files in{&s.files, {f.max_file_size, f.max_toml_depth, f.max_toml_values}, pack_ci_tables(p)};
+    fleet_load load;
+    check_result res = check_fleet(p, in, evaluation_options(f, s, outs), load);
+    std::move(load.errors.begin(), load.errors.end(), std::back_inserter(s.errors));
+    s.failed = std::move(load.failed);
+    return res;
 }
 
 bool selected(const std::string& id, const std::vector<std::string>& only, const std::vector<std::string>& skip) {
@@ -466,8 +490,7 @@ int run_check(const check_flags& given) {
     snapshot_set s = find_snapshots(f);
     if (auto st = refuse_overwriting_inputs(outs, {&s.files, &pk.files, &g.read})) return *st;
     progress_line progress(fmt::format("checking {}", plural(s.files.size(), "snapshot", "snapshots")));
-    load_snapshots(f, *pk.p, s);
-    check_result res = check(*pk.p, s.snaps, evaluation_options(f, s));
+    check_result res = load_and_check(f, *pk.p, s, outs);
     progress.stop();
     std::vector<std::uint32_t> load_order = keep_shard_errors(f, s.errors);
     report r = build_report(f, res, s, g, std::move(all_rules), today);

@@ -16,6 +16,7 @@
 #include "checker/engine/eval.hpp"
 #include "common/check_ids.hpp"
 #include "checker/engine/eval_util.hpp"
+#include "checker/engine/fleet.hpp"
 #include "checker/engine/schema_findings.hpp"
 #include "checker/engine/step_check.hpp"
 #include "common/stack_thread.hpp"
@@ -115,25 +116,34 @@ std::string folder_of(const std::string& path) {
 }
 
 // A named cluster with a member in the folder of a snapshot that failed to load may have lost that
-// member: it is incomplete, and a note says which file it may have lost.
+// member: it is incomplete (the reason names the first such file), else the reason is empty.
+std::string incomplete_reason(const std::string& cluster, const std::vector<std::string>& member_files,
+                              const std::vector<std::string>& failed) {
+    if (cluster.empty() || failed.empty()) return {};
+    std::set<std::string> folders;
+    for (const auto& m : member_files) folders.insert(folder_of(m));
+    for (const auto& bad : failed)
+        if (folders.contains(folder_of(bad))) return fmt::format("cluster '{}' is incomplete: '{}' failed to load", cluster, bad);
+    return {};
+}
+
+// The note of an incomplete cluster, on its first snapshot.
+diagnostic incomplete_note(const std::string& why, source_ptr first) {
+    diagnostic d;
+    d.severity = diag_severity::note;
+    d.file = std::move(first);
+    d.message = fmt::format("{}; only its node rules were evaluated, on the files that loaded", why);
+    d.check_id = check_ids::incomplete_cluster;
+    return d;
+}
+
 std::vector<std::string> incomplete_clusters(const eval_world& w, const std::vector<std::string>& failed, diagnostics& notes) {
     std::vector<std::string> why(w.clusters.size());
     for (std::size_t ci = 0; ci < w.clusters.size(); ++ci) {
-        if (w.clusters[ci].name.empty()) continue;
-        for (const auto& bad : failed) {
-            bool near = std::any_of(w.clusters[ci].members.begin(), w.clusters[ci].members.end(), [&](std::uint32_t m) {
-                return folder_of(w.snaps[m].s->file->name()) == folder_of(bad);
-            });
-            if (!near) continue;
-            why[ci] = fmt::format("cluster '{}' is incomplete: '{}' failed to load", w.clusters[ci].name, bad);
-            diagnostic d;
-            d.severity = diag_severity::note;
-            d.file = w.snaps[w.clusters[ci].members.front()].s->file;
-            d.message = fmt::format("{}; only its node rules were evaluated, on the files that loaded", why[ci]);
-            d.check_id = check_ids::incomplete_cluster;
-            notes.push_back(std::move(d));
-            break;
-        }
+        std::vector<std::string> files;
+        for (std::uint32_t m : w.clusters[ci].members) files.push_back(w.snaps[m].s->file->name());
+        why[ci] = incomplete_reason(w.clusters[ci].name, files, failed);
+        if (!why[ci].empty()) notes.push_back(incomplete_note(why[ci], w.snaps[w.clusters[ci].members.front()].s->file));
     }
     return why;
 }
@@ -199,6 +209,36 @@ call_result call_def(const pack& p, const std::string& name, const std::vector<s
     return out;
 }
 
+std::string cluster_group_key(std::string_view v) {
+    v.remove_prefix(std::min(v.find_first_not_of(" \t"), v.size()));  // ignoring case and surrounding white space
+    v.remove_suffix(v.size() - std::min(v.find_last_not_of(" \t") + 1, v.size()));
+    return upper(std::string(v));
+}
+
+cluster_ref cluster_of(const pack& p, const snap::snapshot& norm) {
+    cluster_ref c;
+    if (!p.cluster_id) return c;
+    const snap::node* n = walk_path(norm.root.get(), *p.cluster_id);
+    if (!n || n->k != snap::kind::string) return c;
+    c.key = cluster_group_key(n->str);
+    if (!c.key.empty()) c.name = n->str;
+    return c;
+}
+
+std::string node_name_of(const pack& p, const snap::snapshot& norm) {
+    if (p.node_id)
+        if (const snap::node* n = walk_path(norm.root.get(), *p.node_id); n && n->k == snap::kind::string && !n->str.empty())
+            return n->str;
+    return file_stem(norm.file->name());
+}
+
+// The loaded tree's root owns its nodes (convert.cpp), which the normalised tree shares: the caller
+// keeps the snapshot it passes (a copy of its pointers comes here) while the result is in use.
+snap::snapshot normalized(const pack& p, snap::snapshot s) {
+    s.root = normalize(s.root, p.schema.get());
+    return s;
+}
+
 namespace {
 
 // Which (rule, node) pairs a cluster evaluated, with the snapshot each is about and whether the
@@ -249,8 +289,9 @@ struct change {
 // Everything one `check` call shares between its workers, and the evaluation of one cluster.
 class cluster_runner {
 public:
-    cluster_runner(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm, const std::vector<const crule*>& rules)
-        : p_(p), w_(w), norm_(norm) {
+    cluster_runner(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm, const std::vector<const crule*>& rules,
+                   bool log_evaluations)
+        : p_(p), w_(w), norm_(norm), log_(log_evaluations) {
         for (const crule* r : rules) {
             if (r->info.scope == rule_scope::runbook) {
                 on_runbook_.push_back(r);
@@ -295,14 +336,19 @@ private:
         }
     }
 
+    // The evaluation log, when the run keeps it (check_options::keep_evaluated).
+    void log(slot& out, const crule& r, const std::string& node, std::uint32_t snap, std::size_t mark) const {
+        if (log_) log_evaluation(out.evaluated, r, node, snap, out.skipped, mark);
+    }
+
     // A rule run over cluster `ci`: each member for node scope, once for the others.
     void log_rule(slot& out, const crule& r, std::size_t ci, std::size_t mark) const {
         const auto& members = w_.clusters[ci].members;
         if (members.empty()) return;
         if (r.info.scope == rule_scope::node)
-            for (auto m : members) log_evaluation(out.evaluated, r, w_.snaps[m].node_name, m, out.skipped, mark);
+            for (auto m : members) log(out, r, w_.snaps[m].node_name, m, mark);
         else
-            log_evaluation(out.evaluated, r, "", members.front(), out.skipped, mark);
+            log(out, r, "", members.front(), mark);
     }
 
     std::vector<change> changes(std::size_t ci, diagnostics& errors) const {
@@ -378,7 +424,7 @@ private:
             if (stop < rb.steps.size()) break;
             std::size_t mark = out.skipped.size();
             guarded(out, [&] { ev.run_rule_runbook(*r, out.findings, out.skipped); });
-            log_evaluation(out.evaluated, *r, "", members.front(), out.skipped, mark);
+            log(out, *r, "", members.front(), mark);
         }
         for (std::size_t i = 0; i < stop; ++i) run_step(ev, sw, rb, c, i, ci, out);
         ev.set_context(nullptr, &rb);
@@ -432,9 +478,9 @@ private:
             std::size_t mark = out.skipped.size();
             guarded(out, [&] { ev.run_rule_step(*r, out.findings, out.skipped, after); });
             if (r->info.scope != rule_scope::node)
-                log_evaluation(out.evaluated, *r, "", members.front(), out.skipped, mark);
+                log(out, *r, "", members.front(), mark);
             else if (sc.target != rt::origin::none)
-                log_evaluation(out.evaluated, *r, sw.snaps[sc.target].node_name, members[sc.target], out.skipped, mark);
+                log(out, *r, sw.snaps[sc.target].node_name, members[sc.target], mark);
         };
         for (const crule* r : on_step_)
             if (triggered(*r, ast::trigger::kind::before, sc.action)) run_step_rule(r, false);
@@ -447,6 +493,7 @@ private:
     const pack& p_;
     const eval_world& w_;
     const std::vector<snap::snapshot>& norm_;
+    const bool log_;
     std::vector<const crule*> on_snapshot_, on_final_, on_runbook_, on_step_;
     std::atomic<std::size_t> runbook_count_{0};
 };
@@ -479,24 +526,11 @@ void group_clusters(const pack& p, const std::vector<snap::snapshot>& norm, eval
     for (std::uint32_t i = 0; i < norm.size(); ++i) {
         snap_entry e;
         e.s = &norm[i];
-        e.node_name = file_stem(norm[i].file->name());
-        if (p.node_id)
-            if (const snap::node* n = walk_path(norm[i].root.get(), *p.node_id); n && n->k == snap::kind::string && !n->str.empty())
-                e.node_name = n->str;
-        std::string key = fmt::format("\x01{}", i);  // a cluster of its own
-        std::string name;
-        if (p.cluster_id)
-            if (const snap::node* n = walk_path(norm[i].root.get(), *p.cluster_id); n && n->k == snap::kind::string) {
-                std::string_view v = n->str;  // compared ignoring case and surrounding white space
-                v.remove_prefix(std::min(v.find_first_not_of(" \t"), v.size()));
-                v.remove_suffix(v.size() - std::min(v.find_last_not_of(" \t") + 1, v.size()));
-                if (!v.empty()) {
-                    key = upper(std::string(v));
-                    name = n->str;
-                }
-            }
+        e.node_name = node_name_of(p, norm[i]);
+        cluster_ref c = cluster_of(p, norm[i]);
+        std::string key = c.key.empty() ? fmt::format("\x01{}", i) : std::move(c.key);  // a cluster of its own
         auto [it, fresh] = cluster_index.emplace(key, static_cast<std::uint32_t>(w.clusters.size()));
-        if (fresh) w.clusters.push_back({name, {}});
+        if (fresh) w.clusters.push_back({c.name, {}});
         w.clusters[it->second].members.push_back(i);
         e.cluster = it->second;
         w.snaps.push_back(std::move(e));
@@ -525,51 +559,43 @@ std::vector<char> oversized_clusters(const pack& p, const eval_world& w, const s
     return oversized;
 }
 
-// Run `work(ci)` for every cluster on `jobs` threads with large stacks (even with one job). An
-// exception other than a limit is a bug: it is rethrown here, after every worker ended (exit 4).
-template<class F>
-void for_each_cluster(std::size_t clusters, unsigned jobs_wanted, bool fail_for_test, F&& work) {
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        try {
-            if (fail_for_test) throw std::logic_error("internal error injected by KBLINT_TEST_INTERNAL_ERROR");
-            for (std::size_t ci = next.fetch_add(1); ci < clusters; ci = next.fetch_add(1)) work(ci);
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-            next.store(clusters);
-        }
-    };
-    unsigned jobs = std::max(1u, std::min<unsigned>(jobs_wanted, static_cast<unsigned>(std::max<std::size_t>(1, clusters))));
-    {
-        std::vector<std::unique_ptr<stack_thread>> threads;
-        for (unsigned t = 0; t < jobs; ++t) threads.push_back(std::make_unique<stack_thread>(worker));
-        for (auto& t : threads) t->join();
-    }
-    if (failure) std::rethrow_exception(failure);
-}
-
 bool same_file(const location& a, const location& b) {
     return (a.file ? a.file->name() : std::string()) == (b.file ? b.file->name() : std::string());
 }
 
-// Each cluster's slot into the result, cluster by cluster; the same finding or error reached twice is reported once.
-void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vector<snap::snapshot>& norm, check_result& res) {
-    for (std::size_t ci = 0; ci < slots.size(); ++ci) {
-        auto& s = slots[ci];
-        res.shard.error_marks.push_back(res.errors.size());
-        for (const auto& [key, val] : s.evaluated)
-            res.evaluated.push_back({key.first, w.clusters[ci].name, key.second, norm[val.first].file, val.second});
-        for (auto& f : s.findings) res.findings.push_back(std::move(f));
-        for (auto& k : s.skipped) res.skipped.push_back(std::move(k));
-        for (auto& d : s.errors) {
-            bool dup = std::any_of(res.errors.begin(), res.errors.end(),
-                                   [&](const diagnostic& x) { return x.name() == d.name() && x.message == d.message && x.where == d.where; });
-            if (!dup) res.errors.push_back(std::move(d));
-        }
+// One cluster's results, its evaluation log resolved to files (the slot's snapshots may then go).
+struct cluster_out {
+    std::vector<finding> findings;
+    std::vector<not_evaluated> skipped;
+    diagnostics errors;
+    std::vector<evaluation> evaluated;
+};
+
+cluster_out take_slot(slot& s, const std::string& cluster, const std::vector<snap::snapshot>& norm, bool keep_skipped) {
+    cluster_out o;
+    o.evaluated.reserve(s.evaluated.size());
+    for (const auto& [key, val] : s.evaluated) o.evaluated.push_back({key.first, cluster, key.second, norm[val.first].file, val.second});
+    o.findings = std::move(s.findings);
+    if (keep_skipped) o.skipped = std::move(s.skipped);
+    o.errors = std::move(s.errors);
+    return o;
+}
+
+// A cluster's results into the run's, in cluster order; the same error reached twice is reported once.
+void append_cluster(cluster_out& o, check_result& res) {
+    res.shard.error_marks.push_back(res.errors.size());
+    std::move(o.evaluated.begin(), o.evaluated.end(), std::back_inserter(res.evaluated));
+    std::move(o.findings.begin(), o.findings.end(), std::back_inserter(res.findings));
+    std::move(o.skipped.begin(), o.skipped.end(), std::back_inserter(res.skipped));
+    for (auto& d : o.errors) {
+        bool dup = std::any_of(res.errors.begin(), res.errors.end(),
+                               [&](const diagnostic& x) { return x.name() == d.name() && x.message == d.message && x.where == d.where; });
+        if (!dup) res.errors.push_back(std::move(d));
     }
+}
+
+// The findings in report order; the same finding reached twice is reported once.
+void sort_findings(check_result& res) {
     std::stable_sort(res.findings.begin(), res.findings.end(), finding_less);
     res.findings.erase(std::unique(res.findings.begin(), res.findings.end(),
                                    [](const finding& a, const finding& b) {
@@ -577,6 +603,17 @@ void merge_slots(std::vector<slot>& slots, const eval_world& w, const std::vecto
                                               a.loc.where == b.loc.where && a.st == b.st && same_file(a.loc, b.loc);
                                    }),
                        res.findings.end());
+}
+
+// Cluster `ci` of `w`: the schema findings and the rules (only the node rules of an incomplete cluster).
+void evaluate_cluster(cluster_runner& runner, const eval_world& w, std::size_t ci, const std::vector<const crule*>& rules,
+                      bool schema_check, const std::string& incomplete, slot& out) {
+    if (schema_check) schema_findings(w, static_cast<std::uint32_t>(ci), out.findings);
+    if (!incomplete.empty())
+        for (const crule* r : rules)
+            if (r->info.scope != rule_scope::node || !has_trigger(*r, ast::trigger::kind::snapshot))
+                out.skipped.push_back({r->info.id, "", fmt::format("not evaluated: {}", incomplete)});
+    runner.run(ci, out, incomplete.empty());
 }
 
 } // namespace
@@ -589,7 +626,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
 
     std::vector<snap::snapshot> norm;
     norm.reserve(snaps.size());
-    for (const auto& s : snaps) norm.push_back(snap::snapshot{s.file, normalize(s.root, p.schema.get())});
+    for (const auto& s : snaps) norm.push_back(normalized(p, s));
     eval_world w;
     w.p = &p;
     w.lim = opt.lim;
@@ -600,19 +637,158 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
     std::vector<char> oversized = oversized_clusters(p, w, norm, opt, res.errors);
     const std::vector<std::string> incomplete = incomplete_clusters(w, opt.failed_files, res.errors);
 
-    cluster_runner runner(p, w, norm, rules);
+    cluster_runner runner(p, w, norm, rules, opt.keep_evaluated);
     std::vector<slot> slots(w.clusters.size());
-    for_each_cluster(w.clusters.size(), opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
-        if (oversized[ci]) return;
-        if (schema_check) schema_findings(w, static_cast<std::uint32_t>(ci), slots[ci].findings);
-        if (!incomplete[ci].empty())
-            for (const crule* r : rules)
-                if (r->info.scope != rule_scope::node || !has_trigger(*r, ast::trigger::kind::snapshot))
-                    slots[ci].skipped.push_back({r->info.id, "", fmt::format("not evaluated: {}", incomplete[ci])});
-        runner.run(ci, slots[ci], incomplete[ci].empty());
+    for_each_index(w.clusters.size(), opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
+        if (!oversized[ci]) evaluate_cluster(runner, w, ci, rules, schema_check, incomplete[ci], slots[ci]);
     });
-    merge_slots(slots, w, norm, res);
+    for (std::size_t ci = 0; ci < slots.size(); ++ci) {
+        cluster_out o = take_slot(slots[ci], w.clusters[ci].name, norm, opt.keep_skipped);
+        append_cluster(o, res);
+    }
+    sort_findings(res);
     res.runbooks = runner.runbooks();
+    return res;
+}
+
+namespace {
+
+// One cluster of a fleet checked by check_fleet, and what it gave.
+struct group_out {
+    std::vector<std::uint32_t> loaded;  ///< its files that loaded
+    std::string name;
+    std::string incomplete;  ///< why it is incomplete, as its evaluation was told
+    std::optional<diagnostic> oversized, note;
+    cluster_out out;
+    std::size_t runbooks = 0;
+};
+
+// What every cluster of one check_fleet call shares.
+struct fleet_run {
+    const pack& p;
+    const fleet_files& in;
+    const check_options& opt;
+    const std::vector<const crule*>& rules;
+    bool schema_check;
+    fleet_plan& plan;
+};
+
+// The snapshots of group `g` that load, normalised; each must be in the cluster the scan put it in.
+// `held` keeps the loaded trees, which the normalised ones share nodes with.
+std::vector<snap::snapshot> load_group(const fleet_run& run, std::size_t g, std::vector<std::uint32_t>& loaded,
+                                       std::vector<snap::snapshot>& held) {
+    std::vector<snap::snapshot> norm;
+    for (std::uint32_t i : run.plan.groups[g]) {
+        diagnostics errs;
+        std::optional<snap::snapshot> s = snap::load_snapshot_file((*run.in.files)[i], run.in.lim, run.in.ci_tables, errs);
+        run.plan.errors[i] = std::move(errs);
+        run.plan.failed[i] = s ? 0 : 1;
+        if (!s) continue;
+        held.push_back(std::move(*s));
+        norm.push_back(normalized(run.p, held.back()));
+        if (cluster_of(run.p, norm.back()).key != run.plan.keys[g])
+            throw std::logic_error(fmt::format("the pre-scan put '{}' in another cluster than its parse", (*run.in.files)[i]));
+        loaded.push_back(i);
+    }
+    return norm;
+}
+
+// The files that failed to load, in file order: those of `before` and those of group `g`.
+std::vector<std::string> failed_names(const fleet_run& run, std::size_t g, const std::vector<std::uint32_t>& before) {
+    std::vector<std::uint32_t> idx = before;
+    for (std::uint32_t i : run.plan.groups[g])
+        if (run.plan.failed[i]) idx.push_back(i);
+    std::sort(idx.begin(), idx.end());
+    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+    std::vector<std::string> names;
+    for (std::uint32_t i : idx) names.push_back((*run.in.files)[i]);
+    return names;
+}
+
+// Read, parse, evaluate and release group `g`; `failed_before` are files known to have failed.
+void run_group(const fleet_run& run, std::size_t g, const std::vector<std::uint32_t>& failed_before, group_out& out) {
+    out = group_out{};
+    std::vector<snap::snapshot> held;
+    std::vector<snap::snapshot> norm = load_group(run, g, out.loaded, held);
+    if (norm.empty()) return;
+    eval_world w;
+    w.p = &run.p;
+    w.lim = run.opt.lim;
+    w.strict_schema = run.opt.strict_schema;
+    out.name = cluster_of(run.p, norm.front()).name;
+    w.clusters.push_back({out.name, {}});
+    std::vector<std::string> files;
+    for (std::uint32_t k = 0; k < norm.size(); ++k) {
+        w.snaps.push_back({&norm[k], node_name_of(run.p, norm[k]), 0});
+        w.clusters[0].members.push_back(k);
+        files.push_back(norm[k].file->name());
+    }
+    out.incomplete = incomplete_reason(out.name, files, failed_names(run, g, failed_before));
+    if (!out.incomplete.empty()) out.note = incomplete_note(out.incomplete, norm.front().file);
+    diagnostics over;
+    if (oversized_clusters(run.p, w, norm, run.opt, over).front()) {
+        out.oversized = std::move(over.front());
+        return;
+    }
+    cluster_runner runner(run.p, w, norm, run.rules, run.opt.keep_evaluated);
+    slot s;
+    evaluate_cluster(runner, w, 0, run.rules, run.schema_check, out.incomplete, s);
+    out.out = take_slot(s, out.name, norm, run.opt.keep_skipped);
+    out.runbooks = runner.runbooks();
+}
+
+std::vector<std::uint32_t> failed_indices(const fleet_plan& plan) {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t i = 0; i < plan.failed.size(); ++i)
+        if (plan.failed[i]) out.push_back(i);
+    return out;
+}
+
+// The clusters' results into the run's, in the order of their first snapshot that loaded; the files'
+// errors into `load`.
+void assemble(std::vector<group_out>& outs, fleet_run& run, check_result& res, fleet_load& load) {
+    std::vector<std::size_t> order;
+    for (std::size_t g = 0; g < outs.size(); ++g)
+        if (!outs[g].loaded.empty()) order.push_back(g);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return outs[a].loaded.front() < outs[b].loaded.front(); });
+    res.clusters = order.size();
+    for (std::size_t g : order) {
+        res.snapshots += outs[g].loaded.size();
+        res.runbooks += outs[g].runbooks;
+        if (outs[g].oversized) res.errors.push_back(std::move(*outs[g].oversized));
+    }
+    for (std::size_t g : order)
+        if (outs[g].note) res.errors.push_back(std::move(*outs[g].note));
+    for (std::size_t g : order) append_cluster(outs[g].out, res);
+    sort_findings(res);
+    for (std::size_t i = 0; i < run.plan.errors.size(); ++i) {
+        std::move(run.plan.errors[i].begin(), run.plan.errors[i].end(), std::back_inserter(load.errors));
+        if (run.plan.failed[i]) load.failed.push_back((*run.in.files)[i]);
+    }
+}
+
+} // namespace
+
+check_result check_fleet(const pack& p, const fleet_files& in, const check_options& opt, fleet_load& load) {
+    check_result res;
+    bool schema_check = false;
+    std::vector<const crule*> rules = select_rules(p, opt, res, schema_check);
+    fleet_plan plan = plan_fleet(p, in, opt.jobs);
+    fleet_run run{p, in, opt, rules, schema_check, plan};
+    std::vector<group_out> outs(plan.groups.size());
+    const std::vector<std::uint32_t> failed_early = failed_indices(plan);
+    for_each_index(outs.size(), opt.jobs, opt.fail_for_test, [&](std::size_t g) { run_group(run, g, failed_early, outs[g]); });
+    // A file that failed in another cluster's worker can make a cluster incomplete: it runs again.
+    const std::vector<std::uint32_t> failed_all = failed_indices(plan);
+    std::vector<std::size_t> again;
+    for (std::size_t g = 0; g < outs.size() && failed_all != failed_early; ++g) {
+        std::vector<std::string> files;
+        for (std::uint32_t i : outs[g].loaded) files.push_back(in.files->at(i));
+        if (!outs[g].loaded.empty() && incomplete_reason(outs[g].name, files, failed_names(run, g, failed_all)) != outs[g].incomplete)
+            again.push_back(g);
+    }
+    for_each_index(again.size(), opt.jobs, false, [&](std::size_t k) { run_group(run, again[k], failed_all, outs[again[k]]); });
+    assemble(outs, run, res, load);
     return res;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/diagnostic.hpp"
@@ -32,6 +33,10 @@ struct check_options {
     std::vector<std::string> failed_files;
     /// `--shard K/N`: only the clusters of that shard are checked (checker/engine/shard.hpp).
     std::optional<shard_spec> shard;
+    /// The evaluation log (`check_result::evaluated`): JUnit, HTML, baselines, --focus and shards read it.
+    bool keep_evaluated = true;
+    /// The rules not evaluated (`check_result::skipped`): `--verbose` prints them.
+    bool keep_skipped = true;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };
@@ -69,6 +74,40 @@ struct check_result {
 /// Evaluate the selected rules of `p` over the loaded snapshots. An exception escaping the
 /// evaluation of any cluster (a bug) is rethrown here, on the calling thread, after every worker ended.
 check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, const check_options& opt);
+
+/// The snapshot files of a fleet to check without holding it (check_fleet).
+struct fleet_files {
+    const std::vector<std::string>* files = nullptr;  ///< in the order of the run
+    snap::load_limits lim = snap::default_load_limits();
+    std::vector<std::string> ci_tables;  ///< pack_ci_tables
+};
+
+/// What loading a fleet's files gave: their errors, file by file in order, and the files that failed.
+struct fleet_load {
+    diagnostics errors;
+    std::vector<std::string> failed;
+};
+
+/// The result of loading every file in order and calling `check` with the files that failed as
+/// `failed_files` (`opt.shard` and `opt.failed_files` aside), without holding the fleet: the files
+/// are grouped by cluster before they are parsed (fleet.hpp), then each cluster is read, parsed,
+/// evaluated and released on the worker threads. Peak memory follows the largest cluster, not the fleet.
+check_result check_fleet(const pack& p, const fleet_files& in, const check_options& opt, fleet_load& load);
+
+/// The cluster of a snapshot: the key its cluster is grouped by (its cluster id without surrounding
+/// white space, in upper case; empty for a snapshot that names no cluster) and the name as written.
+struct cluster_ref {
+    std::string key;
+    std::string name;
+};
+/// The cluster of a normalised snapshot (`normalized`).
+cluster_ref cluster_of(const pack& p, const snap::snapshot& norm);
+/// The grouping key of a cluster id as written (empty when it is only white space).
+std::string cluster_group_key(std::string_view id);
+/// The node name of a normalised snapshot: its node id, else its file name without extension.
+std::string node_name_of(const pack& p, const snap::snapshot& norm);
+/// The snapshot as the engine reads it: enum values in the schema's spelling, case-insensitive tables marked.
+snap::snapshot normalized(const pack& p, snap::snapshot s);
 
 /// The value of calling a `def` of the pack (no snapshot in scope): a record's fields in order, or a
 /// single display text; `error` is set when the def is unknown, has another arity, or yields a missing value.
