@@ -7,24 +7,15 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/render_html_parts.hpp"
 #include "checker/report/render_util.hpp"
 #include "common/text.hpp"
 #include "checker/report/report.hpp"
 
 namespace kbl {
 
-namespace {
+namespace html_page {
 
-using render::outcome;
-
-// Lines of context shown above and below the deciding line of a finding.
-constexpr std::uint32_t snippet_context = 2;
-// Longer snapshot lines are cut in snippets to a window around the caret (the page stays readable
-// whatever the input).
-constexpr std::size_t max_snippet_line = 300;
-
-// Every string that reaches the page goes through here: what HTML cannot show safely is made
-// visible (control characters, bytes that are not UTF-8), then the markup characters escaped.
 std::string html(std::string_view s) {
     std::string out;
     for (char c : escape_for_terminal(s, {.tab = true, .newline = true})) {
@@ -40,6 +31,42 @@ std::string html(std::string_view s) {
     return out;
 }
 
+unit_numbers units_of(const report& r) {
+    unit_numbers units;
+    for (const auto& e : r.evaluated) units.emplace(render::unit_of(e), 0);
+    for (const auto& f : r.findings) units.emplace(render::unit_of(f), 0);
+    std::size_t n = 0;
+    for (auto& [unit, number] : units) number = ++n;
+    return units;
+}
+
+std::size_t finding_number(const report& r, const finding* f) { return static_cast<std::size_t>(f - r.findings.data()) + 1; }
+
+std::string rule_url(const report& r, std::string_view rule) {
+    std::string base = r.information_uri.empty() ? std::string(default_information_uri) : r.information_uri;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string anchor(rule);
+    for (char& c : anchor)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return fmt::format("{}/blob/main/docs/rules.md#{}", base, anchor);
+}
+
+std::string rule_link(const report& r, std::string_view rule, std::string_view text) {
+    return fmt::format("<a href=\"{}\">{}</a>", html(rule_url(r, rule)), text);
+}
+
+} // namespace html_page
+
+namespace {
+
+using html_page::html;
+
+// Lines of context shown above and below the deciding line of a finding.
+constexpr std::uint32_t snippet_context = 2;
+// Longer snapshot lines are cut in snippets to a window around the caret (the page stays readable
+// whatever the input).
+constexpr std::size_t max_snippet_line = 300;
+
 constexpr std::string_view style = R"(
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1f2328; }
@@ -53,7 +80,11 @@ table.matrix th, table.matrix td { border: 1px solid #d0d7de; padding: 3px 6px; 
 table.matrix thead th { white-space: nowrap; font-weight: 600; vertical-align: bottom; }
 table.matrix thead th + th { writing-mode: vertical-rl; transform: rotate(180deg); vertical-align: middle; }
 table.matrix tbody th { text-align: left; white-space: nowrap; position: sticky; left: 0; background: #fff; }
-table.rules td, table.rules th { border-bottom: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+table.rules td, table.rules th, table.list td, table.list th { border-bottom: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+table.list td.num { text-align: right; }
+table.matrix td a, table.list a { color: inherit; }
+section.group h3 { font-size: 15px; margin: 18px 0 4px; }
+p.filter input { font: inherit; width: 28em; max-width: 100%; padding: 3px 6px; }
 td.pass { background: #dafbe1; color: #116329; }
 td.fail { background: #ffebe9; color: #a40e26; font-weight: 700; }
 td.unknown { background: #fff8c5; color: #7d4e00; font-weight: 700; }
@@ -66,7 +97,7 @@ td.na { background: #f6f8fa; color: #8c959f; }
 article { border: 1px solid #d0d7de; border-left: 5px solid #8c959f; border-radius: 4px; padding: 8px 12px; margin: 10px 0; }
 article.error { border-left-color: #cf222e; } article.warning { border-left-color: #bf8700; } article.info { border-left-color: #0969da; }
 article.waived, article.baselined { opacity: .75; }
-article h3 { font-size: 14px; margin: 0 0 4px; }
+article h4 { font-size: 14px; margin: 0 0 4px; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 0 5px; border-radius: 3px; margin-right: 4px; background: #eaeef2; }
 .badge.error { background: #ffebe9; color: #a40e26; } .badge.warning { background: #fff8c5; color: #7d4e00; } .badge.info { background: #ddf4ff; color: #0550ae; }
 .where { color: #57606a; margin: 0 0 4px; }
@@ -78,22 +109,36 @@ p.help, p.ref, p.note { margin: 2px 0; }
 ul.errors li, ul.notes li { margin: 2px 0; }
 )";
 
-struct cell_style {
-    std::string_view css;
-    std::string_view symbol;
-};
-
-cell_style cell_of(outcome o) {
-    switch (o) {
-    case outcome::fail: return {"fail", "\xE2\x9C\x97"};       // ✗
-    case outcome::unknown: return {"unknown", "?"};
-    case outcome::waived: return {"waived", "W"};
-    case outcome::baselined: return {"baselined", "B"};
-    case outcome::pass: return {"pass", "\xE2\x9C\x93"};       // ✓
-    case outcome::not_applicable: return {"na", "\xE2\x80\x93"};  // –
-    }
-    return {"na", "-"};
-}
+// The filter box's script: it hides the findings (and their clusters' groups) whose text lacks a
+// word typed in the box (or given as `?q=` in the page's address). The page's Content-Security-Policy
+// allows this script alone, by its SHA-256 (tests/html_test.cpp checks the hash).
+constexpr std::string_view script = R"js((function () {
+  var box = document.getElementById('filter'), shown = document.getElementById('shown');
+  if (!box) return;
+  var groups = document.querySelectorAll('#findings section.group');
+  function apply() {
+    var terms = box.value.toLowerCase().split(/\s+/).filter(function (t) { return t !== ''; });
+    var total = 0;
+    groups.forEach(function (g) {
+      var n = 0;
+      g.querySelectorAll('article').forEach(function (a) {
+        var text = a.textContent.toLowerCase();
+        var hit = terms.every(function (t) { return text.indexOf(t) >= 0; });
+        a.hidden = !hit;
+        if (hit) ++n;
+      });
+      g.hidden = n === 0;
+      total += n;
+    });
+    shown.textContent = terms.length === 0 ? '' : total + ' shown';
+  }
+  box.addEventListener('input', apply);
+  var q = new URLSearchParams(location.search).get('q');
+  if (q) box.value = q;
+  box.disabled = false;
+  apply();
+})();)js";
+constexpr std::string_view script_sha256 = "AVZX/rzGUfodM3wh6KItq7wOT/OTXDV3r6DT+eJhvfU=";
 
 std::string place_text(const location& l) {
     pos p = render::shown_pos(l);
@@ -115,11 +160,11 @@ std::string snippet_html(const location& l) {
     return out;
 }
 
-std::string finding_html(const finding& f, std::size_t index) {
+std::string finding_html(const report& r, const finding& f, std::size_t index) {
     std::string sev(to_string(f.sev));
     std::string st(to_string(f.st));
     std::string out = fmt::format("<article class=\"{} {}\" id=\"finding-{}\">\n", sev, st, index);
-    out += fmt::format("<h3><span class=\"badge {}\">{}</span><span class=\"badge\">{}</span><code>{}</code> {}</h3>\n", sev,
+    out += fmt::format("<h4><span class=\"badge {}\">{}</span><span class=\"badge\">{}</span><code>{}</code> {}</h4>\n", sev,
                        sev, st, html(f.rule), html(f.message));
     std::string where = html(place_text(f.loc));
     if (!f.node.empty()) where += fmt::format(" &middot; node {}", html(f.node));
@@ -133,8 +178,9 @@ std::string finding_html(const finding& f, std::size_t index) {
         out += snippet_html(r.loc);
     }
     if (!f.fix.empty()) out += fmt::format("<p class=\"help\"><strong>Fix:</strong> {}</p>\n", html(f.fix));
-    if (std::string ref = render::ref_text(f.ref); !ref.empty())
-        out += fmt::format("<p class=\"ref\"><strong>Reference:</strong> {}</p>\n", html(ref));
+    std::string ref = render::ref_text(f.ref);
+    out += fmt::format("<p class=\"ref\"><strong>Reference:</strong> {}{}{}</p>\n", html(ref), ref.empty() ? "" : " &middot; ",
+                       html_page::rule_link(r, f.rule, "rule " + html(f.rule)));
     if (f.waiver) {
         std::string by = f.waiver->approved_by.empty() ? std::string() : fmt::format(" (approved by {})", html(f.waiver->approved_by));
         out += fmt::format("<p class=\"note\"><strong>Waived</strong> until {}: {}{}</p>\n", html(f.waiver->expires),
@@ -160,49 +206,19 @@ std::string summary_text(const report& r) {
     return out;
 }
 
-// The matrix's columns: the selected rules, then any rule that only findings name (id, title).
-struct rule_columns {
-    std::vector<std::pair<std::string, std::string>> list;
-    std::map<std::string, std::size_t> index_of;
-};
-
-rule_columns columns_of(const report& r) {
-    rule_columns c;
-    for (const auto& ri : r.rules)
-        if (c.index_of.emplace(ri.id, c.list.size()).second) c.list.emplace_back(ri.id, ri.title);
-    for (const auto& f : r.findings)
-        if (c.index_of.emplace(f.rule, c.list.size()).second) c.list.emplace_back(f.rule, f.title);
-    return c;
-}
-
-// The matrix's rows: clusters (or snapshots outside any cluster); a cell merges the cases of its rule.
-struct cell {
-    bool applied = false;
-    std::vector<const finding*> findings;
-};
-using matrix_rows = std::map<std::string, std::map<std::size_t, cell>>;
-
-matrix_rows rows_of(const report& r, const rule_columns& columns) {
-    matrix_rows rows;
-    for (const auto& c : render::rule_cases(r)) {
-        auto& row = rows[c.unit];
-        auto it = columns.index_of.find(c.rule);
-        if (it == columns.index_of.end()) continue;
-        cell& x = row[it->second];
-        x.applied = x.applied || c.applied;
-        x.findings.insert(x.findings.end(), c.findings.begin(), c.findings.end());
-    }
-    return rows;
-}
-
 std::string head_html(const report& r) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-    out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+    out += fmt::format("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                       "script-src 'sha256-{}'\">\n", script_sha256);
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += fmt::format("<meta name=\"generator\" content=\"kblint {}\">\n", html(r.version));
     out += "<title>kblint report</title>\n";
     out += fmt::format("<style>{}</style>\n</head>\n<body>\n", style);
-    out += fmt::format("<header>\n<h1>kblint report</h1>\n<p class=\"summary\">{}</p>\n</header>\n", html(summary_text(r)));
+    out += fmt::format("<header>\n<h1>kblint report</h1>\n<p class=\"summary\">{}</p>\n", html(summary_text(r)));
+    if (!r.findings.empty())
+        out += "<p class=\"filter\"><input id=\"filter\" type=\"search\" disabled aria-label=\"Filter the findings\" "
+               "placeholder=\"Filter the findings: rule, cluster, node, words of the message\"> <span id=\"shown\"></span></p>\n";
+    out += "</header>\n";
     return out;
 }
 
@@ -233,63 +249,48 @@ std::string problems_html(const report& r) {
     return out;
 }
 
-std::string matrix_cell_html(const rule_columns& columns, std::size_t i, const std::string& unit,
-                             const std::map<std::size_t, cell>& cells) {
-    auto it = cells.find(i);
-    outcome o = it == cells.end() ? outcome::not_applicable : render::outcome_of(it->second.findings, it->second.applied);
-    std::size_t n = it == cells.end() ? 0 : it->second.findings.size();
-    cell_style cs = cell_of(o);
-    std::string title = fmt::format("{} on {}: {}", columns.list[i].first, unit, render::to_string(o));
-    if (n != 0) title += fmt::format(" ({})", plural(n, "finding", "findings"));
-    return fmt::format("<td class=\"{}\" title=\"{}\">{}</td>", cs.css, html(title), cs.symbol);
-}
 
-std::string matrix_html(const rule_columns& columns, const matrix_rows& rows) {
-    std::string out = "<section id=\"matrix\">\n<h2>Results by cluster and rule</h2>\n";
-    out += "<p class=\"legend\"><span class=\"pass\">\xE2\x9C\x93 pass</span><span class=\"fail\">\xE2\x9C\x97 fail</span>"
-           "<span class=\"unknown\">? unknown</span><span class=\"waived\">W waived</span>"
-           "<span class=\"baselined\">B baselined</span><span class=\"na\">\xE2\x80\x93 not applicable</span></p>\n";
-    out += "<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>cluster</th>";
-    for (std::size_t i = 0; i < columns.list.size(); ++i)
-        out += fmt::format("<th title=\"{}\"><a href=\"#rule-{}\">{}</a></th>", html(columns.list[i].second), i,
-                           html(columns.list[i].first));
-    out += "</tr></thead>\n<tbody>\n";
-    for (const auto& [unit, cells] : rows) {
-        out += fmt::format("<tr><th>{}</th>", html(unit));
-        for (std::size_t i = 0; i < columns.list.size(); ++i) out += matrix_cell_html(columns, i, unit, cells);
-        out += "</tr>\n";
+// The findings, a group per cluster (or snapshot outside any cluster) in report order within it.
+std::string findings_html(const report& r, const html_page::unit_numbers& units) {
+    std::string out = fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", r.findings.size());
+    if (r.findings.empty()) return out + "<p>No finding</p>\n</section>\n";
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < r.findings.size(); ++i) groups[render::unit_of(r.findings[i])].push_back(i);
+    for (const auto& [unit, list] : groups) {
+        out += fmt::format("<section class=\"group\" id=\"unit-{}\">\n<h3>{} &middot; {}</h3>\n", units.at(unit), html(unit),
+                           plural(list.size(), "finding", "findings"));
+        for (std::size_t i : list) out += finding_html(r, r.findings[i], i + 1);
+        out += "</section>\n";
     }
-    out += "</tbody>\n</table>\n</div>\n</section>\n";
-    return out;
+    return out + "</section>\n";
 }
 
-std::string rules_html(const report& r, const rule_columns& columns) {
+// Every selected rule (and any rule only findings name), each linked to its reference.
+std::string rules_html(const report& r) {
+    std::vector<std::pair<std::string, std::string>> list;
+    std::map<std::string, const rule_info*> info;
+    for (const auto& ri : r.rules)
+        if (info.emplace(ri.id, &ri).second) list.emplace_back(ri.id, ri.title);
+    for (const auto& f : r.findings)
+        if (info.emplace(f.rule, nullptr).second) list.emplace_back(f.rule, f.title);
     std::string out = "<section id=\"rules\">\n<h2>Rules</h2>\n<table class=\"rules\">\n"
                       "<thead><tr><th>rule</th><th>severity</th><th>scope</th><th>title</th><th>reference</th></tr></thead>\n<tbody>\n";
-    std::map<std::string, const rule_info*> info;
-    for (const auto& ri : r.rules) info.emplace(ri.id, &ri);
-    for (std::size_t i = 0; i < columns.list.size(); ++i) {
-        const auto& [id, title] = columns.list[i];
-        auto it = info.find(id);
-        const rule_info* ri = it == info.end() ? nullptr : it->second;
-        out += fmt::format("<tr id=\"rule-{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", i,
-                           html(id), ri ? to_string(ri->sev) : "", ri ? to_string(ri->scope) : "", html(title),
-                           ri ? html(render::ref_text(ri->ref)) : std::string());
+    for (const auto& [id, title] : list) {
+        const rule_info* ri = info.at(id);
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                           html_page::rule_link(r, id, "<code>" + html(id) + "</code>"), ri ? to_string(ri->sev) : "",
+                           ri ? to_string(ri->scope) : "", html(title), ri ? html(render::ref_text(ri->ref)) : std::string());
     }
-    out += "</tbody>\n</table>\n</section>\n";
-    return out;
+    return out + "</tbody>\n</table>\n</section>\n";
 }
 
 } // namespace
 
 std::string render_html(const report& r) {
-    const rule_columns columns = columns_of(r);
-    std::string out = head_html(r) + problems_html(r) + matrix_html(columns, rows_of(r, columns));
-    out += fmt::format("<section id=\"findings\">\n<h2>Findings ({})</h2>\n", r.findings.size());
-    if (r.findings.empty()) out += "<p>No finding</p>\n";
-    for (std::size_t i = 0; i < r.findings.size(); ++i) out += finding_html(r.findings[i], i + 1);
-    out += "</section>\n";
-    out += rules_html(r, columns);
+    const html_page::unit_numbers units = html_page::units_of(r);
+    std::string out = head_html(r) + problems_html(r) + html_page::summaries_html(r, units) + findings_html(r, units);
+    out += rules_html(r);
+    if (!r.findings.empty()) out += fmt::format("<script>{}</script>\n", script);
     out += "</body>\n</html>\n";
     return out;
 }
