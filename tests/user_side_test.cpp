@@ -49,6 +49,9 @@ TEST_CASE("outputs: -o FORMAT:FILE writes each report, the text report stays on 
     std::string junit = read_file(dir + "/junit.xml");
     CHECK(junit.rfind("<?xml", 0) == 0);
     CHECK(count_of(junit, "<failure ") == 1);
+    // A JUnit or HTML report written with -o needs the evaluation log as much as one on stdout.
+    CHECK(junit == run_kblint({"check", "-f", "junit", "fixtures/Q241573-010"}).out);
+    CHECK(count_of(junit, "<testcase ") == 118);
 
     SECTION("-f github with a SARIF file: annotations on stdout, the summary on stderr") {
         run_output gh = run_kblint({"check", "-f", "github", "-o", "sarif:" + dir + "/g.sarif", "fixtures/Q241573-010"});
