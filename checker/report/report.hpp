@@ -122,8 +122,9 @@ std::string render_junit(const report& r);
 /// (`::error file=F,line=L,col=C,title=RULE-ID::message`); nothing else.
 std::string render_github(const report& r);
 
-/// One self-contained HTML page (inline CSS, no script, no network): a cluster x rule matrix
-/// coloured by result and the findings with their snapshot snippets.
+/// One self-contained HTML page (inline CSS, one inline filter script allowed by its hash in the
+/// page's CSP, no network): summaries by rule and by cluster, a matrix of the rules and clusters
+/// with findings, and the findings grouped by cluster with their snapshot snippets.
 std::string render_html(const report& r);
 
 } // namespace kbl
