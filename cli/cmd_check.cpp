@@ -378,6 +378,46 @@ const std::vector<std::string>& fail_levels() {
     return levels;
 }
 
+namespace {
+
+// The "Limits" group: the bounds on input size and on evaluation (README, Hardening).
+void add_limit_options(CLI::App& sub, check_flags& f) {
+    sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
+        ->type_name("BYTES")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-toml-depth", f.max_toml_depth, "deepest nesting of tables and arrays in a snapshot")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-toml-values", f.max_toml_values, "most values (array elements included) in a snapshot")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-rule-depth", f.max_rule_depth, "deepest nesting of expressions in a rule file")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-eval-depth", f.max_eval_depth, "deepest recursion while evaluating a rule")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-eval-steps", f.max_eval_steps, "evaluation steps allowed for one rule on one node or cluster")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-runbook-steps", f.max_runbook_steps, "most steps in one runbook")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+    sub.add_option("--max-cluster-nodes", f.max_cluster_nodes, "most snapshots (nodes) in one cluster")
+        ->type_name("N")
+        ->capture_default_str()
+        ->group("Limits");
+}
+
+} // namespace
+
 void define_check(CLI::App& sub, check_flags& f) {
     sub.add_option("PATH", f.paths, "snapshot file, or folder searched recursively for '*.toml' files")
         ->required()
@@ -426,38 +466,7 @@ void define_check(CLI::App& sub, check_flags& f) {
                    "check only the clusters of shard K of N (K from 1 to N), for N CI runners; 'kblint merge' joins "
                    "their JSON reports")
         ->type_name("K/N");
-    sub.add_option("--max-file-size", f.max_file_size, "largest snapshot or rule file read")
-        ->type_name("BYTES")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-toml-depth", f.max_toml_depth, "deepest nesting of tables and arrays in a snapshot")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-toml-values", f.max_toml_values, "most values (array elements included) in a snapshot")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-rule-depth", f.max_rule_depth, "deepest nesting of expressions in a rule file")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-eval-depth", f.max_eval_depth, "deepest recursion while evaluating a rule")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-eval-steps", f.max_eval_steps, "evaluation steps allowed for one rule on one node or cluster")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-runbook-steps", f.max_runbook_steps, "most steps in one runbook")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
-    sub.add_option("--max-cluster-nodes", f.max_cluster_nodes, "most snapshots (nodes) in one cluster")
-        ->type_name("N")
-        ->capture_default_str()
-        ->group("Limits");
+    add_limit_options(sub, f);
     add_gate_options(sub, f.gate);
     sub.footer(
         "Exit status: 0 no finding at or above --fail-on; 1 at least one; 2 usage error or invalid input;\n"
