@@ -26,10 +26,8 @@ void define_init(CLI::App& sub, init_flags& f) {
 int run_init(const init_flags& f) {
     int status = 0;
     pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
-    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
+    std::shared_ptr<const pack> p = load_pack_with_schema(pf, status);
     if (!p) return status;
-    if (!pack_has_schema(*p))
-        return usage_error("{}", "the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
     std::string text = render_snapshot_template(*p);
     if (f.output.empty() || f.output == "-") return write_stdout(text);
     std::error_code ec;

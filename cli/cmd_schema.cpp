@@ -43,10 +43,8 @@ int run_schema(const schema_flags& f) {
     if (auto st = check_choice("--format", f.format, schema_formats)) return *st;
     int status = 0;
     pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
-    std::shared_ptr<const pack> p = load_rule_pack(pf, status);
+    std::shared_ptr<const pack> p = load_pack_with_schema(pf, status);
     if (!p) return status;
-    if (!pack_has_schema(*p))
-        return usage_error("{}", "the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
     return write_output(f.format == "text" ? render_schema_text(*p) : render_json_schema(*p));
 }
 

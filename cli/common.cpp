@@ -13,6 +13,7 @@
 #include "cli/cmd_check.hpp"
 #include "cli/config.hpp"
 #include "cli/console.hpp"
+#include "checker/report/schema_export.hpp"
 #include "common/fs.hpp"
 #include "common/limits.hpp"
 
@@ -180,6 +181,15 @@ std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status, diagnosti
     status = pk.status;
     if (warnings) warnings->insert(warnings->end(), pk.diags.begin(), pk.diags.end());
     return pk.p;
+}
+
+std::shared_ptr<const pack> load_pack_with_schema(pack_flags& f, int& status) {
+    std::shared_ptr<const pack> p = load_rule_pack(f, status);
+    if (p && !pack_has_schema(*p)) {
+        status = usage_error("{}", "the loaded rule pack declares no schema: none of its files has a 'schema { ... }' block");
+        return nullptr;
+    }
+    return p;
 }
 
 int write_output(std::string_view bytes) { return write_stdout(bytes); }

@@ -77,6 +77,9 @@ loaded_pack load_rules(const pack_flags& f, const load_settings& s);
 /// warnings of a pack that loaded are also appended to `warnings` when it is given.
 std::shared_ptr<const pack> load_rule_pack(pack_flags& f, int& status, diagnostics* warnings = nullptr);
 
+/// load_rule_pack, and a usage error (exit 2) when the pack declares no schema (init, schema).
+std::shared_ptr<const pack> load_pack_with_schema(pack_flags& f, int& status);
+
 /// Write to stdout; 0, or 2 after a message when the write failed.
 int write_output(std::string_view bytes);
 
