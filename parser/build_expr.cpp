@@ -58,6 +58,13 @@ pos at(const pt_node& n) {
     return pos{static_cast<std::uint32_t>(n.m_begin.line), static_cast<std::uint32_t>(n.m_begin.column)};
 }
 
+std::string_view source_text(const pt_node& n) {
+    const pt_node* last = &n;
+    while (!last->has_content() && !last->children.empty()) last = last->children.back().get();
+    if (!last->has_content()) return {};
+    return {n.m_begin.data, static_cast<std::size_t>(last->m_end.data - n.m_begin.data)};
+}
+
 pos end_of(const pt_node& n) {
     return pos{static_cast<std::uint32_t>(n.m_end.line), static_cast<std::uint32_t>(n.m_end.column)};
 }
@@ -295,8 +302,9 @@ ast::expr_ptr builder::chain(const pt_node& n) {
 // to write it: `0 <= x and x <= 1024`.
 ast::expr_ptr builder::comparison(const pt_node& n) {
     if (n.children.size() > 3) {
-        std::string a = n.children[0]->string(), op1 = n.children[1]->string(), b = n.children[2]->string();
-        std::string op2 = n.children[3]->string(), c = n.children.at(4)->string();
+        std::string_view a = source_text(*n.children[0]), op1 = source_text(*n.children[1]);
+        std::string_view b = source_text(*n.children[2]), op2 = source_text(*n.children[3]);
+        std::string_view c = source_text(*n.children.at(4));
         throw build_error(at(*n.children[3]),
                           fmt::format("comparisons do not chain; write '{} {} {} and {} {} {}'", a, op1, b, b, op2, c));
     }

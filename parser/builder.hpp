@@ -28,6 +28,10 @@ pos at(const pt_node& n);
 /// Where a parse tree node ends.
 pos end_of(const pt_node& n);
 
+/// The source text a node covers. A node folded by PEGTL's `fold_one` (an operator expression)
+/// keeps its start but not its end; its text then runs to the end of its last descendant.
+std::string_view source_text(const pt_node& n);
+
 /// The value of a string literal node (basic or raw), escapes decoded and checked.
 std::string string_value(const pt_node& n);
 

@@ -354,6 +354,10 @@ TEST_CASE("operators and the standard library: load-time errors at their place",
           std::vector<std::string>{"r.kbl:8:11: error: cannot multiply a string and an int [type-error]"});
     CHECK(rule_errors("  require 0 <= n <= 1024\n") ==
           std::vector<std::string>{"r.kbl:8:18: error: comparisons do not chain; write '0 <= n and n <= 1024' [syntax]"});
+    // Operands that are themselves operator expressions (found by fuzzing: their parse tree nodes
+    // are folded and keep no end) are quoted whole.
+    CHECK(rule_errors("  require n>n - 1 == n * 2\n") ==
+          std::vector<std::string>{"r.kbl:8:19: error: comparisons do not chain; write 'n > n - 1 and n - 1 == n * 2' [syntax]"});
     CHECK(rule_errors("  require regex_capture(s, s, 1) == \"x\"\n") ==
           std::vector<std::string>{"r.kbl:8:28: error: the pattern of 'regex_capture' must be a string literal [regex]"});
     CHECK(rule_errors("  require regex_capture(s, '(a)', 2) == \"x\"\n") ==
