@@ -1,8 +1,8 @@
 #pragma once
 // The built-in functions (internal to checker/engine/): one table, one row per function (name,
 // arity, static result type, implementation). The compiler resolves a call to its row and types it
-// with the row; the evaluator calls the row's implementation. The rows and the implementations are
-// in builtins.cpp.
+// with the row; the evaluator calls the row's implementation. The rows are in builtins.cpp, the
+// implementations in builtins.cpp and builtins_numeric.cpp (builtins_util.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <span>
