@@ -41,7 +41,7 @@ public:
 
 private:
     static void* start(void* self) {
-        static_cast<stack_thread*>(self)->fn_();  // fn_ catches everything (see engine.cpp)
+        static_cast<stack_thread*>(self)->fn_();  // fn_ catches everything (for_each_index in checker/engine/fleet.cpp)
         return nullptr;
     }
     std::function<void()> fn_;
