@@ -20,7 +20,7 @@ enum class expr_kind : std::uint8_t {
     index,           ///< kids[0][kids[1]]
     index_star,      ///< kids[0][*]
     optional,        ///< kids[0]?
-    call,            ///< text(kids...)
+    call,            ///< text(kids...); text is `x.f` for a def of the module `x`
     neg,             ///< -kids[0]
     not_,            ///< not kids[0]
     binary,          ///< kids[0] op kids[1]
@@ -208,6 +208,8 @@ struct action_decl {
 struct use_decl {
     pos where;
     std::string path;
+    std::string alias;  ///< `use "x.kbl" as x`: the module's name in this file (empty: a plain `use`)
+    pos alias_pos;
 };
 
 /// One parsed rule file.

@@ -42,7 +42,7 @@ void builder::declaration(const pt_node& n, ast::file& f) {
     else if (n.is_type<g::def_decl>()) f.defs.push_back(def(n));
     else if (n.is_type<g::table_decl>()) f.tables.push_back(table(n));
     else if (n.is_type<g::schema_decl>()) f.schemas.push_back(schema(n));
-    else if (n.is_type<g::use_decl>()) f.uses.push_back({at(n), string_value(*find_child_string(n))});
+    else if (n.is_type<g::use_decl>()) f.uses.push_back(use(n));
     else if (n.is_type<g::action_decl>()) f.actions.push_back(action(n));
 }
 
@@ -367,6 +367,19 @@ ast::field_decl builder::field(const pt_node& c, std::vector<ast::path_seg> path
         else f.nocase = true;
     }
     return f;
+}
+
+// `use "PATH"` or `use "PATH" as NAME`.
+ast::use_decl builder::use(const pt_node& n) {
+    ast::use_decl u;
+    u.where = at(n);
+    u.path = string_value(*find_child_string(n));
+    for (const auto& c : n.children)
+        if (c->is_type<g::use_alias>()) {
+            u.alias = c->string();
+            u.alias_pos = at(*c);
+        }
+    return u;
 }
 
 ast::action_decl builder::action(const pt_node& n) {

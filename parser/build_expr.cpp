@@ -152,8 +152,10 @@ ast::expr_ptr builder::expr(const pt_node& n) {
         e->text = n.string();
     } else if (n.is_type<g::call>()) {
         e->kind = ast::expr_kind::call;
-        e->text = n.children.at(0)->string();
-        for (std::size_t i = 1; i < n.children.size(); ++i) e->kids.push_back(expr(*n.children[i]));
+        std::size_t i = 0;
+        if (n.children.at(0)->is_type<g::call_module>()) e->text = n.children.at(i++)->string() + ".";  // `x.f(...)`
+        e->text += n.children.at(i++)->string();
+        for (; i < n.children.size(); ++i) e->kids.push_back(expr(*n.children[i]));
     } else if (n.is_type<g::if_expr>()) {
         e->kind = ast::expr_kind::conditional;
         for (const auto& c : n.children) e->kids.push_back(expr(*c));

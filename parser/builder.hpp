@@ -82,6 +82,7 @@ private:
     bool schema_slot(ast::schema_decl& s, const pt_node& c, std::vector<ast::path_seg>& path);
     ast::field_decl field(const pt_node& c, std::vector<ast::path_seg> path, std::string text, std::size_t i);
     ast::action_decl action(const pt_node& n);
+    ast::use_decl use(const pt_node& n);
     ast::arg_decl arg(const pt_node& n);
     ast::stmt statement(const pt_node& c);
 };

@@ -83,6 +83,7 @@ template<> inline constexpr const char* error_message< arg_name > = "expected an
 template<> inline constexpr const char* error_message< arg_type > = "expected a type after the argument name (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< at_value > = "expected the value a finding points at after 'at'";
 template<> inline constexpr const char* error_message< use_path > = "expected a file name as a string after 'use'";
+template<> inline constexpr const char* error_message< use_alias > = "expected a module name after 'as'";
 template<> inline constexpr const char* error_message< expected_declaration > = "expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use'";
 template<> inline constexpr const char* error_message< on_action > = "expected an action name";
 template<> inline constexpr const char* error_message< on_value > = "expected 'before ACTION', 'after ACTION', 'final' or 'snapshot' after 'on'";

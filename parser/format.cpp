@@ -684,7 +684,11 @@ void print_rule(printer& pr, const ast::rule_decl& r) {
 // Print one declaration; the line it ends on.
 std::uint32_t print_declaration(printer& pr, const ast::file& f, const decl_ref& d) {
     switch (d.kind) {
-    case 'u': pr.line("use " + quote(f.uses[d.index].path)); return d.line;
+    case 'u': {
+        const ast::use_decl& u = f.uses[d.index];
+        pr.line("use " + quote(u.path) + (u.alias.empty() ? "" : " as " + u.alias));
+        return d.line;
+    }
     case 'd': print_def(pr, f.defs[d.index]); return f.defs[d.index].end.line;
     case 't': print_table(pr, f.tables[d.index]); return f.tables[d.index].end.line;
     case 's': print_schema(pr, f.schemas[d.index]); return f.schemas[d.index].end.line;

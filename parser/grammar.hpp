@@ -54,6 +54,7 @@ struct kw_def : TAO_PEGTL_KEYWORD( "def" ) {};
 struct kw_table : TAO_PEGTL_KEYWORD( "table" ) {};
 struct kw_schema : TAO_PEGTL_KEYWORD( "schema" ) {};
 struct kw_use : TAO_PEGTL_KEYWORD( "use" ) {};
+struct kw_as : TAO_PEGTL_KEYWORD( "as" ) {};
 struct kw_title : TAO_PEGTL_KEYWORD( "title" ) {};
 struct kw_severity : TAO_PEGTL_KEYWORD( "severity" ) {};
 struct kw_scope : TAO_PEGTL_KEYWORD( "scope" ) {};
@@ -153,7 +154,10 @@ struct if_expr : seq< kw_if, sep, must< if_cond >, sep, must< if_then >, sep, mu
 struct call_arg : seq< expr > {};
 struct call_close : one< ')' > {};
 struct call_name : sor< kw_count, kw_map, kw_filter, ident > {};
-struct call : seq< call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
+// `x.f(...)`: a def of the module `use "..." as x` (the whole `x.f` must be followed by `(`, or it
+// is a path: `x.f` with `x` a name).
+struct call_module : seq< ident > {};
+struct call : seq< opt< call_module, one< '.' > >, call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
 struct name : seq< ident > {};
 struct primary : sor< literal, list_lit, record_lit, paren, if_expr, call, name > {};
 
@@ -344,7 +348,8 @@ struct action_close : one< '}' > {};
 struct action_decl : seq< kw_action, sep, must< action_name >, sep, must< action_open >, sep, star< sor< arg_item, stmt >, sep >, must< action_close > > {};
 
 struct use_path : seq< any_string > {};
-struct use_decl : seq< kw_use, sep, must< use_path > > {};
+struct use_alias : seq< ident > {};
+struct use_decl : seq< kw_use, sep, must< use_path >, opt< sep, kw_as, sep, must< use_alias > > > {};
 
 struct declaration : sor< rule_decl, def_decl, table_decl, schema_decl, use_decl, action_decl > {};
 struct expected_declaration : seq< declaration > {};

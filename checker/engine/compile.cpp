@@ -110,6 +110,7 @@ void compiler::collect() {
     name_places rule_ids;
     name_places globals;
     for (const auto& f : p_.asts) {
+        const std::string& module = file_module(f.src);
         for (const auto& r : f.rules) {
             auto [it, fresh] = rule_ids.emplace(r.id, std::make_pair(f.src, r.id_pos));
             if (!fresh)
@@ -120,21 +121,23 @@ void compiler::collect() {
             if (!claim_global(f.src, d.name, d.name_pos, "definition", globals)) continue;
             auto c = std::make_unique<cdef>();
             c->name = d.name;
+            c->module = module;
             c->params = static_cast<std::uint32_t>(d.params.size());
             c->has_params = d.has_params;
             c->file = f.src;
             c->where = d.name_pos;
             c->decl = &d;
-            p_.defs.emplace(d.name, std::move(c));
+            p_.defs.emplace(global_key(module, d.name), std::move(c));
         }
         for (const auto& t : f.tables) {
             if (!claim_global(f.src, t.name, t.name_pos, "table", globals)) continue;
             auto c = std::make_unique<ctable>();
             c->name = t.name;
+            c->module = module;
             c->file = f.src;
             c->where = t.name_pos;
-            table_asts_.emplace(t.name, &t);
-            p_.tables.emplace(t.name, std::move(c));
+            table_asts_.emplace(c.get(), &t);
+            p_.tables.emplace(global_key(module, t.name), std::move(c));
         }
     }
 }
@@ -147,7 +150,7 @@ bool compiler::claim_global(const source_ptr& f, const std::string& name, pos wh
               check_ids::duplicate_name);
         return false;
     }
-    auto [it, fresh] = globals.emplace(name, std::make_pair(f, where));
+    auto [it, fresh] = globals.emplace(global_key(file_module(f), name), std::make_pair(f, where));
     if (!fresh) {
         error(f, where, fmt::format("'{}' is defined twice", name), check_ids::duplicate_name,
               {diag_note{diag_note::kind::note, "first defined here", it->second.first, it->second.second}});
@@ -159,7 +162,7 @@ bool compiler::claim_global(const source_ptr& f, const std::string& name, pos wh
 // ---- Tables ----
 
 void compiler::compile_table(ctable& t) {
-    const ast::table_decl& decl = *table_asts_.at(t.name);
+    const ast::table_decl& decl = *table_asts_.at(&t);
     auto root = std::make_shared<snap::node>();
     root->k = snap::kind::table;
     root->where = decl.where;
@@ -250,12 +253,12 @@ void compiler::note_def_call(cdef& d, std::span<const stype> args) {
 // A warning at each def and table that nothing reads (`# kbl: allow(unused-def)` in a library
 // file keeps its helpers quiet). A `decode_TABLE` def is read by `kblint decode TABLE`.
 void compiler::unused_globals() {
-    for (const auto& [name, d] : p_.defs)
-        if (!def_uses_[d.get()].used && !name.starts_with("decode_"))
-            warning(d->file, d->where, fmt::format("'{}' is defined but never used", name), check_ids::unused_def);
-    for (const auto& [name, t] : p_.tables)
+    for (const auto& [key, d] : p_.defs)
+        if (!def_uses_[d.get()].used && !key.starts_with("decode_"))
+            warning(d->file, d->where, fmt::format("'{}' is defined but never used", d->name), check_ids::unused_def);
+    for (const auto& [key, t] : p_.tables)
         if (!used_tables_.count(t.get()))
-            warning(t->file, t->where, fmt::format("table '{}' is declared but never used", name), check_ids::unused_table);
+            warning(t->file, t->where, fmt::format("table '{}' is declared but never used", t->name), check_ids::unused_table);
 }
 
 namespace {
@@ -279,35 +282,60 @@ std::string dir_of(const std::string& name) {
 
 } // namespace
 
+namespace {
+
+struct pack_loader {
+    pack& p;
+    pack_result& res;
+    std::size_t max_file_bytes;
+    std::vector<source_ptr> queue;
+    std::map<std::string, bool> seen;  ///< file to: it is a module
+
+    void error(const source_ptr& src, pos where, std::string msg) {
+        diagnostic d;
+        d.file = src;
+        d.where = where;
+        d.message = std::move(msg);
+        d.check_id = check_ids::use;
+        res.diags.push_back(std::move(d));
+    }
+
+    // A `use` of `src`: its file queued once; with `as NAME`, a module that NAME names in `src`.
+    void use(const source_ptr& src, const ast::use_decl& u) {
+        std::string target = std::filesystem::path(dir_of(src->name()) + u.path).lexically_normal().string();
+        const bool module = !u.alias.empty();
+        if (module && !p.aliases[src.get()].emplace(u.alias, module_ref{target, u.path}).second)
+            return error(src, u.alias_pos, fmt::format("module name '{}' is given twice in this file", u.alias));
+        if (auto it = seen.find(target); it != seen.end()) {
+            if (it->second != module)
+                error(src, u.where, fmt::format("'{}' is loaded both as a module ('use ... as') and into the global "
+                                                "namespace (a plain 'use' or a rule file)", target));
+            return;
+        }
+        std::string text;
+        if (auto why = read_used_file(target, max_file_bytes, text))
+            return error(src, u.where, fmt::format("cannot read '{}' named by 'use': {}", target, *why));
+        seen.emplace(target, module);
+        queue.push_back(std::make_shared<source_file>(target, std::move(text)));
+        if (module) p.file_module.emplace(queue.back().get(), target);
+    }
+};
+
+} // namespace
+
 pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth,
                       std::size_t max_file_bytes) {
     pack_result res;
     auto p = std::make_shared<pack>();
-    std::vector<source_ptr> queue = rule_files;
-    std::set<std::string> seen;
-    for (const auto& f : rule_files) seen.insert(std::filesystem::path(f->name()).lexically_normal().string());
+    pack_loader loader{*p, res, max_file_bytes, rule_files, {}};
+    for (const auto& f : rule_files) loader.seen.emplace(std::filesystem::path(f->name()).lexically_normal().string(), false);
     parse_options popt;
     popt.max_depth = max_rule_depth;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-        source_ptr src = queue[i];
+    for (std::size_t i = 0; i < loader.queue.size(); ++i) {
+        source_ptr src = loader.queue[i];
         p->files.push_back(src);
         p->asts.push_back(parse_rules(src, popt, res.diags));
-        for (const auto& u : p->asts.back().uses) {
-            std::string target = std::filesystem::path(dir_of(src->name()) + u.path).lexically_normal().string();
-            if (seen.count(target)) continue;
-            std::string text;
-            if (auto why = read_used_file(target, max_file_bytes, text)) {
-                diagnostic d;
-                d.file = src;
-                d.where = u.where;
-                d.message = fmt::format("cannot read '{}' named by 'use': {}", target, *why);
-                d.check_id = check_ids::use;
-                res.diags.push_back(std::move(d));
-                continue;
-            }
-            seen.insert(target);
-            queue.push_back(std::make_shared<source_file>(target, std::move(text)));
-        }
+        for (const auto& u : p->asts.back().uses) loader.use(src, u);
     }
     compiler c(*p, res.diags);
     c.run();

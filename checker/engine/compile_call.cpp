@@ -8,8 +8,9 @@
 namespace kbl {
 
 cexpr_ptr compiler::call(compile_scope& sc, const ast::expr& e) {
+    if (auto dot = e.text.find('.'); dot != std::string::npos) return qualified_call(sc, e, dot);
     if (const builtin_def* b = find_builtin(e.text)) return call_builtin(sc, e, *b);
-    if (auto it = p_.defs.find(e.text); it != p_.defs.end()) return call_def(sc, e, *it->second);
+    if (cdef* d = find_def(sc.file, e.text)) return call_def(sc, e, *d);
     return unknown_function(sc, e);
 }
 
@@ -58,9 +59,8 @@ cexpr_ptr compiler::call_def(compile_scope& sc, const ast::expr& e, cdef& d) {
 
 // An error at the call, suggesting the closest built-in or def; the arguments are still checked.
 cexpr_ptr compiler::unknown_function(compile_scope& sc, const ast::expr& e) {
-    std::vector<std::string> cands;
+    std::vector<std::string> cands = visible_names(sc.file, true, false);
     for (const auto& b : builtin_table()) cands.emplace_back(b.name);
-    for (const auto& [n, d] : p_.defs) cands.push_back(n);
     // Else a longer name the word begins (`low`: `lower`), else the longest name of 3 characters or
     // more that begins the word (`length`: `len`).
     std::string m = closest_key(e.text, cands);

@@ -9,6 +9,7 @@
 //   compile_expr.cpp     literals, operators, quantifiers
 //   compile_path.cpp     names and path steps, checked against the schema
 //   compile_call.cpp     calls of built-ins (typed by their row of the built-in table) and defs
+//   compile_module.cpp   modules (`use "..." as x`): which defs and tables a file sees, `x.f(...)`, `x.t`
 // and the warnings that read the AST: compile_lint.cpp (conditions that cannot change, shadowing).
 #include <algorithm>
 #include <cstdint>
@@ -180,6 +181,17 @@ private:
     cexpr_ptr call_def(compile_scope& sc, const ast::expr& e, cdef& d);
     cexpr_ptr unknown_function(compile_scope& sc, const ast::expr& e);
 
+    // compile_module.cpp
+    const std::string& file_module(const source_ptr& f) const;
+    const module_ref* module_alias(const source_ptr& f, std::string_view name) const;
+    cdef* find_def(const source_ptr& f, const std::string& name);
+    ctable* find_table(const source_ptr& f, const std::string& name);
+    std::vector<std::string> visible_names(const source_ptr& f, bool defs, bool tables) const;
+    cexpr_ptr qualified_call(compile_scope& sc, const ast::expr& e, std::size_t dot);
+    cexpr_ptr qualified_name(compile_scope& sc, const ast::expr& e);
+    void unknown_in_module(const compile_scope& sc, const ast::expr& e, std::string_view alias, std::string_view name,
+                           const module_ref* m, bool function);
+
     // compile_lint.cpp: warnings read from the AST
     void lint_condition(const compile_scope& sc, const ast::expr& e);
     void lint_binary(const compile_scope& sc, const ast::expr& e);
@@ -187,7 +199,7 @@ private:
 
     pack& p_;
     diagnostics& diags_;
-    std::map<std::string, const ast::table_decl*> table_asts_;
+    std::map<const ctable*, const ast::table_decl*> table_asts_;
     stype last_type_;  ///< the static type of the expression compiled last
     std::map<const cexpr*, stype> quant_var_types_;
     std::map<const cdef*, def_use> def_uses_;

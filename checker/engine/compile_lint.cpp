@@ -151,8 +151,8 @@ void compiler::lint_bound_name(const compile_scope& sc, const std::string& name,
     std::string hidden;
     for (const auto& v : sc.vars)
         if (v.name == name) hidden = fmt::format("the variable '{}' of an enclosing scope", name);
-    if (hidden.empty() && p_.defs.count(name)) hidden = fmt::format("the def '{}'", name);
-    if (hidden.empty() && p_.tables.count(name)) hidden = fmt::format("the table '{}'", name);
+    if (hidden.empty() && find_def(sc.file, name)) hidden = fmt::format("the def '{}'", name);
+    if (hidden.empty() && find_table(sc.file, name)) hidden = fmt::format("the table '{}'", name);
     if (hidden.empty() && sc.has_self && p_.schema && p_.schema->keys.count(name))
         hidden = fmt::format("the snapshot field '{}'", name);
     if (!hidden.empty())

@@ -26,8 +26,8 @@ cexpr_ptr compiler::name(compile_scope& sc, const ast::expr& e) {
         return c;
     }
     if (cexpr_ptr c = context_name(sc, e)) return c;
-    if (auto it = p_.defs.find(e.text); it != p_.defs.end()) return def_name(sc, e, *it->second);
-    if (auto it = p_.tables.find(e.text); it != p_.tables.end()) return table_name(e, *it->second);
+    if (cdef* d = find_def(sc.file, e.text)) return def_name(sc, e, *d);
+    if (const ctable* t = find_table(sc.file, e.text)) return table_name(e, *t);
     return root_key(sc, e);
 }
 
@@ -98,8 +98,7 @@ cexpr_ptr compiler::root_key(compile_scope& sc, const ast::expr& e) {
     if (!sc.has_self) {
         std::vector<std::string> cands;
         for (const auto& v : sc.vars) cands.push_back(v.name);
-        for (const auto& [n, d] : p_.defs) cands.push_back(n);
-        for (const auto& [n, d] : p_.tables) cands.push_back(n);
+        for (auto& n : visible_names(sc.file, true, true)) cands.push_back(std::move(n));
         cands.push_back("nodes");
         std::string m = closest_match(e.text, cands);
         error(sc.file, e.where,
@@ -166,6 +165,8 @@ void compiler::unknown_field(const compile_scope& sc, pos where, const schema_no
 
 cexpr_ptr compiler::path_step(compile_scope& sc, const ast::expr& e) {
     using ek = ast::expr_kind;
+    if (e.kind == ek::member)
+        if (cexpr_ptr q = qualified_name(sc, e)) return q;
     cexpr_ptr base = expr(sc, *e.kids[0]);
     stype bt = last_type_;
     std::string btext = base->text.empty() ? (base->op == cop::var || base->op == cop::root_key ? base->key : "") : base->text;

@@ -65,6 +65,7 @@ using cexpr_ptr = std::unique_ptr<cexpr>;
 
 struct cdef {
     std::string name;
+    std::string module;  ///< the module's key (its file, see `module_ref`); empty in the global namespace
     std::uint32_t params = 0;
     bool has_params = false;
     std::uint32_t frame_size = 0;
@@ -78,6 +79,7 @@ struct cdef {
 
 struct ctable {
     std::string name;
+    std::string module;  ///< as cdef::module
     snap::node_ptr entries;  ///< a record: integer keys written in decimal
     std::optional<rt::value> dflt;
     source_ptr file;
@@ -150,12 +152,28 @@ struct crule {
     std::uint32_t frame_size = 0;
 };
 
+/// A module as a file that loads it names it: `use "PATH" as NAME`.
+struct module_ref {
+    std::string key;      ///< the module's file, normalised: what its defs and tables are keyed by
+    std::string written;  ///< PATH as written, for messages
+};
+
+/// The key of a def or table `name` of module `module` (empty: the global namespace) in the
+/// pack's maps; a module's names never collide with global ones.
+inline std::string global_key(const std::string& module, const std::string& name) {
+    return module.empty() ? name : module + '\n' + name;
+}
+
 class pack {
 public:
     std::vector<source_ptr> files;
     std::vector<std::unique_ptr<crule>> rules;  ///< sorted by id
-    std::map<std::string, std::unique_ptr<cdef>> defs;
-    std::map<std::string, std::unique_ptr<ctable>> tables;
+    std::map<std::string, std::unique_ptr<cdef>> defs;      ///< by global_key
+    std::map<std::string, std::unique_ptr<ctable>> tables;  ///< by global_key
+    /// The module key of each file loaded with `use ... as` (files not here share the global namespace).
+    std::map<const source_file*, std::string> file_module;
+    /// For each file that writes `use "PATH" as NAME`: NAME to the module.
+    std::map<const source_file*, std::map<std::string, module_ref, std::less<>>> aliases;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::unique_ptr<schema_node> schema;       ///< null when the pack has no schema
     bool schema_strict = false;                ///< the schema block says `strict`: undeclared keys are violations
