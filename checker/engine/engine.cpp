@@ -121,7 +121,8 @@ void group_clusters(const pack& p, const std::vector<snap::snapshot>& norm, eval
 
 std::vector<def_info> pack_defs(const pack& p) {
     std::vector<def_info> out;
-    for (const auto& [name, d] : p.defs) out.push_back({name, d->params});
+    for (const auto& [name, d] : p.defs)
+        if (d->module.empty()) out.push_back({name, d->params});  // the global namespace only
     return out;
 }
 

@@ -127,7 +127,8 @@ struct def_info {
     std::uint32_t params = 0;
 };
 
-/// The pack's `def`s, sorted by name (`kblint decode` lists the one-parameter `decode_*` ones).
+/// The pack's global `def`s (not those of modules), sorted by name (`kblint decode` lists the
+/// one-parameter `decode_*` ones).
 std::vector<def_info> pack_defs(const pack& p);
 
 /// True when `id` matches the glob `pattern` (`*` and `?`, case-insensitive).
