@@ -133,6 +133,12 @@ std::shared_ptr<const shard_info> shard_report_info(const shard_run& run, const 
         auto it = e.file ? of_file.find(e.file->name()) : of_file.end();
         info->evaluated_order.push_back(it == of_file.end() ? 0 : it->second);
     }
+    auto ordinal = [&](const std::string& file) {
+        auto it = of_file.find(file);
+        return it == of_file.end() ? 0u : it->second;
+    };
+    for (const auto& s : r.checked.snapshots) info->checked_snapshot_order.push_back(ordinal(s.file));
+    for (const auto& c : r.checked.changes) info->checked_change_order.push_back(ordinal(c.file));
     return info;
 }
 

@@ -252,6 +252,7 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     for (auto& ri : all_rules)
         if (selected(ri.id, f.only, f.skip)) r.rules.push_back(std::move(ri));
     r.evaluated = std::move(res.evaluated);
+    r.checked = std::move(res.checked);
     r.summary.snapshots = res.snapshots;
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
@@ -266,11 +267,11 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
 int write_reports(const report& r, const check_flags& f, const std::vector<report_output>& outs) {
     for (const auto& o : outs) {
         if (on_stdout(o)) continue;
-        std::string bytes = render_as(r, o.format, f.color, f.quiet, false, f.show_baselined);
+        std::string bytes = render_as(r, o.format, f.color, f.quiet, false, f.show_baselined, f.verbose);
         if (auto err = write_file_atomically(o.file, bytes)) return usage_error("cannot write '{}': {}", shown(o.file), *err);
     }
     for (const auto& o : outs)
-        if (on_stdout(o) && write_stdout(render_as(r, o.format, f.color, f.quiet, true, f.show_baselined)) != exit_clean)
+        if (on_stdout(o) && write_stdout(render_as(r, o.format, f.color, f.quiet, true, f.show_baselined, f.verbose)) != exit_clean)
             return exit_usage;
     return exit_clean;
 }
@@ -313,11 +314,12 @@ std::optional<int> plan_outputs(const std::string& format, const std::vector<std
 }
 
 std::string render_as(const report& r, const std::string& format_name, const std::string& color, bool quiet,
-                      bool to_stdout, bool show_baselined) {
+                      bool to_stdout, bool show_baselined, bool verbose) {
     const report_format* format = find_report_format(format_name);
     text_options topt;
     topt.quiet = quiet;
     topt.show_baselined = show_baselined;
+    topt.verbose = verbose;
     if (format->terminal && to_stdout) {
         topt.color = color_wanted(color, STDOUT_FILENO);
         topt.width = terminal_columns(STDOUT_FILENO, process_env()).value_or(0);

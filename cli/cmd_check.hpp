@@ -67,9 +67,10 @@ bool fails_at(const std::vector<finding>& findings, const std::string& fail_on);
 
 /// The report in the format named `format` (checker/report/formats.cpp); colour (`--color`) and
 /// the terminal's width apply to the formats meant for a terminal when the report goes to stdout.
-/// Baselined findings are listed in text and concise only when `show_baselined`.
+/// Baselined findings are listed in text and concise only when `show_baselined`; the text report
+/// says what was checked (render_checked) only when `verbose`.
 std::string render_as(const report& r, const std::string& format, const std::string& color, bool quiet, bool to_stdout,
-                      bool show_baselined = false);
+                      bool show_baselined = false, bool verbose = false);
 
 /// Waiver warnings and stale baseline notes on stderr, one line each, as the text report leaves them.
 void print_notifications(const std::vector<notification>& ns);

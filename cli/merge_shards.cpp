@@ -116,17 +116,27 @@ std::vector<finding> merged_findings(std::vector<shard_report>& shards) {
     return out;
 }
 
-// Evaluations cluster by cluster, in the order of one run.
-std::vector<evaluation> merged_evaluated(std::vector<shard_report>& shards) {
-    std::vector<std::pair<std::uint32_t, evaluation>> all;
+// The entries of a list of every shard (`list` of its report, `order` of its shard key: each
+// entry's cluster ordinal) cluster by cluster, in the order of one run.
+template <class T>
+std::vector<T> in_run_order(std::vector<shard_report>& shards, std::vector<T>& (*list)(shard_report&),
+                            const std::vector<std::uint32_t>& (*order)(const shard_report&)) {
+    std::vector<std::pair<std::uint32_t, T>> all;
     for (auto& s : shards)
-        for (std::size_t i = 0; i < s.r.evaluated.size(); ++i) all.emplace_back(s.info.evaluated_order[i], std::move(s.r.evaluated[i]));
+        for (std::size_t i = 0; i < list(s).size(); ++i) all.emplace_back(order(s).at(i), std::move(list(s)[i]));
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<evaluation> out;
+    std::vector<T> out;
     out.reserve(all.size());
-    for (auto& [order, e] : all) out.push_back(std::move(e));
+    for (auto& [ordinal, e] : all) out.push_back(std::move(e));
     return out;
 }
+
+std::vector<evaluation>& evaluated_of(shard_report& s) { return s.r.evaluated; }
+const std::vector<std::uint32_t>& evaluated_order(const shard_report& s) { return s.info.evaluated_order; }
+std::vector<checked_snapshot>& snapshots_of(shard_report& s) { return s.r.checked.snapshots; }
+const std::vector<std::uint32_t>& snapshots_order(const shard_report& s) { return s.info.checked_snapshot_order; }
+std::vector<checked_change>& changes_of(shard_report& s) { return s.r.checked.changes; }
+const std::vector<std::uint32_t>& changes_order(const shard_report& s) { return s.info.checked_change_order; }
 
 } // namespace
 
@@ -201,7 +211,9 @@ merged_report merge_shards(std::vector<shard_report> shards) {
     std::vector<notification> stale = stale_notes(r.stale_baseline);
     r.notifications.insert(r.notifications.end(), stale.begin(), stale.end());
     r.findings = merged_findings(shards);
-    r.evaluated = merged_evaluated(shards);
+    r.evaluated = in_run_order(shards, evaluated_of, evaluated_order);
+    r.checked.snapshots = in_run_order(shards, snapshots_of, snapshots_order);
+    r.checked.changes = in_run_order(shards, changes_of, changes_order);
     count_findings(r);
     return m;
 }

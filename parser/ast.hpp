@@ -174,8 +174,8 @@ struct schema_decl {
     pos end;
     std::vector<field_decl> fields;
     std::vector<arg_decl> step_args;  ///< keys every step may have besides step_action and step_node
-    std::optional<std::vector<path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
-    pos node_id_pos, cluster_id_pos, planned_pos, runbook_pos, step_action_pos, step_node_pos;
+    std::optional<std::vector<path_seg>> node_id, cluster_id, taken_at, planned, runbook, step_action, step_node;
+    pos node_id_pos, cluster_id_pos, taken_at_pos, planned_pos, runbook_pos, step_action_pos, step_node_pos;
     bool strict = false;  ///< keys the schema does not declare are violations
     pos strict_pos;
 };

@@ -327,7 +327,7 @@ ast::schema_decl builder::schema(const pt_node& n) {
     return s;
 }
 
-// node_id, cluster_id, planned, runbook, step_action and step_node: each given once, a path of keys
+// node_id, cluster_id, taken_at, planned, runbook, step_action and step_node: each given once, a path of keys
 // only. False when `c` is none of them (a field).
 bool builder::schema_slot(ast::schema_decl& s, const pt_node& c, std::vector<ast::path_seg>& path) {
     std::optional<std::vector<ast::path_seg>>* slot = nullptr;
@@ -335,6 +335,7 @@ bool builder::schema_slot(ast::schema_decl& s, const pt_node& c, std::vector<ast
     const char* what = "";
     if (c.is_type<g::node_id_item>()) slot = &s.node_id, slot_pos = &s.node_id_pos, what = "node_id";
     else if (c.is_type<g::cluster_id_item>()) slot = &s.cluster_id, slot_pos = &s.cluster_id_pos, what = "cluster_id";
+    else if (c.is_type<g::taken_at_item>()) slot = &s.taken_at, slot_pos = &s.taken_at_pos, what = "taken_at";
     else if (c.is_type<g::planned_item>()) slot = &s.planned, slot_pos = &s.planned_pos, what = "planned";
     else if (c.is_type<g::runbook_item>()) slot = &s.runbook, slot_pos = &s.runbook_pos, what = "runbook";
     else if (c.is_type<g::step_action_item>()) slot = &s.step_action, slot_pos = &s.step_action_pos, what = "step_action";

@@ -78,7 +78,7 @@ template<> inline constexpr const char* error_message< field_path > = "expected 
 template<> inline constexpr const char* error_message< field_type > = "expected a type after the field path (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< id_path > = "expected a field path";
 template<> inline constexpr const char* error_message< schema_open > = "expected '{' after 'schema'";
-template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'planned', 'runbook', 'step_action', 'step_node', 'step_arg' or '}' in the schema";
+template<> inline constexpr const char* error_message< schema_close > = "expected 'field', 'strict', 'node_id', 'cluster_id', 'taken_at', 'planned', 'runbook', 'step_action', 'step_node', 'step_arg' or '}' in the schema";
 template<> inline constexpr const char* error_message< arg_name > = "expected an argument name";
 template<> inline constexpr const char* error_message< arg_type > = "expected a type after the argument name (string, int, float, bool, datetime, date, time, table, list, enum(...) or any)";
 template<> inline constexpr const char* error_message< at_value > = "expected the value a finding points at after 'at'";
@@ -110,7 +110,7 @@ template <>
 inline const std::vector<std::string> expected_words<rule_close>{"title", "severity", "scope", "ref", "tags", "doc",
                                                                   "fix", "on", "when", "let", "require", "message", "at"};
 template <>
-inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node", "step_arg"};
+inline const std::vector<std::string> expected_words<schema_close>{"field", "strict", "node_id", "cluster_id", "taken_at", "planned", "runbook", "step_action", "step_node", "step_arg"};
 template <>
 inline const std::vector<std::string> expected_words<expected_declaration>{"rule", "def", "table", "schema", "use", "action"};
 template <>

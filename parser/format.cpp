@@ -579,6 +579,7 @@ void print_schema(printer& pr, const ast::schema_decl& s) {
     if (s.strict) items.push_back({s.strict_pos.line, "strict"});
     id("node_id", s.node_id, s.node_id_pos);
     id("cluster_id", s.cluster_id, s.cluster_id_pos);
+    id("taken_at", s.taken_at, s.taken_at_pos);
     id("planned", s.planned, s.planned_pos);
     id("runbook", s.runbook, s.runbook_pos);
     id("step_action", s.step_action, s.step_action_pos);

@@ -70,6 +70,7 @@ struct kw_default : TAO_PEGTL_KEYWORD( "default" ) {};
 struct kw_field : TAO_PEGTL_KEYWORD( "field" ) {};
 struct kw_node_id : TAO_PEGTL_KEYWORD( "node_id" ) {};
 struct kw_cluster_id : TAO_PEGTL_KEYWORD( "cluster_id" ) {};
+struct kw_taken_at : TAO_PEGTL_KEYWORD( "taken_at" ) {};
 struct kw_required : TAO_PEGTL_KEYWORD( "required" ) {};
 struct kw_nocase : TAO_PEGTL_KEYWORD( "nocase" ) {};
 struct kw_optional : TAO_PEGTL_KEYWORD( "optional" ) {};
@@ -277,7 +278,7 @@ struct table_value : seq< expr > {};
 struct table_entry : seq< table_key, sep, must< table_eq >, sep, must< table_value > > {};
 struct table_decl : seq< kw_table, sep, must< table_name >, sep, must< table_open >, sep, star< table_entry, sep >, must< table_close > > {};
 
-// schema { strict  node_id PATH  cluster_id PATH  field PATH TYPE [required] [optional] [nocase] ["DOC"] }
+// schema { strict  node_id PATH  cluster_id PATH  taken_at PATH  field PATH TYPE [required] [optional] [nocase] ["DOC"] }
 struct schema_seg_first : sor< any_name, any_string > {};
 struct schema_member : seq< one< '.' >, must< member_key > > {};
 struct schema_any_index : seq< one< '[' >, one< '*' >, must< index_close > > {};
@@ -300,6 +301,7 @@ struct field_item : seq< kw_field, sep, must< field_path >, sep, must< field_typ
 struct id_path : seq< schema_path > {};
 struct node_id_item : seq< kw_node_id, sep, must< id_path > > {};
 struct cluster_id_item : seq< kw_cluster_id, sep, must< id_path > > {};
+struct taken_at_item : seq< kw_taken_at, sep, must< id_path > > {};
 struct planned_item : seq< kw_planned, sep, must< id_path > > {};
 struct runbook_item : seq< kw_runbook, sep, must< id_path > > {};
 struct step_action_item : seq< kw_step_action, sep, must< id_path > > {};
@@ -312,7 +314,7 @@ struct arg_required : kw_required {};
 struct arg_decl : seq< must< arg_name >, sep, must< arg_type >, opt< sep, arg_required > > {};
 struct step_arg_item : seq< kw_step_arg, sep, arg_decl > {};
 struct arg_item : seq< kw_arg, sep, arg_decl > {};
-struct schema_item : sor< strict_item, step_arg_item, field_item, node_id_item, cluster_id_item, planned_item, runbook_item, step_action_item, step_node_item > {};
+struct schema_item : sor< strict_item, step_arg_item, field_item, node_id_item, cluster_id_item, taken_at_item, planned_item, runbook_item, step_action_item, step_node_item > {};
 struct schema_open : one< '{' > {};
 struct schema_close : one< '}' > {};
 struct schema_decl : seq< kw_schema, sep, must< schema_open >, sep, star< schema_item, sep >, must< schema_close > > {};

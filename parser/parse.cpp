@@ -154,7 +154,7 @@ using selector = pegtl::parse_tree::selector<
         g::cmp_op, g::quantifier, g::quant_where, g::quant_body, g::title_item, g::severity_item, g::scope_item,
         g::ref_item, g::tags_item, g::doc_item, g::fix_item, g::when_item, g::let_item, g::require_item,
         g::message_item, g::rule_decl, g::def_decl, g::def_params, g::table_decl, g::table_entry, g::schema_decl,
-        g::field_item, g::node_id_item, g::cluster_id_item, g::schema_member, g::schema_any_index, g::type_enum,
+        g::field_item, g::node_id_item, g::cluster_id_item, g::taken_at_item, g::schema_member, g::schema_any_index, g::type_enum,
         g::type_list, g::use_decl, g::on_item, g::on_before, g::on_after, g::on_final, g::on_snapshot, g::on_action,
         g::action_decl, g::action_name, g::set_stmt, g::add_stmt, g::remove_stmt, g::delete_stmt, g::let_stmt, g::if_stmt,
         g::else_part, g::for_stmt, g::for_var, g::for_where, g::planned_item, g::runbook_item, g::step_action_item,

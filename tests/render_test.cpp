@@ -344,7 +344,7 @@ TEST_CASE("JSON report version 1", "[render]") {
     auto ordered = nlohmann::ordered_json::parse(json);
     std::vector<std::string> keys;
     for (const auto& item : ordered.items()) keys.push_back(item.key());
-    CHECK(keys == std::vector<std::string>{"kblint", "summary", "findings", "errors", "notifications"});
+    CHECK(keys == std::vector<std::string>{"kblint", "summary", "findings", "errors", "notifications", "checked"});
 }
 
 TEST_CASE("JSON report: empty, with a notification, and with invalid UTF-8", "[render]") {

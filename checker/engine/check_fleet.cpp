@@ -27,6 +27,7 @@ struct group_out {
     std::optional<diagnostic> oversized, note;
     cluster_out out;
     std::size_t runbooks = 0;
+    checked_list checked;
 };
 
 // What every cluster of one check_fleet call shares.
@@ -89,6 +90,7 @@ void run_group(const fleet_run& run, std::size_t g, const std::vector<std::uint3
         w.clusters[0].members.push_back(k);
         files.push_back(norm[k].file->name());
     }
+    record_checked(run.p, w, 0, out.checked);
     out.incomplete = incomplete_reason(out.name, files, failed_names(run, g, failed_before));
     if (!out.incomplete.empty()) out.note = incomplete_note(out.incomplete, norm.front().file);
     diagnostics over;
@@ -121,6 +123,9 @@ void assemble(std::vector<group_out>& outs, fleet_run& run, check_result& res, f
     for (std::size_t g : order) {
         res.snapshots += outs[g].loaded.size();
         res.runbooks += outs[g].runbooks;
+        auto& c = outs[g].checked;
+        std::move(c.snapshots.begin(), c.snapshots.end(), std::back_inserter(res.checked.snapshots));
+        std::move(c.changes.begin(), c.changes.end(), std::back_inserter(res.checked.changes));
         if (outs[g].oversized) res.errors.push_back(std::move(*outs[g].oversized));
     }
     for (std::size_t g : order)

@@ -76,6 +76,7 @@ void compiler::schema_block(const ast::file& f, const ast::schema_decl& s) {
     };
     set_id(s.node_id, s.node_id_pos, p_.node_id, "node_id");
     set_id(s.cluster_id, s.cluster_id_pos, p_.cluster_id, "cluster_id");
+    set_id(s.taken_at, s.taken_at_pos, p_.taken_at, "taken_at");
     set_id(s.planned, s.planned_pos, p_.planned, "planned");
     set_id(s.runbook, s.runbook_pos, p_.runbook, "runbook");
     set_id(s.step_action, s.step_action_pos, p_.step_action, "step_action");

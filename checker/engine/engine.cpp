@@ -209,6 +209,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
     group_clusters(p, norm, w);
     if (opt.shard) keep_shard(*opt.shard, norm, w, res);
     res.clusters = w.clusters.size();
+    for (std::size_t ci = 0; ci < w.clusters.size(); ++ci) record_checked(p, w, ci, res.checked);
     std::vector<char> oversized = oversized_clusters(p, w, norm, opt, res.errors);
     const std::vector<std::string> incomplete = incomplete_clusters(w, opt.failed_files, res.errors);
 

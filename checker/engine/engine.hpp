@@ -10,6 +10,7 @@
 #include "checker/engine/finding.hpp"
 #include "common/limits.hpp"
 #include "checker/snapshot/snapshot.hpp"
+#include "checker/engine/checked.hpp"
 #include "checker/engine/compile.hpp"
 #include "checker/engine/shard.hpp"
 
@@ -69,6 +70,7 @@ struct check_result {
     std::size_t runbooks = 0;
     std::size_t rules = 0;           ///< rules selected for evaluation
     shard_trace shard;               ///< where the clusters and errors of a sharded run sit in the fleet's
+    checked_list checked;            ///< the snapshots that loaded and their changes, cluster by cluster (checked.hpp)
 };
 
 /// Evaluate the selected rules of `p` over the loaded snapshots. An exception escaping the

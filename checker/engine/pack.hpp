@@ -179,7 +179,7 @@ public:
     bool schema_strict = false;                ///< the schema block says `strict`: undeclared keys are violations
     std::string schema_id;                     ///< the id of the engine's schema findings (empty: `schema-violation`)
     bool schema_by_rule = false;               ///< a rule calls `schema_violations()`: the pack reports violations itself
-    std::optional<std::vector<ast::path_seg>> node_id, cluster_id, planned, runbook, step_action, step_node;
+    std::optional<std::vector<ast::path_seg>> node_id, cluster_id, taken_at, planned, runbook, step_action, step_node;
     std::map<std::string, std::unique_ptr<caction>> actions;
     std::vector<std::pair<ast::arg_decl, source_ptr>> step_args;  ///< `step_arg`s: keys of every step
     std::vector<std::string> ci_tables;

@@ -392,6 +392,46 @@ void read_evaluated(reader& rd, source_table& src, const json& shard, shard_repo
     });
 }
 
+// An array of counts (the cluster ordinals of "shard.checked").
+std::vector<std::uint32_t> read_ordinals(reader& rd, const json& obj, const at& a, std::string_view k) {
+    std::vector<std::uint32_t> out;
+    const json* list = rd.array(obj, a, k);
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+        if ((*list)[i].is_number_unsigned()) out.push_back((*list)[i].get<std::uint32_t>());
+        else rd.fail(a.key(k).index(i), fmt::format("'{}' is {}, not a count", a.key(k).index(i).name, type_name((*list)[i])));
+    }
+    return out;
+}
+
+checked_step read_step(reader& rd, const json& j, const at& a) {
+    return {static_cast<std::uint32_t>(rd.count(j, a, "step")), rd.text(j, a, "node"), rd.text(j, a, "action"),
+            static_cast<std::uint32_t>(rd.count(j, a, "line"))};
+}
+
+// "checked", and the cluster ordinal of each of its entries in "shard.checked".
+void read_checked(reader& rd, const json& doc, const json& shard, shard_report& out) {
+    const json* c = rd.object(doc, at{"", ""}, "checked");
+    const json* order = rd.object(shard, at{"/shard", "shard"}, "checked");
+    if (!c || !order) return;
+    at a{"/checked", "checked"};
+    each_object(rd, *c, a, "snapshots", [&](const json& j, const at& e, std::size_t) {
+        const json* t = rd.member(j, e, "taken_at", {json::value_t::string, json::value_t::null}, "a string or null");
+        out.r.checked.snapshots.push_back({rd.text(j, e, "file"), rd.text(j, e, "node"), rd.name(j, e, "cluster"),
+                                           t && t->is_string() ? std::optional<std::string>(t->get<std::string>()) : std::nullopt});
+    });
+    each_object(rd, *c, a, "changes", [&](const json& j, const at& e, std::size_t) {
+        checked_change ch{rd.text(j, e, "file"), rd.choice(j, e, "kind", {"planned", "runbook"}) == 1, {}};
+        each_object(rd, j, e, "steps", [&](const json& s, const at& sa, std::size_t) { ch.steps.push_back(read_step(rd, s, sa)); });
+        out.r.checked.changes.push_back(std::move(ch));
+    });
+    at oa{"/shard/checked", "shard.checked"};
+    out.info.checked_snapshot_order = read_ordinals(rd, *order, oa, "snapshots");
+    out.info.checked_change_order = read_ordinals(rd, *order, oa, "changes");
+    if (rd.problems.empty() && (out.info.checked_snapshot_order.size() != out.r.checked.snapshots.size() ||
+                                out.info.checked_change_order.size() != out.r.checked.changes.size()))
+        rd.fail(oa, "'shard.checked' does not give one cluster ordinal per entry of 'checked'");
+}
+
 // "shard": the shard, the fingerprints and counts; its lists are read with the report's.
 void read_shard_key(reader& rd, const json& shard, shard_report& out) {
     at a{"/shard", "shard"};
@@ -466,6 +506,7 @@ void read_document(reader& rd, const json& doc, std::string_view version, shard_
     read_errors(rd, src, doc, *shard, out);
     read_notifications(rd, doc, out.r);
     read_evaluated(rd, src, *shard, out);
+    read_checked(rd, doc, *shard, out);
 }
 
 } // namespace

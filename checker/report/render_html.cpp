@@ -289,7 +289,7 @@ std::string rules_html(const report& r) {
 std::string render_html(const report& r) {
     const html_page::unit_numbers units = html_page::units_of(r);
     std::string out = head_html(r) + problems_html(r) + html_page::summaries_html(r, units) + findings_html(r, units);
-    out += rules_html(r);
+    out += rules_html(r) + html_page::checked_html(r);
     if (!r.findings.empty()) out += fmt::format("<script>{}</script>\n", script);
     out += "</body>\n</html>\n";
     return out;

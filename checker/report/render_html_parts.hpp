@@ -1,7 +1,7 @@
 #pragma once
 // The pieces of the HTML report (internal to checker/report/): render_html.cpp builds the page, its
 // findings grouped by cluster and its rule table; render_html_summary.cpp the summaries by rule and
-// by cluster and the matrix of the rules that have findings.
+// by cluster and the matrix of the rules that have findings; render_html_checked.cpp what was checked.
 #include <cstddef>
 #include <map>
 #include <string>
@@ -33,5 +33,9 @@ std::string rule_link(const report& r, std::string_view rule, std::string_view t
 /// The summary by rule, the summary by cluster, then the matrix of the rules that have findings
 /// (rows: the clusters that have findings; a failing cell links to its cell's first finding).
 std::string summaries_html(const report& r, const unit_numbers& units);
+
+/// The collapsed "What was checked" section (render_html_checked.cpp): the snapshots with their
+/// node, cluster and time, the changes with their steps, the rules whose 'when' was false and how often.
+std::string checked_html(const report& r);
 
 } // namespace kbl::html_page

@@ -108,6 +108,21 @@ ojson stale_json(const baseline_entry& e) {
     return j;
 }
 
+ojson checked_json(const checked_list& c) {
+    ojson snaps = ojson::array();
+    for (const auto& s : c.snapshots)
+        snaps.push_back(ojson{{"file", s.file}, {"node", s.node}, {"cluster", name_or_null(s.cluster)},
+                              {"taken_at", s.taken_at ? ojson(*s.taken_at) : ojson(nullptr)}});
+    ojson changes = ojson::array();
+    for (const auto& ch : c.changes) {
+        ojson steps = ojson::array();
+        for (const auto& st : ch.steps)
+            steps.push_back(ojson{{"step", st.step}, {"node", st.node}, {"action", st.action}, {"line", st.line}});
+        changes.push_back(ojson{{"file", ch.file}, {"kind", change_kind(ch)}, {"steps", std::move(steps)}});
+    }
+    return ojson{{"snapshots", std::move(snaps)}, {"changes", std::move(changes)}};
+}
+
 } // namespace
 
 void count_findings(report& r) {
@@ -167,6 +182,8 @@ std::string render_json(const report& r) {
         doc["stale_baseline"] = std::move(stale);
     }
     if (r.shard) doc["shard"] = shard_json(r);
+    // Added without a new report version: what was checked, last so that no key moves.
+    doc["checked"] = checked_json(r.checked);
     std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     out += '\n';
     return out;

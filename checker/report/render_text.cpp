@@ -80,6 +80,22 @@ std::string render_summary(const report& r) {
     return line;
 }
 
+std::string render_checked(const report& r) {
+    const checked_list& c = r.checked;
+    if (c.snapshots.empty() && c.changes.empty()) return {};
+    std::string out = "Checked:\n";
+    for (const auto& s : c.snapshots)
+        out += fmt::format("  snapshot {}: node '{}', {}, {}\n", escape_for_terminal(s.file), escape_for_terminal(s.node),
+                           s.cluster.empty() ? std::string("no cluster") : fmt::format("cluster '{}'", escape_for_terminal(s.cluster)),
+                           s.taken_at ? fmt::format("taken at {}", escape_for_terminal(*s.taken_at)) : std::string("time unknown"));
+    for (const auto& ch : c.changes) {
+        out += fmt::format("  {} in {}: {}\n", change_kind(ch), escape_for_terminal(ch.file), plural(ch.steps.size(), "step", "steps"));
+        for (const auto& st : ch.steps)
+            out += fmt::format("    {}. '{}' on '{}' (line {})\n", st.step, escape_for_terminal(st.action), escape_for_terminal(st.node), st.line);
+    }
+    return out;
+}
+
 std::string render_text(const report& r, const text_options& opt) {
     emit_options emit;
     emit.color = opt.color;
@@ -97,6 +113,8 @@ std::string render_text(const report& r, const text_options& opt) {
             blocks.push_back(render_diagnostic(d, emit));
         }
     }
+    if (opt.verbose)
+        if (std::string c = render_checked(r); !c.empty()) blocks.push_back(std::move(c));
     blocks.push_back(render::hidden_baselined_line(r, opt) + render_summary(r));
     std::string out;
     for (std::size_t i = 0; i < blocks.size(); ++i) {

@@ -53,6 +53,7 @@ struct report {
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
     std::shared_ptr<const shard_info> shard;  ///< `check --shard`: what `kblint merge` needs (JSON "shard")
+    checked_list checked;             ///< the snapshots and changes checked (JSON "checked", text -v, HTML)
 };
 
 /// kblint's documented home, SARIF `informationUri` when the build names none.
@@ -73,6 +74,7 @@ struct text_options {
     bool quiet = false;  ///< only the summary line and errors
     std::size_t width = 0;  ///< terminal columns to cut source lines to; 0: no limit
     bool show_baselined = false;  ///< text and concise: list baselined findings too (else only counted)
+    bool verbose = false;  ///< text: a "Checked:" block (render_checked) before the summary
 };
 
 /// A finding as the one diagnostic shape: the status after the message, related places as located
@@ -106,6 +108,10 @@ std::string render_json(const report& r);
 /// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline;
 /// with a baseline, its stale entries (in scope, matched by no finding) are "N fixed since the baseline".
 std::string render_summary(const report& r);
+
+/// The "Checked:" block of the text report: each snapshot with its node, cluster and time, each
+/// change with its steps; empty when nothing was checked.
+std::string render_checked(const report& r);
 
 /// SARIF 2.1.0: one run, the selected rules in `tool.driver.rules`, a result per finding (waived
 /// ones with a suppression, `baselineState` when a baseline was given), input errors and

@@ -110,7 +110,7 @@ std::string path_text(const std::vector<ast::path_seg>& segs) {
     return out;
 }
 
-// The keys that name the node, its cluster and a change: a label and the path ("" when not declared).
+// The keys that name the node, its cluster, its time and a change: a label and the path ("" when not declared).
 std::vector<std::pair<std::string_view, std::string>> identity_keys(const pack& p) {
     std::vector<std::pair<std::string_view, std::string>> out;
     auto add = [&](std::string_view label, const std::optional<std::vector<ast::path_seg>>& path) {
@@ -118,6 +118,7 @@ std::vector<std::pair<std::string_view, std::string>> identity_keys(const pack& 
     };
     add("node id", p.node_id);
     add("cluster id", p.cluster_id);
+    add("snapshot time", p.taken_at);
     add("planned step", p.planned);
     add("runbook steps", p.runbook);
     add("step action", p.step_action);

@@ -160,6 +160,7 @@ nlohmann::ordered_json shard_json(const report& r) {
     for (const auto& ri : r.rules) rules.push_back(rule_json(ri));
     j["rules"] = std::move(rules);
     j["evaluated"] = evaluated_json(r, s);
+    j["checked"] = ojson{{"snapshots", s.checked_snapshot_order}, {"changes", s.checked_change_order}};
     j["errors"] = errors_json(r, s);
     j["sources"] = sources_json(r);
     return j;

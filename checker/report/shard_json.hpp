@@ -9,6 +9,7 @@
 //   snapshot_files, fail_on  the files found (every shard's) and --fail-on, for the exit status
 //   rules                  the selected rules (SARIF rule metadata, the HTML rule table)
 //   evaluated              the (rule, node) pairs evaluated, by cluster (JUnit test cases, HTML matrix)
+//   checked                the cluster ordinal of each entry of the report's "checked" snapshots and changes
 //   errors                 per entry of "errors": its place in one run's order, severity, notes
 //   sources                the lines of every file a finding or error points into, two lines around
 //                          each place (snippets of the text, SARIF, JUnit and HTML reports)
@@ -44,6 +45,8 @@ struct shard_info {
     std::string fail_on;                 ///< --fail-on of the run
     std::vector<error_place> error_order;       ///< per entry of the report's errors
     std::vector<std::uint32_t> evaluated_order; ///< per entry of the report's evaluated: its cluster's ordinal
+    std::vector<std::uint32_t> checked_snapshot_order;  ///< per entry of the report's checked.snapshots: its cluster's ordinal
+    std::vector<std::uint32_t> checked_change_order;    ///< per entry of the report's checked.changes: its cluster's ordinal
 };
 
 /// Lines kept around each place a finding or error points at: as many as the HTML report shows.

@@ -26,7 +26,7 @@ const std::vector<std::string_view> keywords = {
     "rule", "def", "table", "schema", "action", "use", "title", "severity", "scope", "ref", "tags", "doc", "fix",
     "when", "let", "require", "message", "on", "snapshot", "before", "after", "final", "all", "any", "none", "count",
     "the", "map", "filter", "in", "where", "and", "or", "not", "if", "then", "else", "contains", "matches", "true",
-    "false", "default", "field", "node_id", "cluster_id", "planned", "runbook", "step_action", "step_node", "required",
+    "false", "default", "field", "node_id", "cluster_id", "taken_at", "planned", "runbook", "step_action", "step_node", "required",
     "optional", "nocase", "strict", "list", "enum", "set", "add", "remove", "delete", "for", "error", "warning",
     "info", "node", "cluster", "self", "nodes", "step", "steps", "target", "step_index"};
 
