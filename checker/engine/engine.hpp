@@ -12,6 +12,7 @@
 #include "checker/snapshot/snapshot.hpp"
 #include "checker/engine/compile.hpp"
 #include "checker/engine/shard.hpp"
+#include "checker/engine/timeline.hpp"
 
 namespace kbl {
 
@@ -37,6 +38,8 @@ struct check_options {
     bool keep_evaluated = true;
     /// The rules not evaluated (`check_result::skipped`): `--verbose` prints them.
     bool keep_skipped = true;
+    /// The timeline of each planned change and runbook (`check_result::timelines`): `--show-runbook`.
+    bool keep_timelines = false;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };
@@ -68,6 +71,7 @@ struct check_result {
     std::size_t clusters = 0;
     std::size_t runbooks = 0;
     std::size_t rules = 0;           ///< rules selected for evaluation
+    std::vector<timeline> timelines;  ///< each change simulated, cluster by cluster (keep_timelines)
     shard_trace shard;               ///< where the clusters and errors of a sharded run sit in the fleet's
 };
 

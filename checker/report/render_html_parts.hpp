@@ -34,4 +34,12 @@ std::string rule_link(const report& r, std::string_view rule, std::string_view t
 /// (rows: the clusters that have findings; a failing cell links to its cell's first finding).
 std::string summaries_html(const report& r, const unit_numbers& units);
 
+/// `check --show-runbook`: the "Runbooks" section, a table per change of `r.timelines` (a row per
+/// step: node, action, changes, findings linked to their articles; the end state last); empty
+/// when there is no timeline (render_html_timeline.cpp).
+std::string timelines_html(const report& r);
+
+/// The style rules of the Runbooks section, added to the page's style block when it has that section.
+extern const std::string_view timeline_style;
+
 } // namespace kbl::html_page
