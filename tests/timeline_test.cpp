@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 const std::string pack_text = R"KBL(schema {
   node_id node.name
   cluster_id cluster.name
+  planned planned
   runbook runbook.steps
   step_action action
   step_node node
@@ -32,6 +33,7 @@ const std::string pack_text = R"KBL(schema {
   field services.*.state enum("running", "stopped")
   field pkgs list(string)
   field runbook any
+  field planned any
   field flags any
 }
 action stop_service {
@@ -246,4 +248,15 @@ TEST_CASE("timeline: headless Chromium shows the Runbooks section (DOM and a scr
     };
     CHECK(be32(16) == 1200);
     CHECK(be32(20) == 1600);
+}
+
+TEST_CASE("timeline: a planned change is a one-step timeline on its holder", "[timeline]") {
+    kbl::check_result res = run("[node]\nname = \"N1\"\n[cluster]\nname = \"C\"\n[planned]\naction = \"install\"\n", true);
+    CHECK(lines_of(res) == std::vector<std::string>{
+                               "planned N1.toml C",
+                               "1 N1 install line 5",
+                               "  N1 flags: (absent) -> {installed = true, by = 'N1'}",
+                               "  N1 pkgs: (absent) -> ['iis']",
+                           });
+    CHECK(res.findings.empty());  // both nodes end with IIS: no end-state finding
 }
