@@ -171,6 +171,11 @@ TEST_CASE("timeline: --show-runbook prints the bundled late-stop runbook after t
     kbl::test::run_output plain = kbl::test::run_kblint({"check", "fixtures/runbook-late-stop"});
     CHECK(plain.out.find("runbook fixtures/") == std::string::npos);
     CHECK(r.out.find(plain.out.substr(0, plain.out.rfind("\n1 error"))) == 0);
+    // Colour only when asked: the finding's mark and severity painted, the columns as without it.
+    kbl::test::run_output coloured = kbl::test::run_kblint({"--color", "always", "check", "--show-runbook", "fixtures/runbook-late-stop"});
+    CHECK(coloured.out.find("\n                                        \x1b[1m!\x1b[0m Q241573-010 \x1b[1m\x1b[91merror\x1b[0m (line 270)\n"
+                            "   3  NODE2  stop_service               services.ClusSvc.state: running -> stopped\n") != std::string::npos);
+    CHECK(r.out.find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("timeline: the HTML report's Runbooks section, a row per step", "[timeline][html]") {
