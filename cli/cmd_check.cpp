@@ -207,6 +207,7 @@ check_options evaluation_options(const check_flags& f, const snapshot_set& s, co
     opt.jobs = f.jobs != 0 ? f.jobs : std::max(1u, std::thread::hardware_concurrency());
     opt.keep_evaluated = needs_evaluations(f, outs);
     opt.keep_skipped = f.verbose;
+    opt.keep_timelines = f.show_runbook;
     return opt;
 }
 
@@ -253,6 +254,7 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
         if (selected(ri.id, f.only, f.skip)) r.rules.push_back(std::move(ri));
     r.evaluated = std::move(res.evaluated);
     r.checked = std::move(res.checked);
+    r.timelines = std::move(res.timelines);
     r.summary.snapshots = res.snapshots;
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
@@ -462,6 +464,9 @@ void define_check(CLI::App& sub, check_flags& f) {
     sub.add_flag("-v,--verbose", f.verbose, "also list the rules that were not evaluated and the files passed over, and why");
     sub.add_flag("--show-baselined", f.show_baselined,
                  "list baselined findings in the text and concise reports too (else only counted)");
+    sub.add_flag("--show-runbook", f.show_runbook,
+                 "after the findings, show each runbook and planned change as a timeline: per step its node, action, "
+                 "the state it changed and its findings (text and HTML reports)");
     sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--shard", f.shard,

@@ -29,6 +29,7 @@ struct check_flags {
     bool strict_schema = false;
     bool statistics = false;
     bool show_baselined = false;
+    bool show_runbook = false;  ///< `--show-runbook`: each change's timeline in the text and HTML reports
     std::size_t max_file_size = limits::max_file_bytes;
     std::uint32_t max_toml_depth = limits::max_toml_depth;
     std::size_t max_toml_values = limits::max_toml_values;

@@ -269,4 +269,37 @@ inline report sample_ci_report() {
     return r;
 }
 
+/// Chromium as Debian installs it (or a Chrome someone put on PATH); empty when there is none.
+inline std::string find_chromium() {
+    for (const char* name : {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}) {
+        const char* path = std::getenv("PATH");
+        std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+        std::size_t start = 0;
+        while (start <= dirs.size()) {
+            std::size_t end = dirs.find(':', start);
+            if (end == std::string::npos) end = dirs.size();
+            std::filesystem::path candidate = std::filesystem::path(dirs.substr(start, end - start)) / name;
+            std::error_code ec;
+            if (!dirs.substr(start, end - start).empty() && std::filesystem::is_regular_file(candidate, ec) &&
+                ::access(candidate.c_str(), X_OK) == 0)
+                return candidate.string();
+            start = end + 1;
+        }
+    }
+    return {};
+}
+
+/// The command line of headless Chromium with a profile of its own in `profile` (the URL or flags follow).
+inline std::vector<std::string> chromium_args(const std::string& bin, const std::string& profile) {
+    return {bin,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            "--user-data-dir=" + profile};
+}
+
 } // namespace kbl::test

@@ -21,38 +21,6 @@ namespace {
 using namespace kbl::test;
 namespace fs = std::filesystem;
 
-// Chromium as Debian installs it (or a Chrome someone put on PATH); empty when there is none.
-std::string find_chromium() {
-    for (const char* name : {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}) {
-        const char* path = std::getenv("PATH");
-        std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-        std::size_t start = 0;
-        while (start <= dirs.size()) {
-            std::size_t end = dirs.find(':', start);
-            if (end == std::string::npos) end = dirs.size();
-            fs::path candidate = fs::path(dirs.substr(start, end - start)) / name;
-            std::error_code ec;
-            if (!dirs.substr(start, end - start).empty() && fs::is_regular_file(candidate, ec) &&
-                ::access(candidate.c_str(), X_OK) == 0)
-                return candidate.string();
-            start = end + 1;
-        }
-    }
-    return {};
-}
-
-std::vector<std::string> chromium_args(const std::string& bin, const std::string& profile) {
-    return {bin,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--user-data-dir=" + profile};
-}
-
 // The page must not reach out: no external resource of any kind, and no script but the filter box's
 // inline one, which its Content-Security-Policy allows by hash (links to the rule reference are no
 // load). A page without finding has no script at all.

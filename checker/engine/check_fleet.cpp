@@ -98,7 +98,7 @@ void run_group(const fleet_run& run, std::size_t g, const std::vector<std::uint3
         out.oversized = std::move(over.front());
         return;
     }
-    cluster_runner runner(run.p, w, norm, run.rules, run.opt.keep_evaluated);
+    cluster_runner runner(run.p, w, norm, run.rules, run.opt.keep_evaluated, run.opt.keep_timelines);
     slot s;
     evaluate_cluster(runner, w, 0, run.rules, run.schema_check, out.incomplete, s);
     out.out = take_slot(s, out.name, norm, run.opt.keep_skipped);

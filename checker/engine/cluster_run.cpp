@@ -113,8 +113,8 @@ diagnostic incomplete_note(const std::string& why, source_ptr first) {
 }
 
 cluster_runner::cluster_runner(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm,
-                               const std::vector<const crule*>& rules, bool log_evaluations)
-    : p_(p), w_(w), norm_(norm), log_(log_evaluations) {
+                               const std::vector<const crule*>& rules, bool log_evaluations, bool record_timelines)
+    : p_(p), w_(w), norm_(norm), log_(log_evaluations), timelines_(record_timelines) {
     for (const crule* r : rules) {
         if (r->info.scope == rule_scope::runbook) {
             on_runbook_.push_back(r);
@@ -234,6 +234,7 @@ void cluster_runner::simulate(std::size_t ci, const change& c, slot& out) {
     }
     evaluator ev(sw, 0);
     ev.set_context(nullptr, &rb);
+    const std::size_t first_finding = out.findings.size();
     // A step whose arguments break its action's declaration: the simulation stops before it.
     const std::size_t stop = invalid_step(c);
     if (stop < rb.steps.size()) skip_past(rb, stop, out);
@@ -243,8 +244,19 @@ void cluster_runner::simulate(std::size_t ci, const change& c, slot& out) {
         guarded(out, [&] { ev.run_rule_runbook(*r, out.findings, out.skipped); });
         log(out, *r, "", members.front(), mark);
     }
-    for (std::size_t i = 0; i < stop; ++i) run_step(ev, sw, rb, c, i, ci, out);
+    std::optional<timeline> tl;
+    if (timelines_) tl = start_timeline(ci, c, rb, sw, stop);
+    for (std::size_t i = 0; i < stop; ++i) {
+        std::vector<snap::node_ptr> before;
+        if (tl)
+            for (const auto& s : state) before.push_back(s.root);
+        run_step(ev, sw, rb, c, i, ci, out);
+        if (tl)
+            for (std::size_t k = 0; k < state.size(); ++k)
+                diff_state(before[k], state[k].root, sw.snaps[k].node_name, tl->steps[i].effects);
+    }
     ev.set_context(nullptr, &rb);
+    const std::size_t final_mark = out.findings.size();
     for (const crule* r : on_final_) {
         if (stop < rb.steps.size()) break;
         std::size_t mark = out.skipped.size();
@@ -252,6 +264,28 @@ void cluster_runner::simulate(std::size_t ci, const change& c, slot& out) {
         log_rule(out, *r, ci, mark);
     }
     ev.set_context(nullptr, nullptr);
+    if (tl) {
+        attach_findings(*tl, out.findings, first_finding, final_mark);
+        out.timelines.push_back(std::move(*tl));
+    }
+}
+
+timeline cluster_runner::start_timeline(std::size_t ci, const change& c, const runbook_ctx& rb, const eval_world& sw,
+                                        std::size_t stop) const {
+    timeline t;
+    t.file = sw.snaps[c.holder].s->file;
+    t.planned = c.steps.size() == 1 && c.steps.front() == c.table;
+    t.cluster = w_.clusters[ci].name;
+    for (std::size_t i = 0; i < c.steps.size(); ++i) {
+        timeline_step st;
+        st.index = static_cast<std::uint32_t>(i + 1);
+        st.node = key_string(c.steps[i], p_.step_node).value_or(sw.snaps[c.holder].node_name);
+        st.action = rb.actions[i];
+        st.line = c.steps[i]->where.line;
+        st.simulated = i < stop;
+        t.steps.push_back(std::move(st));
+    }
+    return t;
 }
 
 std::size_t cluster_runner::invalid_step(const change& c) const {
@@ -348,6 +382,7 @@ cluster_out take_slot(slot& s, const std::string& cluster, const std::vector<sna
     o.findings = std::move(s.findings);
     if (keep_skipped) o.skipped = std::move(s.skipped);
     o.errors = std::move(s.errors);
+    o.timelines = std::move(s.timelines);
     return o;
 }
 
@@ -357,6 +392,7 @@ void append_cluster(cluster_out& o, check_result& res) {
     std::move(o.evaluated.begin(), o.evaluated.end(), std::back_inserter(res.evaluated));
     std::move(o.findings.begin(), o.findings.end(), std::back_inserter(res.findings));
     std::move(o.skipped.begin(), o.skipped.end(), std::back_inserter(res.skipped));
+    std::move(o.timelines.begin(), o.timelines.end(), std::back_inserter(res.timelines));
     for (auto& d : o.errors) {
         bool dup = std::any_of(res.errors.begin(), res.errors.end(),
                                [&](const diagnostic& x) { return x.name() == d.name() && x.message == d.message && x.where == d.where; });

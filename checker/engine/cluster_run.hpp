@@ -26,6 +26,7 @@ struct slot {
     std::vector<not_evaluated> skipped;
     diagnostics errors;
     eval_log evaluated;
+    std::vector<timeline> timelines;
 };
 
 /// A planned change or a runbook of one snapshot: the table that holds it and its steps.
@@ -41,14 +42,16 @@ struct cluster_out {
     std::vector<not_evaluated> skipped;
     diagnostics errors;
     std::vector<evaluation> evaluated;
+    std::vector<timeline> timelines;
 };
 
 /// Everything one `check` call shares between its workers, and the evaluation of one cluster.
 class cluster_runner {
 public:
-    /// The rules of a run sorted by trigger; `log_evaluations`: keep the evaluation log.
+    /// The rules of a run sorted by trigger; `log_evaluations`: keep the evaluation log;
+    /// `record_timelines`: keep each change's timeline (check_options::keep_timelines).
     cluster_runner(const pack& p, const eval_world& w, const std::vector<snap::snapshot>& norm,
-                   const std::vector<const crule*>& rules, bool log_evaluations);
+                   const std::vector<const crule*>& rules, bool log_evaluations, bool record_timelines = false);
 
     /// Evaluate cluster `ci`: the snapshot rules, and every change of its members when the pack simulates.
     void run(std::size_t ci, slot& out, bool complete);
@@ -84,6 +87,10 @@ private:
     void skip_past(const runbook_ctx& rb, std::size_t stop, slot& out) const;
 
     /// Step `i` of a change: its before rules, its action's effects, its after rules.
+    /// The timeline of change `c` before its simulation: its steps, their nodes and actions.
+    timeline start_timeline(std::size_t ci, const change& c, const runbook_ctx& rb, const eval_world& sw,
+                            std::size_t stop) const;
+
     void run_step(evaluator& ev, const eval_world& sw, const runbook_ctx& rb, const change& c, std::size_t i, std::size_t ci,
                   slot& out);
 
@@ -91,6 +98,7 @@ private:
     const eval_world& w_;
     const std::vector<snap::snapshot>& norm_;
     const bool log_;
+    const bool timelines_;
     std::vector<const crule*> on_snapshot_, on_final_, on_runbook_, on_step_;
     std::atomic<std::size_t> runbook_count_{0};
 };

@@ -213,7 +213,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
     std::vector<char> oversized = oversized_clusters(p, w, norm, opt, res.errors);
     const std::vector<std::string> incomplete = incomplete_clusters(w, opt.failed_files, res.errors);
 
-    cluster_runner runner(p, w, norm, rules, opt.keep_evaluated);
+    cluster_runner runner(p, w, norm, rules, opt.keep_evaluated, opt.keep_timelines);
     std::vector<slot> slots(w.clusters.size());
     for_each_index(w.clusters.size(), opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
         if (!oversized[ci]) evaluate_cluster(runner, w, ci, rules, schema_check, incomplete[ci], slots[ci]);

@@ -13,6 +13,7 @@
 #include "checker/engine/checked.hpp"
 #include "checker/engine/compile.hpp"
 #include "checker/engine/shard.hpp"
+#include "checker/engine/timeline.hpp"
 
 namespace kbl {
 
@@ -38,6 +39,8 @@ struct check_options {
     bool keep_evaluated = true;
     /// The rules not evaluated (`check_result::skipped`): `--verbose` prints them.
     bool keep_skipped = true;
+    /// The timeline of each planned change and runbook (`check_result::timelines`): `--show-runbook`.
+    bool keep_timelines = false;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };
@@ -69,6 +72,7 @@ struct check_result {
     std::size_t clusters = 0;
     std::size_t runbooks = 0;
     std::size_t rules = 0;           ///< rules selected for evaluation
+    std::vector<timeline> timelines;  ///< each change simulated, cluster by cluster (keep_timelines)
     shard_trace shard;               ///< where the clusters and errors of a sharded run sit in the fleet's
     checked_list checked;            ///< the snapshots that loaded and their changes, cluster by cluster (checked.hpp)
 };

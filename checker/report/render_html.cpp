@@ -213,7 +213,8 @@ std::string head_html(const report& r) {
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += fmt::format("<meta name=\"generator\" content=\"kblint {}\">\n", html(r.version));
     out += "<title>kblint report</title>\n";
-    out += fmt::format("<style>{}</style>\n</head>\n<body>\n", style);
+    // The Runbooks section's rules join the style block only when the page has that section.
+    out += fmt::format("<style>{}{}</style>\n</head>\n<body>\n", style, r.timelines.empty() ? "" : html_page::timeline_style);
     out += fmt::format("<header>\n<h1>kblint report</h1>\n<p class=\"summary\">{}</p>\n", html(summary_text(r)));
     if (!r.findings.empty())
         out += "<p class=\"filter\"><input id=\"filter\" type=\"search\" disabled aria-label=\"Filter the findings\" "
@@ -289,6 +290,7 @@ std::string rules_html(const report& r) {
 std::string render_html(const report& r) {
     const html_page::unit_numbers units = html_page::units_of(r);
     std::string out = head_html(r) + problems_html(r) + html_page::summaries_html(r, units) + findings_html(r, units);
+    out += html_page::timelines_html(r);
     out += rules_html(r) + html_page::checked_html(r);
     if (!r.findings.empty()) out += fmt::format("<script>{}</script>\n", script);
     out += "</body>\n</html>\n";

@@ -38,4 +38,12 @@ std::string summaries_html(const report& r, const unit_numbers& units);
 /// node, cluster and time, the changes with their steps, the rules whose 'when' was false and how often.
 std::string checked_html(const report& r);
 
+/// `check --show-runbook`: the "Runbooks" section, a table per change of `r.timelines` (a row per
+/// step: node, action, changes, findings linked to their articles; the end state last); empty
+/// when there is no timeline (render_html_timeline.cpp).
+std::string timelines_html(const report& r);
+
+/// The style rules of the Runbooks section, added to the page's style block when it has that section.
+extern const std::string_view timeline_style;
+
 } // namespace kbl::html_page

@@ -52,6 +52,7 @@ struct report {
     std::vector<baseline_entry> stale_baseline;  ///< baseline entries no finding matched (`baselineState: absent`)
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
+    std::vector<timeline> timelines;  ///< `check --show-runbook`: each change simulated (else empty)
     std::shared_ptr<const shard_info> shard;  ///< `check --shard`: what `kblint merge` needs (JSON "shard")
     checked_list checked;             ///< the snapshots and changes checked (JSON "checked", text -v, HTML)
 };
@@ -84,6 +85,15 @@ diagnostic to_diagnostic(const finding& f);
 /// Compiler-style text: a block per finding (location, snippet, caret, related notes, help, note), then a summary.
 /// Baselined findings are left out unless `opt.show_baselined`: a line before the summary counts them.
 std::string render_text(const report& r, const text_options& opt);
+
+/// `check --show-runbook`: each change of `r.timelines` as a compact timeline, one line per step
+/// (index, node, action, its first effect), its other effects and its findings (`! RULE SEVERITY
+/// (line N)`) on the lines below, aligned; then the whole-runbook findings and the end state's
+/// (render_timeline_text.cpp).
+std::string render_timelines_text(const report& r, const text_options& opt);
+
+/// The findings of `r` a timeline names (by rule and fingerprint), each once, in the order named.
+std::vector<const finding*> timeline_findings(const report& r, const std::vector<timeline_finding>& refs);
 
 /// One line per input error and finding (`file:line:col: severity: message [id]`, the gcc and
 /// shellcheck form; the unknown findings of one node that share a missing path on one line that
