@@ -13,9 +13,11 @@ source_file::source_file(std::string name, std::string text) : name_(std::move(n
 
 std::string_view source_file::line_text(std::uint32_t line) const {
     if (line == 0 || line > line_starts_.size()) return {};
+    // The line ends before the next one starts (its '\n'), or at the end of the text: never a scan,
+    // so that each snippet of a 60 MB line costs nothing.
     std::size_t b = line_starts_[line - 1];
-    std::size_t e = b;
-    while (e < text_.size() && text_[e] != '\n') ++e;
+    std::size_t e = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+    if (e == text_.size() && e > b && text_[e - 1] == '\n') --e;
     if (e > b && text_[e - 1] == '\r') --e;
     return std::string_view(text_).substr(b, e - b);
 }

@@ -179,3 +179,22 @@ TEST_CASE("check ids: one list, unique, each described in lowercase", "[text][ch
     CHECK(find_check_id("type-error")->id == check_ids::type_error);
     CHECK(find_check_id("nope") == nullptr);
 }
+
+TEST_CASE("source_file: lines without their terminators, LF or CRLF, last line with or without one", "[text]") {
+    using lines = std::vector<std::string>;
+    auto all = [](const std::string& text) {
+        kbl::source_file f("f", text);
+        lines out;
+        for (std::uint32_t n = 1; n <= f.line_count(); ++n) out.emplace_back(f.line_text(n));
+        CHECK(f.line_text(0).empty());
+        CHECK(f.line_text(f.line_count() + 1).empty());
+        return out;
+    };
+    CHECK(all("") == lines{""});
+    CHECK(all("a") == lines{"a"});
+    CHECK(all("a\n") == lines{"a"});
+    CHECK(all("a\nbc") == lines{"a", "bc"});
+    CHECK(all("a\r\nbc\r\n") == lines{"a", "bc"});
+    CHECK(all("a\n\n") == lines{"a", ""});
+    CHECK(all("\n\nx\r") == lines{"", "", "x"});
+}
