@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -61,13 +62,33 @@ void write_file(const std::string& path, const std::string& bytes) {
     out << bytes;
 }
 
+namespace {
+
+// The folders temp_dir made in this process, removed by remove_temp_dirs.
+std::mutex temp_mutex;
+std::vector<fs::path> temp_made;
+
+} // namespace
+
 std::string temp_dir(const std::string& tag) {
     static std::atomic<int> counter{0};
     fs::path p = fs::temp_directory_path() /
                  ("kblint-test-" + std::to_string(::getpid()) + "-" + tag + "-" + std::to_string(counter++));
     fs::remove_all(p);
     fs::create_directories(p);
+    std::lock_guard<std::mutex> lock(temp_mutex);
+    temp_made.push_back(p);
     return p.string();
+}
+
+void remove_temp_dirs() {
+    std::lock_guard<std::mutex> lock(temp_mutex);
+    for (const auto& p : temp_made) {
+        std::error_code ec;
+        // Tests that take permissions away give them back; a folder left unreadable stays.
+        fs::remove_all(p, ec);
+    }
+    temp_made.clear();
 }
 
 run_output run_kblint(const std::vector<std::string>& args, const std::string& cwd,

@@ -24,8 +24,10 @@ bool skipped_for_missing_shared();
 std::string read_file(const std::string& path);
 /// Write bytes to a file, creating parent folders.
 void write_file(const std::string& path, const std::string& bytes);
-/// A fresh empty temporary folder (removed at process exit is not guaranteed).
+/// A fresh empty temporary folder; the test runner removes it when every test passed.
 std::string temp_dir(const std::string& tag);
+/// Remove every folder temp_dir made in this process (a passing run leaves nothing in /tmp).
+void remove_temp_dirs();
 
 struct run_output {
     int status = -1;      ///< exit status, or -1 when killed by a signal
