@@ -84,7 +84,8 @@ const command commands[] = {
      [](CLI::App& a, cli_state& s) { define_explain(a, s.explain); }, [](cli_state& s) { return run_explain(s.explain); },
      "kblint explain Q224801-001\n"
      "kblint explain --no-builtin -r examples/postgres/pgpack PG-001\n"
-     "kblint explain uninstall_ntop"},
+     "kblint explain uninstall_ntop\n"
+     "kblint explain --trace Q241573-010 fixtures/Q241573-010"},
     {"actions", "list the actions a planned change or runbook step may name: arguments and simulated effects",
      [](CLI::App& a, cli_state& s) { define_actions(a, s.actions); }, [](cli_state& s) { return run_actions(s.actions); },
      "kblint actions\n"

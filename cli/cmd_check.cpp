@@ -159,14 +159,7 @@ std::optional<int> refuse_overwriting_inputs(const std::vector<report_output>& o
     return std::nullopt;
 }
 
-// Every snapshot under the paths given, loaded; errors of the files that did not load.
-struct snapshot_set {
-    std::vector<std::string> files;
-    diagnostics errors;
-    std::vector<std::string> notes;
-    std::vector<snap::snapshot> snaps;
-    std::vector<std::string> failed;  ///< files that were found but did not load
-};
+} // namespace
 
 snapshot_set find_snapshots(const check_flags& f) {
     snapshot_set s;
@@ -182,6 +175,8 @@ void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s) {
         if (auto sn = snap::load_snapshot_file(file, lim, ci_tables, s.errors)) s.snaps.push_back(std::move(*sn));
         else s.failed.push_back(file);
 }
+
+namespace {
 
 // The evaluation log is built only for what reads it: the reports that list what was checked
 // (JUnit, HTML), baselines (which entries are in scope), --focus and shards.

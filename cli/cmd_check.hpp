@@ -42,6 +42,21 @@ struct check_flags {
     gate_flags gate;  ///< --baseline, --waivers, --waiver-warn-days, --focus; `kblint baseline` too
 };
 
+// Every snapshot under the paths given, loaded; errors of the files that did not load.
+struct snapshot_set {
+    std::vector<std::string> files;
+    diagnostics errors;
+    std::vector<std::string> notes;
+    std::vector<snap::snapshot> snaps;
+    std::vector<std::string> failed;  ///< files that were found but did not load
+};
+
+/// The snapshot files under `f.paths` (not `f.exclude`), with the errors and notes of the walk.
+snapshot_set find_snapshots(const check_flags& f);
+
+/// Load every file of `s` (within `f`'s limits) into `s.snaps`; the others go to `s.failed`, their errors to `s.errors`.
+void load_snapshots(const check_flags& f, const pack& p, snapshot_set& s);
+
 /// The report formats of `--format` (docs/cli.md).
 const std::vector<std::string>& report_formats();
 

@@ -9,7 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checker/engine/trace.hpp"
 #include "cli/cmd_actions.hpp"
+#include "cli/cmd_check.hpp"
 #include "cli/cmd_rules.hpp"
 #include "cli/console.hpp"
 #include "parser/format.hpp"
@@ -83,10 +85,44 @@ const rule_info* find_rule(const std::vector<rule_info>& rules, const std::strin
     return nullptr;
 }
 
+// `--trace`: evaluate rule `r` alone on the snapshots under `f.paths`, recording every sub-expression.
+int run_trace(const explain_flags& f, const pack_flags& pf, const pack& p, const rule_info& r) {
+    check_flags cf;
+    cf.pack = pf;
+    cf.paths = f.paths;
+    snapshot_set s = find_snapshots(cf);
+    if (s.errors.empty() && s.files.empty())
+        return usage_error("no snapshot (.toml file) under {}", shown(fmt::format("{}", fmt::join(f.paths, " "))));
+    load_snapshots(cf, p, s);
+    if (!s.errors.empty()) {
+        print_diagnostics(s.errors, color_wanted("auto", STDERR_FILENO), true);
+        return exit_usage;
+    }
+    trace_recorder rec;
+    check_options opt;
+    opt.only = {r.id};
+    opt.keep_evaluated = false;
+    opt.keep_skipped = false;
+    opt.trace = &rec;
+    check_result res = check(p, s.snaps, opt);
+    if (!res.errors.empty()) print_diagnostics(res.errors, color_wanted("auto", STDERR_FILENO), true);
+    std::string out = render_trace(rec.runs());
+    if (rec.runs().empty())
+        out = fmt::format("{} was not evaluated on {} (its trigger did not occur)\n", r.id,
+                          plural(s.snaps.size(), "snapshot", "snapshots"));
+    std::string safe;  // control characters of snapshot values made visible, line by line
+    for (std::string_view line : split_lines(out)) safe += shown(line) + '\n';
+    return write_stdout(safe);
+}
+
 } // namespace
 
 void define_explain(CLI::App& sub, explain_flags& f) {
     sub.add_option("RULE-ID", f.id, "id of the rule (or name of the action) to explain")->required()->type_name("");
+    sub.add_option("PATH", f.paths, "snapshot files or folders to trace the rule on (with --trace)")->type_name("");
+    sub.add_flag("--trace", f.trace,
+                 "evaluate the rule on the snapshots under PATH and show each sub-expression's value and where it was "
+                 "read, then the outcome (e.g. kblint explain --trace KB-0001 snapshots/)");
     add_rule_options(sub, f.pack);
 }
 
@@ -95,6 +131,9 @@ int run_explain(const explain_flags& f) {
     pack_flags pf = f.pack;  // a copy: the project file fills in what the command line left unset
     std::shared_ptr<const pack> p = load_rule_pack(pf, status);
     if (!p) return status;
+    if (f.trace != !f.paths.empty())
+        return usage_error("{}: kblint explain --trace RULE PATH...",
+                           f.trace ? "--trace needs snapshot files or folders" : "snapshot paths are read only with --trace");
     std::vector<rule_info> rules = pack_rules(*p);
     const rule_info* r = find_rule(rules, f.id);
     if (r == nullptr) {
@@ -106,6 +145,7 @@ int run_explain(const explain_flags& f) {
             return usage_error("unknown rule '{}' (run 'kblint rules' for the list; {})", shown(f.id), other_pack_hint(pf));
         return usage_error("unknown rule '{}', did you mean '{}'?", shown(f.id), near);
     }
+    if (f.trace) return run_trace(f, pf, *p, *r);
     constexpr std::string_view field_indent = "                ";
     auto field = [&](std::string_view label, std::string_view value) {
         return indented(value, fmt::format("  {:<14}", label), field_indent);

@@ -721,6 +721,8 @@ std::size_t interpolation_end(std::string_view raw, std::size_t i) {
 
 } // namespace
 
+std::string_view binop_text(binop op) { return op_text(op); }
+
 std::string expression_text(const ast::expr& e) { return print(e); }
 
 std::string readable_template(std::string_view raw) {

@@ -4,6 +4,7 @@
 // the end of the line they followed.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/diagnostic.hpp"
 #include "common/source.hpp"
@@ -17,6 +18,9 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
 /// An expression on one line, as `kblint fmt` writes it (for `when` conditions shown by `rules` and
 /// `explain`, however many lines they were written on).
 std::string expression_text(const ast::expr& e);
+
+/// How operator `op` is written in rule files (`==`, `~=`, `not in`, `??`).
+std::string_view binop_text(ast::binop op);
 
 /// A message or fix template as written (`raw`, without its quotes) made readable where no value is
 /// at hand (rule help, `kblint explain`): each `{expr}` becomes `<expr>`, `{{`/`}}` and escapes are

@@ -209,6 +209,7 @@ void cluster_runner::simulate(std::size_t ci, const change& c, slot& out) {
     eval_world sw;
     sw.p = &p_;
     sw.lim = w_.lim;
+    sw.trace = w_.trace;
     sw.strict_schema = w_.strict_schema;
     sw.state = &state;
     sw.keep = &keep;

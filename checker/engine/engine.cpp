@@ -206,6 +206,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
     w.p = &p;
     w.lim = opt.lim;
     w.strict_schema = opt.strict_schema;
+    w.trace = opt.trace;
     group_clusters(p, norm, w);
     if (opt.shard) keep_shard(*opt.shard, norm, w, res);
     res.clusters = w.clusters.size();
@@ -215,7 +216,7 @@ check_result check(const pack& p, const std::vector<snap::snapshot>& snaps, cons
 
     cluster_runner runner(p, w, norm, rules, opt.keep_evaluated, opt.keep_timelines);
     std::vector<slot> slots(w.clusters.size());
-    for_each_index(w.clusters.size(), opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
+    for_each_index(w.clusters.size(), opt.trace ? 1u : opt.jobs, opt.fail_for_test, [&](std::size_t ci) {
         if (!oversized[ci]) evaluate_cluster(runner, w, ci, rules, schema_check, incomplete[ci], slots[ci]);
     });
     for (std::size_t ci = 0; ci < slots.size(); ++ci) {

@@ -17,6 +17,8 @@
 
 namespace kbl {
 
+class trace_recorder;
+
 struct eval_limits {
     std::uint32_t max_depth = limits::max_eval_depth;
     std::uint64_t max_steps = limits::max_eval_steps;
@@ -41,6 +43,8 @@ struct check_options {
     bool keep_skipped = true;
     /// The timeline of each planned change and runbook (`check_result::timelines`): `--show-runbook`.
     bool keep_timelines = false;
+    /// `explain --trace`: every rule evaluation is recorded there (checker/engine/trace.hpp); the run uses one thread.
+    trace_recorder* trace = nullptr;
     /// Test hook (KBLINT_TEST_INTERNAL_ERROR): evaluating the first cluster throws, as a bug would.
     bool fail_for_test = false;
 };

@@ -17,7 +17,7 @@ namespace kbl {
 using rt::value;
 using rt::vkind;
 
-evaluator::evaluator(const eval_world& w, std::uint32_t cluster) : w_(w), cluster_(cluster) {}
+evaluator::evaluator(const eval_world& w, std::uint32_t cluster) : w_(w), trace_(w.trace), cluster_(cluster) {}
 
 void evaluator::limit_hit(pos where, const std::string& message) const {
     eval_limit_error e(cur_file_, where, message);
@@ -93,7 +93,7 @@ value evaluator::index(const value& base, const value& idx, pos where) {
     return value::missing(fmt::format("cannot index a {} with a {}", rt::type_name(base.k), rt::type_name(idx.k)), {}, base.org);
 }
 
-value evaluator::eval(const cexpr& c, frame& f) {
+value evaluator::eval_op(const cexpr& c, frame& f) {
     tick(c.where);
     depth_guard g(depth_);
     if (depth_ > w_.lim.max_depth)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checker/engine/pack.hpp"
+#include "checker/engine/trace.hpp"
 
 namespace kbl {
 
@@ -34,6 +35,7 @@ struct eval_world {
     std::vector<snap::snapshot>* state = nullptr;  ///< simulation: the snapshots steps may change
     std::vector<snap::node_ptr>* keep = nullptr;   ///< simulation: replaced trees kept alive for held values
     bool strict_schema = false;                    ///< `--strict-schema`: undeclared keys are violations
+    trace_recorder* trace = nullptr;               ///< `explain --trace`: records each evaluation (one thread)
 };
 
 /// The step being checked or applied.
@@ -115,7 +117,17 @@ private:
     using frame = std::vector<rt::value>;
 
     // Expressions (eval.cpp): `eval` dispatches on the operation to one function per kind.
-    rt::value eval(const cexpr& c, frame& f);
+    rt::value eval(const cexpr& c, frame& f) {
+        if (trace_) [[unlikely]] return eval_traced(c, f);
+        return eval_op(c, f);
+    }
+    rt::value eval_op(const cexpr& c, frame& f);
+    rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
+    /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
+    /// end it with what the evaluation gave (findings and skips after the marks).
+    void trace_start();
+    void trace_finish(const std::vector<finding>& out, std::size_t out_mark, const std::vector<not_evaluated>& skipped,
+                      std::size_t skip_mark);
     rt::value eval_context(const cexpr& c);
     rt::value eval_nodes();
     rt::value eval_member(const cexpr& c, frame& f);
@@ -152,6 +164,8 @@ private:
     bool optional_by_schema(const std::string& path) const;
 
     void run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
+    /// `run_items`, traced when a recorder is set.
+    void run_traced(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped);
     void require(const crule& r, const citem& item, const cexpr& c, frame& f, std::vector<finding>& out,
                  std::vector<not_evaluated>& skipped, const rt::value* element);
     /// A require's `at`: the finding points at that value (at the table where it should be when it is
@@ -195,6 +209,7 @@ private:
     bool step_mode_ = false;  ///< findings are located at the current step
     bool trigger_after_ = false;  ///< the current step rule runs after the step
     const eval_world& w_;
+    trace_recorder* trace_ = nullptr;  ///< w_.trace
     std::uint32_t cluster_;
     std::uint32_t self_ = rt::origin::none;
     const crule* rule_ = nullptr;

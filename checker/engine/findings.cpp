@@ -201,6 +201,14 @@ void evaluator::require(const crule& r, const citem& item, const cexpr& c, frame
     judge(v, true, element);
 }
 
+void evaluator::run_traced(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
+    if (!trace_) return run_items(r, f, out, skipped);
+    std::size_t out_mark = out.size(), skip_mark = skipped.size();
+    trace_start();
+    run_items(r, f, out, skipped);
+    trace_finish(out, out_mark, skipped, skip_mark);
+}
+
 void evaluator::run_items(const crule& r, frame& f, std::vector<finding>& out, std::vector<not_evaluated>& skipped) {
     for (const auto& item : r.body) {
         switch (item.kind) {
@@ -253,12 +261,12 @@ void evaluator::run_rule_step(const crule& r, std::vector<finding>& out, std::ve
         } else {
             self_ = step_->target;
             frame f(std::max<std::uint32_t>(r.frame_size, 1));
-            run_items(r, f, out, skipped);
+            run_traced(r, f, out, skipped);
         }
     } else {
         self_ = rt::origin::none;
         frame f(std::max<std::uint32_t>(r.frame_size, 1));
-        run_items(r, f, out, skipped);
+        run_traced(r, f, out, skipped);
     }
     self_ = rt::origin::none;
     step_mode_ = false;
@@ -280,13 +288,13 @@ void evaluator::run_rule(const crule& r, std::vector<finding>& out, std::vector<
             self_ = m;
             begin(&r, r.info.file, skipped);
             frame f(std::max<std::uint32_t>(r.frame_size, 1));
-            run_items(r, f, out, skipped);
+            run_traced(r, f, out, skipped);
         }
         self_ = rt::origin::none;
     } else if (r.info.scope == rule_scope::cluster) {
         self_ = rt::origin::none;
         frame f(std::max<std::uint32_t>(r.frame_size, 1));
-        run_items(r, f, out, skipped);
+        run_traced(r, f, out, skipped);
     }
     rule_ = nullptr;
 }
