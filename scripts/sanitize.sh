@@ -7,6 +7,8 @@
 #
 # Every sanitizer report aborts the process (see the preset's ASAN_OPTIONS and UBSAN_OPTIONS), so
 # a report in the test binary or in a kblint run started by a test fails that test; a leak too.
+# The sanitize test preset leaves out the editors grammar test and the benchmark smoke test (node
+# does the one, timings the other; the plain build runs both).
 # The same by hand: cmake --preset sanitize && cmake --build --preset sanitize && ctest --preset sanitize
 set -euo pipefail
 cd "$(dirname "$0")/.."
