@@ -7,9 +7,10 @@
 #             reports, the rule pack's own tests, toml-test through the loader and through the
 #             binary, hostile input, fail-closed, atomic writes, SARIF/JUnit/HTML validation.
 #   sanitize  the same suite in build-sanitize/ under ASan + UBSan + LeakSanitizer (clang), fuzz
-#             regressions included (scripts/sanitize.sh), but for two tests that exercise no kblint
-#             code of their own under the sanitizers: the editors grammar test (node tokenizes the
-#             rule files) and the benchmark smoke test (timings; the plain step runs both).
+#             regressions included (scripts/sanitize.sh), but for 19 slow end-to-end tests whose
+#             work is another program's (Chromium, Neovim, node, the shells, python's YAML, the
+#             benchmark's timings) or a comparison of outputs already made under the sanitizers by
+#             other tests (the CMakePresets.json filter lists them; the plain step runs them all).
 #   package   the Debian package from build/: dpkg -i, kblint --version, man -w kblint, a check of
 #             the fixtures with the installed binary, dpkg -r (scripts/test-package.sh; root only,
 #             reported as skipped otherwise).
