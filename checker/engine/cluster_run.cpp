@@ -18,15 +18,6 @@
 
 namespace kbl {
 
-const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg>& path) {
-    for (const auto& seg : path) {
-        if (!n || seg.k != ast::path_seg::kind::key || n->k != snap::kind::table) return nullptr;
-        const snap::entry* e = n->find(seg.key);
-        n = e ? e->value.get() : nullptr;
-    }
-    return n;
-}
-
 namespace {
 
 // An evaluation limit hit while evaluating a rule, as a diagnostic located in the snapshot that

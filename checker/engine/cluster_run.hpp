@@ -13,6 +13,7 @@
 
 #include "checker/engine/engine.hpp"
 #include "checker/engine/eval.hpp"
+#include "checker/engine/step_check.hpp"
 
 namespace kbl {
 
@@ -102,9 +103,6 @@ private:
     std::vector<const crule*> on_snapshot_, on_final_, on_runbook_, on_step_;
     std::atomic<std::size_t> runbook_count_{0};
 };
-
-/// The node at `path` (keys only) below `n`, or null.
-const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg>& path);
 
 /// The rules selected by --only/--skip; the others are listed as skipped in `res`. `schema_check`:
 /// the engine's schema check is selected (by its id, like a rule).

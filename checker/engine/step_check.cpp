@@ -6,10 +6,7 @@
 
 namespace kbl {
 
-namespace {
-
-// The node at a path of keys below `n`, or null.
-const snap::node* at_keys(const snap::node* n, const std::vector<ast::path_seg>& path) {
+const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg>& path) {
     for (const auto& seg : path) {
         if (!n || seg.k != ast::path_seg::kind::key || n->k != snap::kind::table) return nullptr;
         const snap::entry* e = n->find(seg.key);
@@ -18,14 +15,12 @@ const snap::node* at_keys(const snap::node* n, const std::vector<ast::path_seg>&
     return n;
 }
 
-} // namespace
-
 std::vector<const snap::node*> snapshot_steps(const pack& p, const snap::node& root) {
     std::vector<const snap::node*> out;
     if (p.planned)
-        if (const snap::node* pl = at_keys(&root, *p.planned); pl && pl->k == snap::kind::table) out.push_back(pl);
+        if (const snap::node* pl = walk_path(&root, *p.planned); pl && pl->k == snap::kind::table) out.push_back(pl);
     if (p.runbook)
-        if (const snap::node* rb = at_keys(&root, *p.runbook); rb && rb->k == snap::kind::array)
+        if (const snap::node* rb = walk_path(&root, *p.runbook); rb && rb->k == snap::kind::array)
             for (const auto& item : rb->items)
                 if (item->k == snap::kind::table) out.push_back(item.get());
     return out;
@@ -33,7 +28,7 @@ std::vector<const snap::node*> snapshot_steps(const pack& p, const snap::node& r
 
 const caction* step_action_of(const pack& p, const snap::node& step) {
     if (!p.step_action) return nullptr;
-    const snap::node* v = at_keys(&step, *p.step_action);
+    const snap::node* v = walk_path(&step, *p.step_action);
     if (!v || v->k != snap::kind::string) return nullptr;
     if (auto it = p.actions.find(v->str); it != p.actions.end()) return it->second.get();
     for (const auto& [name, a] : p.actions)

@@ -9,6 +9,9 @@
 
 namespace kbl {
 
+/// The node at `path` (keys only) below `n`, or null.
+const snap::node* walk_path(const snap::node* n, const std::vector<ast::path_seg>& path);
+
 /// The steps of a snapshot: its [planned] table, then the tables of its runbook, in order.
 std::vector<const snap::node*> snapshot_steps(const pack& p, const snap::node& root);
 
