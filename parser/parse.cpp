@@ -18,6 +18,7 @@
 #include "parser/builder.hpp"
 #include "parser/errors.hpp"
 #include "parser/grammar.hpp"
+#include "parser/pt_parse.hpp"
 
 namespace kbl {
 
@@ -248,7 +249,7 @@ ast::file parse_rules(const source_ptr& src, const parse_options& opt, diagnosti
         depth.limit = opt.max_depth;
         std::size_t decl_start = skip_sep(text, off);
         try {
-            auto root = pegtl::parse_tree::parse<g::one_declaration, pt_node, selector, pegtl::nothing, control>(in, depth);
+            auto root = build::flat_tree::parse<g::one_declaration, pt_node, selector, pegtl::nothing, control>(in, depth);
             if (!root || root->children.empty()) break;  // end of file
             try {
                 b.declaration(*root->children.front(), f);

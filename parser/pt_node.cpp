@@ -1,13 +1,15 @@
 #include "parser/pt_node.hpp"
 
+#include <bit>
 #include <new>
 
 namespace kbl::build {
 
 namespace {
 
-// Freed nodes of this thread, reused by the next allocation of the same size. Nodes live only while
-// one declaration is parsed and built, so the list never holds more than the largest tree.
+// Freed blocks of one size, reused by the next allocation of that size. Nodes and their child
+// vectors live only while one declaration is parsed and built, so a list never holds more than
+// the largest tree needed.
 struct free_list {
     struct slot {
         slot* next;
@@ -23,27 +25,51 @@ struct free_list {
             head = next;
         }
     }
+    void* take(std::size_t bytes) {
+        if (!head) return ::operator new(bytes);
+        slot* s = head;
+        head = s->next;
+        return s;
+    }
+    void give(void* p) noexcept {
+        auto* s = static_cast<slot*>(p);
+        s->next = head;
+        head = s;
+    }
 };
 
-thread_local free_list pool;
+constexpr std::size_t pool_classes = 8;  // child vectors of up to 128 pointers
+
+thread_local free_list nodes;
+thread_local free_list blocks[pool_classes];
+
+// The class of a block of `bytes` (2^k pointers), or pool_classes when it is not pooled.
+std::size_t class_of(std::size_t bytes) {
+    const std::size_t words = (bytes + sizeof(void*) - 1) / sizeof(void*);
+    const std::size_t k = static_cast<std::size_t>(std::bit_width(std::bit_ceil(words)) - 1);
+    return k < pool_classes ? k : pool_classes;
+}
 
 } // namespace
 
+void* pool_allocate(std::size_t bytes) {
+    const std::size_t k = class_of(bytes);
+    return k < pool_classes ? blocks[k].take(sizeof(void*) << k) : ::operator new(bytes);
+}
+
+void pool_deallocate(void* p, std::size_t bytes) noexcept {
+    const std::size_t k = class_of(bytes);
+    if (k < pool_classes) blocks[k].give(p);
+    else ::operator delete(p);
+}
+
 void* pt_node::operator new(std::size_t size) {
-    if (size != sizeof(pt_node) || !pool.head) return ::operator new(size);
-    free_list::slot* s = pool.head;
-    pool.head = s->next;
-    return s;
+    return size == sizeof(pt_node) ? nodes.take(size) : ::operator new(size);
 }
 
 void pt_node::operator delete(void* p, std::size_t size) noexcept {
-    if (size != sizeof(pt_node)) {
-        ::operator delete(p);
-        return;
-    }
-    auto* s = static_cast<free_list::slot*>(p);
-    s->next = pool.head;
-    pool.head = s;
+    if (size == sizeof(pt_node)) nodes.give(p);
+    else ::operator delete(p);
 }
 
 } // namespace kbl::build
