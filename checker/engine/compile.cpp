@@ -6,15 +6,19 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "common/check_ids.hpp"
 #include "common/fs.hpp"
 #include "parser/parse.hpp"
 #include "checker/engine/builtins.hpp"
 #include "checker/engine/compile_internal.hpp"
+#include "checker/engine/fleet.hpp"
 
 namespace kbl {
 
@@ -321,6 +325,13 @@ struct pack_loader {
     }
 };
 
+// Threads for parsing `files` rule files: parsing is a few milliseconds per file, so more threads
+// than files, or than cores, only cost their start.
+unsigned parse_jobs(std::size_t files) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    return static_cast<unsigned>(std::min<std::size_t>({files, cores, 4}));
+}
+
 } // namespace
 
 pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth,
@@ -331,11 +342,29 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
     for (const auto& f : rule_files) loader.seen.emplace(std::filesystem::path(f->name()).lexically_normal().string(), false);
     parse_options popt;
     popt.max_depth = max_rule_depth;
-    for (std::size_t i = 0; i < loader.queue.size(); ++i) {
-        source_ptr src = loader.queue[i];
-        p->files.push_back(src);
-        p->asts.push_back(parse_rules(src, popt, res.diags));
-        for (const auto& u : p->asts.back().uses) loader.use(src, u);
+    // The files queued so far are parsed in parallel (a pack's files are independent until `use`);
+    // then, in queue order, each one's diagnostics are kept and its `use`s queue the next wave.
+    for (std::size_t done = 0; done < loader.queue.size();) {
+        const std::size_t wave = loader.queue.size() - done;
+        std::vector<ast::file> asts(wave);
+        std::vector<diagnostics> diags(wave);
+        std::vector<std::size_t> largest_first(wave);  // the threads end together
+        std::iota(largest_first.begin(), largest_first.end(), done);
+        std::stable_sort(largest_first.begin(), largest_first.end(), [&](std::size_t a, std::size_t b) {
+            return loader.queue[a]->text().size() > loader.queue[b]->text().size();
+        });
+        for_each_index(wave, parse_jobs(wave), false, [&](std::size_t k) {
+            const std::size_t i = largest_first[k] - done;
+            asts[i] = parse_rules(loader.queue[done + i], popt, diags[i]);
+        });
+        for (std::size_t i = 0; i < wave; ++i) {
+            source_ptr src = loader.queue[done + i];
+            p->files.push_back(src);
+            p->asts.push_back(std::move(asts[i]));
+            std::move(diags[i].begin(), diags[i].end(), std::back_inserter(res.diags));
+            for (const auto& u : p->asts.back().uses) loader.use(src, u);
+        }
+        done += wave;
     }
     compiler c(*p, res.diags);
     c.run();
