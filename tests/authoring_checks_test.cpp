@@ -278,9 +278,12 @@ TEST_CASE("warnings do not fail check, rules --strict fails on them", "[authorin
 }
 
 TEST_CASE("the example packs load without a warning under rules --strict", "[authoring][cli]") {
+    // examples/postgres: its .kblint.toml selects pgpack (lib/ holds a module its files load with `as`).
     for (const char* example : {"examples/postgres", "examples/webserver"}) {
         INFO(example);
-        auto r = kbl::test::run_kblint({"rules", "--strict", "--no-builtin", "-r", "."}, kbl::test::src_path(example));
+        std::vector<std::string> args{"rules", "--strict"};
+        if (std::string(example) == "examples/webserver") args.insert(args.end(), {"--no-builtin", "-r", "."});
+        auto r = kbl::test::run_kblint(args, kbl::test::src_path(example));
         CHECK(r.status == 0);
         CHECK(r.err.empty());
     }
