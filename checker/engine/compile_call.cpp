@@ -69,7 +69,8 @@ void compiler::check_def_argument(const compile_scope& sc, const ast::expr& arg,
           fmt::format("argument {} of '{}' is {}, the def wants {}: {}", i + 1, d.name, a_type(t, p_.schema.get()),
                       d.decl->params[i], param_type_text(want)),
           check_ids::type_error,
-          {diag_note{diag_note::kind::note, fmt::format("parameter '{}' of '{}' is declared here", d.decl->params[i], d.name), d.file, d.decl->param_pos[i]}});
+          {diag_note{diag_note::kind::note, fmt::format("parameter '{}' of '{}' is declared here", d.decl->params[i], d.name),
+                     d.file, d.decl->param_pos[i]}});
 }
 
 // An error at the call, suggesting the closest built-in or def; the arguments are still checked.
