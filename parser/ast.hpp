@@ -105,6 +105,22 @@ struct rule_decl {
     std::string source_text;  ///< the declaration as written
 };
 
+struct type_ref {
+    enum class kind : std::uint8_t { string, int_, float_, bool_, datetime, date, time, table, list, enum_, any };
+    kind k = kind::any;
+    std::vector<std::string> enum_values;
+    std::vector<type_ref> elem;      ///< list element type (0 or 1)
+    std::vector<type_ref> alternatives;  ///< non-empty for a union (then `k` is unused)
+    pos where;
+};
+
+/// A def parameter's written type (`n: node`, `ns: list(node)`, `v: string`), or none.
+struct param_type {
+    enum class kind : std::uint8_t { none, node, node_list, schema } k = kind::none;
+    type_ref type;  ///< kind::schema: a type as schema fields write it
+    pos where;
+};
+
 struct def_decl {
     pos where;
     pos end;
@@ -113,6 +129,7 @@ struct def_decl {
     bool has_params = false;
     std::vector<std::string> params;
     std::vector<pos> param_pos;
+    std::vector<param_type> param_types;  ///< one per parameter (kind::none: not written)
     expr_ptr body;
 };
 
@@ -140,14 +157,6 @@ struct path_seg {
     std::string key;
 };
 
-struct type_ref {
-    enum class kind : std::uint8_t { string, int_, float_, bool_, datetime, date, time, table, list, enum_, any };
-    kind k = kind::any;
-    std::vector<std::string> enum_values;
-    std::vector<type_ref> elem;      ///< list element type (0 or 1)
-    std::vector<type_ref> alternatives;  ///< non-empty for a union (then `k` is unused)
-    pos where;
-};
 
 struct field_decl {
     pos where;

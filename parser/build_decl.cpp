@@ -184,11 +184,13 @@ ast::def_decl builder::def(const pt_node& n) {
     if (n.children.size() > 2 && n.children[1]->is_type<g::def_params>()) {
         d.has_params = true;
         for (const auto& p : n.children[1]->children) {
+            const pt_node& pn = *p->children.at(0);
             for (const auto& q : d.params)
-                if (q == p->string())
-                    throw build_error(at(*p), fmt::format("parameter '{}' is given twice in 'def {}'", q, d.name));
-            d.params.push_back(p->string());
-            d.param_pos.push_back(at(*p));
+                if (q == pn.string())
+                    throw build_error(at(pn), fmt::format("parameter '{}' is given twice in 'def {}'", q, d.name));
+            d.params.push_back(pn.string());
+            d.param_pos.push_back(at(pn));
+            d.param_types.push_back(p->children.size() > 1 ? param_type(*p->children[1]) : ast::param_type{});
         }
         body = 2;
     }
@@ -261,7 +263,18 @@ std::vector<ast::path_seg> builder::schema_path(const pt_node& parent, std::size
     return segs;
 }
 
-ast::type_ref builder::type(const pt_node& n) {
+// A def parameter's written type: `node`, `list(node)` (snapshots) or a schema type.
+ast::param_type builder::param_type(const pt_node& n) {
+    ast::param_type t;
+    t.where = at(n);
+    auto is_node = [](const pt_node& x) { return x.is_type<g::type_name>() && x.string_view() == "node"; };
+    if (is_node(n)) t.k = ast::param_type::kind::node;
+    else if (n.is_type<g::type_list>() && n.children.size() == 1 && is_node(*n.children[0])) t.k = ast::param_type::kind::node_list;
+    else t = {ast::param_type::kind::schema, type(n, true), at(n)};
+    return t;
+}
+
+ast::type_ref builder::type(const pt_node& n, bool param) {
     ast::type_ref t;
     t.where = at(n);
     if (n.is_type<g::type_name>()) {
@@ -277,17 +290,20 @@ ast::type_ref builder::type(const pt_node& n) {
                 t.k = k;
                 return t;
             }
+        if (param && s == "node")
+            throw build_error(at(n), "'node' is a parameter type of its own or in 'list(node)', never inside another type");
         std::vector<std::string> cands;
         for (const auto& p : names) cands.push_back(p.first);
         cands.push_back("list");
         cands.push_back("enum");
+        if (param) cands.push_back("node");
         std::string m = closest_match(s, cands);
         throw build_error(at(n), m.empty() ? fmt::format("unknown type '{}'", s)
                                            : fmt::format("unknown type '{}', did you mean '{}'?", s, m));
     }
     if (n.is_type<g::type_list>()) {
         t.k = ast::type_ref::kind::list;
-        if (!n.children.empty()) t.elem.push_back(type(*n.children[0]));
+        if (!n.children.empty()) t.elem.push_back(type(*n.children[0], param));
         return t;
     }
     if (n.is_type<g::type_enum>()) {
@@ -296,7 +312,7 @@ ast::type_ref builder::type(const pt_node& n) {
         return t;
     }
     if (n.is_type<g::type_expr>()) {  // a union
-        for (const auto& c : n.children) t.alternatives.push_back(type(*c));
+        for (const auto& c : n.children) t.alternatives.push_back(type(*c, param));
         return t;
     }
     throw build_error(at(n), "expected a type");

@@ -77,7 +77,8 @@ private:
     ast::table_decl table(const pt_node& n);
     ast::table_entry table_item(const pt_node& en);
     std::vector<ast::path_seg> schema_path(const pt_node& parent, std::size_t& i, std::string& text);
-    ast::type_ref type(const pt_node& n);
+    ast::type_ref type(const pt_node& n, bool param = false);
+    ast::param_type param_type(const pt_node& n);
     ast::schema_decl schema(const pt_node& n);
     bool schema_slot(ast::schema_decl& s, const pt_node& c, std::vector<ast::path_seg>& path);
     ast::field_decl field(const pt_node& c, std::vector<ast::path_seg> path, std::string text, std::size_t i);

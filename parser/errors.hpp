@@ -62,6 +62,7 @@ template<> inline constexpr const char* error_message< rule_open > = "expected '
 template<> inline constexpr const char* error_message< rule_close > = "expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'";
 template<> inline constexpr const char* error_message< def_name > = "expected a name after 'def'";
 template<> inline constexpr const char* error_message< def_param > = "expected a parameter name";
+template<> inline constexpr const char* error_message< def_param_type > = "expected a type after ':' (node, list(node), string, int, float, bool, datetime, date, time, table, list, list(T), enum(...) or any)";
 template<> inline constexpr const char* error_message< def_params_close > = "expected ',' or ')' in the parameter list";
 template<> inline constexpr const char* error_message< def_eq > = "expected '=' after the definition's name";
 template<> inline constexpr const char* error_message< def_body > = "expected an expression after '='";

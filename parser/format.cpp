@@ -340,6 +340,20 @@ std::string print_type(const ast::type_ref& t) {
     return "any";
 }
 
+} // namespace
+
+std::string param_type_text(const ast::param_type& t) {
+    switch (t.k) {
+    case ast::param_type::kind::none: return "";
+    case ast::param_type::kind::node: return "node";
+    case ast::param_type::kind::node_list: return "list(node)";
+    case ast::param_type::kind::schema: return print_type(t.type);
+    }
+    return "";
+}
+
+namespace {
+
 // The printer: lines out, comments flushed before the item at or after their source line.
 // A code line may hold '\x1f' column marks: in a run of adjacent lines with the same number of
 // marks, each column is padded to its widest cell (schema fields, table keys). Trailing comments
@@ -551,7 +565,11 @@ void print_def(printer& pr, const ast::def_decl& def) {
     std::string head = "def " + def.name;
     if (def.has_params) {
         head += "(";
-        for (std::size_t i = 0; i < def.params.size(); ++i) head += (i ? ", " : "") + def.params[i];
+        for (std::size_t i = 0; i < def.params.size(); ++i) {
+            head += (i ? ", " : "") + def.params[i];
+            if (i < def.param_types.size() && def.param_types[i].k != ast::param_type::kind::none)
+                head += ": " + param_type_text(def.param_types[i]);
+        }
         head += ")";
     }
     head += " = ";

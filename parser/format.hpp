@@ -19,6 +19,10 @@ std::optional<std::string> format_rules(const source_ptr& src, diagnostics& diag
 /// `explain`, however many lines they were written on).
 std::string expression_text(const ast::expr& e);
 
+/// A def parameter's written type as `kblint fmt` writes it (`node`, `list(node)`, `list(string)`,
+/// `int | string`); empty when none was written.
+std::string param_type_text(const ast::param_type& t);
+
 /// How operator `op` is written in rule files (`==`, `~=`, `not in`, `??`).
 std::string_view binop_text(ast::binop op);
 

@@ -259,9 +259,12 @@ struct rule_close : one< '}' > {};
 struct rule_name : seq< rule_id > {};
 struct rule_decl : seq< kw_rule, sep, must< rule_name >, sep, must< rule_open >, sep, star< rule_item, sep >, must< rule_close > > {};
 
-// def NAME [(params)] = expr
+// def NAME [(params)] = expr; a parameter may have a written type: `n: node`, `v: string`.
 struct def_name : seq< ident > {};
-struct def_param : seq< ident > {};
+struct type_expr;
+struct def_param_name : seq< ident > {};
+struct def_param_type : seq< type_expr > {};
+struct def_param : seq< def_param_name, opt< sep, one< ':' >, sep, must< def_param_type > > > {};
 struct def_params_close : one< ')' > {};
 struct def_params : seq< one< '(' >, sep, opt< def_param, sep, star< one< ',' >, sep, must< def_param >, sep > >, must< def_params_close > > {};
 struct def_eq : one< '=' > {};

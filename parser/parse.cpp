@@ -149,7 +149,7 @@ using selector = pegtl::parse_tree::selector<
     pegtl::parse_tree::store_content::on<
         g::date_lit, g::hex_lit, g::float_lit, g::int_lit, g::string_lit, g::raw_string, g::bool_lit, g::template_lit,
         g::tpl_text, g::name, g::call_module, g::call_name, g::use_alias, g::member_key, g::record_key, g::quant_kw, g::quant_var, g::let_name,
-        g::def_name, g::def_param, g::table_name, g::table_key, g::rule_name, g::ref_article, g::ref_doc, g::ref_section, g::severity_value,
+        g::def_name, g::def_param, g::def_param_name, g::table_name, g::table_key, g::rule_name, g::ref_article, g::ref_doc, g::ref_section, g::severity_value,
         g::scope_value, g::type_name, g::field_flag, g::schema_seg_first, g::list_lit, g::record_lit, g::record_entry,
         g::if_expr, g::call, g::member, g::index, g::index_star, g::optional_mark, g::neg, g::not_op, g::add_op, g::mul_op,
         g::cmp_op, g::quantifier, g::quant_where, g::quant_body, g::title_item, g::severity_item, g::scope_item,

@@ -98,4 +98,8 @@ TEST_CASE("a rule pack for another product runs with --no-builtin", "[fixtures]"
     auto text = kbl::test::run_kblint({"check", "--no-builtin", "-r", "examples/webserver", "examples/webserver/snapshots"});
     CHECK(text.status == 1);
     CHECK(text.out.find("[WEB-001]") != std::string::npos);
+    // Its rule tests: the sample pool's exact findings, and inline hosts that pass and fail.
+    auto t = kbl::test::run_kblint({"test", "--no-builtin", "-r", "examples/webserver", "examples/webserver/tests"});
+    CHECK(t.status == 0);
+    CHECK(t.out == "2 passed, 0 failed\n");
 }

@@ -103,6 +103,13 @@ TEST_CASE("the canonical layout of a messy file, comments kept", "[fmt]") {
     CHECK(format("m.kbl", expected) == expected);
 }
 
+TEST_CASE("fmt keeps def parameter types, in one spelling", "[fmt]") {
+    CHECK(format("a.kbl", "def   f( n:node ,x,  ns :list( node ),v : int|string , e: enum( \"a\",'b' ) )= 1\n") ==
+          "def f(n: node, x, ns: list(node), v: int | string, e: enum(\"a\", \"b\")) = 1\n");
+    const std::string canonical = "def is_primary(n: node) = n.node.role == \"primary\"\n";
+    CHECK(format("b.kbl", canonical) == canonical);
+}
+
 TEST_CASE("formatting every rule file of the repository is idempotent and keeps its meaning", "[fmt]") {
     std::vector<kbl::source_ptr> before, after;
     for (const auto& f : pack_files()) {

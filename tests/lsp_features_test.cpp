@@ -167,6 +167,18 @@ TEST_CASE("lsp: hover on a def, a built-in function, a rule id and a schema path
     CHECK(hover(1, 0).is_null());
 }
 
+TEST_CASE("lsp: the hover of a def shows its parameter types", "[lsp]") {
+    std::string dir = kbl::test::temp_dir("lsp-typed");
+    const std::string text = "def is_web(n: node, ports: list(int), x) = x in ports\n";
+    kbl::test::write_file(dir + "/t.kbl", text);
+    lsp_client c;
+    kbl::test::initialize(c);
+    open(c, dir + "/t.kbl", text, "kbl");
+    c.notification("textDocument/publishDiagnostics");
+    CHECK(c.request("textDocument/hover", at(dir + "/t.kbl", 0, 5))["result"]["contents"]["value"] ==
+          "```kbl\ndef is_web(n: node, ports: list(int), x)\n```");
+}
+
 TEST_CASE("lsp: go to the definition of a def, a rule id and a used file", "[lsp]") {
     pack_dir p;
     std::string uri = kbl::test::file_uri(p.rules), helpers = kbl::test::file_uri(p.helpers);

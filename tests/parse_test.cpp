@@ -129,6 +129,7 @@ TEST_CASE("every must point has its own message at the exact position", "[parser
         {"action a { for n in { } }", "1:25: expected '{' to open a block"},
         {"action a { for n in }", "1:21: expected a collection after 'in'"},
         {"action a { for n in x where }", "1:29: expected a condition after 'where'"},
+        {"def f(n: ) = 1", "1:10: expected a type after ':' (node, list(node), string, int, float, bool, datetime, date, time, table, list, list(T), enum(...) or any)"},
         {"use x", "1:5: expected a file name as a string after 'use'"},
         {"rul R { }", "1:1: unexpected 'rul', did you mean 'rule'?"},
         {"42", "1:1: expected a declaration: 'rule', 'def', 'table', 'schema', 'action' or 'use', found '42'"},
@@ -213,6 +214,12 @@ TEST_CASE("semantic errors found while building the AST are located", "[parser]"
     CHECK(first_error("table t { 1 = \"a\"\n 0x1 = \"b\" }") == "2:2: key 1 is given twice in table 't' (first at line 1)");
     CHECK(first_error("def f(a, a) = a") == "1:10: parameter 'a' is given twice in 'def f'");
     CHECK(first_error("schema { field x strng }") == "1:18: unknown type 'strng', did you mean 'string'?");
+    // A def parameter's type: `node` is one of its names, only there, and only on its own or in list(node).
+    CHECK(first_error("def f(a, n: nod) = 1") == "1:13: unknown type 'nod', did you mean 'node'?");
+    CHECK(first_error("def f(n: list(strng)) = 1") == "1:15: unknown type 'strng', did you mean 'string'?");
+    CHECK(first_error("def f(n: node | string) = 1") ==
+          "1:10: 'node' is a parameter type of its own or in 'list(node)', never inside another type");
+    CHECK(first_error("schema { field x node }") == "1:18: unknown type 'node'");
     CHECK(first_error("def r = {a = 1, a = 2}") == "1:17: key 'a' is given twice in the record");
 }
 

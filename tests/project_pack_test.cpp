@@ -24,7 +24,7 @@ std::string postgres_project(const std::string& tag) {
     return dir;
 }
 
-const std::string pg_rules = "PG-001  error    node     Primary cannot feed replicas          "
+const std::string pg_rules = "PG-001  error    node     Primary cannot feed replicas             "
                              "[PG16 \"Server Configuration: wal_level\"]\n";
 
 } // namespace
@@ -37,7 +37,7 @@ TEST_CASE("project file: rules, explain, schema and test load the pack it names"
         CHECK(rules.status == 0);
         CHECK(rules.err.empty());
         CHECK(rules.out.substr(0, pg_rules.size()) == pg_rules);
-        CHECK(count_of(rules.out, "\n") == 5);
+        CHECK(count_of(rules.out, "\n") == 9);
         CHECK(rules.out.find("KBL-001") == std::string::npos);
 
         run_output explain = run_kblint({"explain", "PG-001"}, cwd);
@@ -46,12 +46,12 @@ TEST_CASE("project file: rules, explain, schema and test load the pack it names"
 
         run_output schema = run_kblint({"schema"}, cwd);
         CHECK(schema.status == 0);
-        const std::string first = "snapshot                  table                                  required\n";
+        const std::string first = "snapshot                     table                                  required\n";
         CHECK(schema.out.substr(0, first.size()) == first);
     }
     run_output test = run_kblint({"test", "tests"}, dir);
     CHECK(test.status == 0);
-    CHECK(test.out == "2 passed, 0 failed\n");
+    CHECK(test.out == "6 passed, 0 failed\n");
     CHECK(test.err.empty());
 }
 

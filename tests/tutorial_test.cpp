@@ -14,7 +14,7 @@ TEST_CASE("tutorial: every command of docs/tutorial.md runs and prints what the 
                                 KBLINT_BIN, temp_dir("tutorial"), src_path("examples/postgres")});
     INFO(r.out << r.err);
     CHECK(r.status == 0);
-    CHECK(r.out.find("tutorial: 4 command blocks run, all as shown") != std::string::npos);
+    CHECK(r.out.find("tutorial: 5 command blocks run, all as shown") != std::string::npos);
 }
 
 TEST_CASE("tutorial: the runner fails when an output differs from the page", "[docs][tutorial]") {
@@ -34,7 +34,7 @@ TEST_CASE("tutorial: the runner fails when an output differs from the page", "[d
 TEST_CASE("examples/postgres: its rule tests pass, and .kblint.toml selects the pack", "[examples]") {
     run_output t = run_kblint({"test", "--no-builtin", "-r", "pgpack", "tests"}, src_path("examples/postgres"));
     CHECK(t.status == 0);
-    CHECK(t.out == "2 passed, 0 failed\n");
+    CHECK(t.out == "6 passed, 0 failed\n");
     run_output j = run_kblint({"check", "-f", "json", "snapshots"}, src_path("examples/postgres"));
     CHECK(j.status == 1);
     CHECK(j.out.find("\"PG-002\"") != std::string::npos);

@@ -209,7 +209,11 @@ void compiler::compile_def(cdef& d) {
     const def_use& use = def_uses_[&d];
     for (std::uint32_t i = 0; i < d.params; ++i) {
         lint_bound_name(sc, d.decl->params[i], d.decl->param_pos[i]);
-        sc.vars.push_back({d.decl->params[i], i, use.typed ? use.params[i] : stype{}, nullptr});
+        const ast::param_type& written = d.decl->param_types[i];
+        stype t = written.k != ast::param_type::kind::none ? written_type(written, p_.schema.get())
+                  : use.typed                              ? use.params[i]
+                                                           : stype{};
+        sc.vars.push_back({d.decl->params[i], i, t, nullptr});
     }
     sc.next = sc.max = d.params;
     d.body = expr(sc, *d.decl->body);
@@ -220,14 +224,20 @@ void compiler::compile_def(cdef& d) {
 }
 
 // Defs with parameters, once their callers are compiled: each is checked with the parameter types
-// of its call sites (a def called from another def is compiled after it when it can be).
+// written in it, else those of its call sites (a def called from another def is compiled after it
+// when it can be). A def whose parameters all have written types needs no call.
 void compiler::compile_defs() {
+    auto ready = [this](cdef& d) {
+        return def_uses_[&d].typed || std::all_of(d.decl->param_types.begin(), d.decl->param_types.end(), [](const auto& t) {
+                   return t.k != ast::param_type::kind::none;
+               });
+    };
     for (;;) {
         cdef* next = nullptr;
         for (auto& [name, d] : p_.defs)
-            if (!d->compiled && (!next || def_uses_[d.get()].typed)) {
+            if (!d->compiled && (!next || ready(*d))) {
                 next = d.get();
-                if (def_uses_[next].typed) break;
+                if (ready(*next)) break;
             }
         if (!next) return;
         compile_def(*next);

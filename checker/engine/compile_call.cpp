@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/check_ids.hpp"
+#include "parser/format.hpp"
 #include "checker/engine/compile_internal.hpp"
 
 namespace kbl {
@@ -51,10 +52,25 @@ cexpr_ptr compiler::call_def(compile_scope& sc, const ast::expr& e, cdef& d) {
     for (const auto& k : e.kids) {
         c->kids.push_back(expr(sc, *k));
         ats.push_back(last_type_);
+        if (ats.size() <= d.params) check_def_argument(sc, *k, d, ats.size() - 1, ats.back());
     }
     note_def_call(d, ats);
     last_type_ = {};
     return c;
+}
+
+// An error at argument `i` of a call of `d` when its static type does not fit the parameter's
+// written type.
+void compiler::check_def_argument(const compile_scope& sc, const ast::expr& arg, const cdef& d, std::size_t i,
+                                  const stype& t) {
+    const ast::param_type& want = d.decl->param_types[i];
+    if (fits_written(t, want, p_.schema.get())) return;
+    error(sc.file, arg.where,
+          fmt::format("argument {} of '{}' is {}, the def wants {}: {}", i + 1, d.name, a_type(t, p_.schema.get()),
+                      d.decl->params[i], param_type_text(want)),
+          check_ids::type_error,
+          {diag_note{diag_note::kind::note, fmt::format("parameter '{}' of '{}' is declared here", d.decl->params[i], d.name),
+                     d.file, d.decl->param_pos[i]}});
 }
 
 // An error at the call, suggesting the closest built-in or def; the arguments are still checked.

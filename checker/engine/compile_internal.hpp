@@ -179,6 +179,7 @@ private:
     cexpr_ptr call(compile_scope& sc, const ast::expr& e);
     cexpr_ptr call_builtin(compile_scope& sc, const ast::expr& e, const builtin_def& b);
     cexpr_ptr call_def(compile_scope& sc, const ast::expr& e, cdef& d);
+    void check_def_argument(const compile_scope& sc, const ast::expr& arg, const cdef& d, std::size_t i, const stype& t);
     cexpr_ptr unknown_function(compile_scope& sc, const ast::expr& e);
 
     // compile_module.cpp

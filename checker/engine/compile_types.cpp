@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kbl {
 
 std::string_view base_name(sbase b) {
@@ -79,6 +81,71 @@ stype node_type(const schema_node* schema) {
     t.base = sbase::table;
     t.is_node = true;
     return t;
+}
+
+stype written_type(const ast::param_type& t, const schema_node* schema) {
+    using pk = ast::param_type::kind;
+    stype r;
+    switch (t.k) {
+    case pk::none: break;
+    case pk::node: r = node_type(schema); break;
+    case pk::node_list:
+        r.base = sbase::list;
+        r.elem = sbase::table;
+        r.elem_sn = schema;
+        r.elem_is_node = true;
+        break;
+    case pk::schema:
+        r.base = base_of(t.type);
+        if (r.base == sbase::list && t.type.alternatives.empty() && !t.type.elem.empty()) r.elem = base_of(t.type.elem[0]);
+        break;
+    }
+    return r;
+}
+
+namespace {
+
+// A table that is a snapshot root, or may be.
+bool node_like(const stype& t, const schema_node* schema) {
+    return t.base == sbase::unknown || (t.base == sbase::table && (t.is_node || !t.sn || t.sn == schema));
+}
+
+// Whether a value of static type `arg` fits the schema type `want` (true when it cannot tell).
+bool fits_type(const stype& arg, const ast::type_ref& want) {
+    if (!want.alternatives.empty())
+        return std::any_of(want.alternatives.begin(), want.alternatives.end(),
+                           [&](const ast::type_ref& a) { return fits_type(arg, a); });
+    if (arg.base == sbase::unknown || want.k == ast::type_ref::kind::any) return true;
+    if (want.k == ast::type_ref::kind::float_) return arg.base == sbase::integer || arg.base == sbase::floating;
+    if (arg.base != base_of(want)) return false;
+    if (want.k != ast::type_ref::kind::list || want.elem.empty() || arg.elem == sbase::unknown) return true;
+    return fits_type(stype{arg.elem}, want.elem[0]);
+}
+
+} // namespace
+
+bool fits_written(const stype& arg, const ast::param_type& want, const schema_node* schema) {
+    using pk = ast::param_type::kind;
+    switch (want.k) {
+    case pk::none: return true;
+    case pk::node: return node_like(arg, schema);
+    case pk::node_list: {
+        if (arg.base == sbase::unknown) return true;
+        stype elem{arg.elem, arg.elem_sn};
+        elem.is_node = arg.elem_is_node;
+        return arg.base == sbase::list && node_like(elem, schema);
+    }
+    case pk::schema: return fits_type(arg, want.type);
+    }
+    return true;
+}
+
+std::string a_type(const stype& t, const schema_node* schema) {
+    if (t.is_node) return "a node";
+    if (t.base == sbase::table && t.sn && t.sn != schema && !t.sn->path.empty()) return fmt::format("the table '{}'", t.sn->path);
+    if (t.base != sbase::list || (t.elem == sbase::unknown && !t.elem_is_node)) return a_base(t.base);
+    if (t.elem_is_node) return "a list of nodes";
+    return fmt::format("a list of {}s", base_name(t.elem));
 }
 
 } // namespace kbl

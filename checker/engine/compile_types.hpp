@@ -43,4 +43,16 @@ bool same_type(const stype& a, const stype& b);
 /// A snapshot root: the schema's root position, as `self`, `target` and `other(n)` are typed.
 stype node_type(const schema_node* schema);
 
+/// The static type a def parameter's written type gives (`node`: a snapshot root of `schema`;
+/// kind none, `any` and unions: unknown).
+stype written_type(const ast::param_type& t, const schema_node* schema);
+
+/// Whether a value of static type `arg` may be passed for a parameter of written type `want`
+/// (true when the compiler cannot tell).
+bool fits_written(const stype& arg, const ast::param_type& want, const schema_node* schema);
+
+/// What a value of static type `t` is, with an article, for messages: `a string`, `a node`, `the
+/// table 'postgres'`, `a list of nodes`, `a list of strings`.
+std::string a_type(const stype& t, const schema_node* schema);
+
 } // namespace kbl

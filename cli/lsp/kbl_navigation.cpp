@@ -12,6 +12,7 @@
 #include "cli/lsp/kbl_index.hpp"
 #include "cli/lsp/position.hpp"
 #include "cli/lsp/workspace.hpp"
+#include "parser/format.hpp"
 
 namespace kbl::lsp {
 
@@ -105,7 +106,10 @@ std::string def_signature(const ast::def_decl& d) {
     std::string s = "def " + d.name;
     if (!d.has_params) return s;
     s += '(';
-    for (std::size_t i = 0; i < d.params.size(); ++i) s += (i ? ", " : "") + d.params[i];
+    for (std::size_t i = 0; i < d.params.size(); ++i) {
+        s += (i ? ", " : "") + d.params[i];
+        if (std::string t = i < d.param_types.size() ? param_type_text(d.param_types[i]) : ""; !t.empty()) s += ": " + t;
+    }
     return s + ')';
 }
 
