@@ -121,8 +121,9 @@ void define_explain(CLI::App& sub, explain_flags& f) {
     sub.add_option("RULE-ID", f.id, "id of the rule (or name of the action) to explain")->required()->type_name("");
     sub.add_option("PATH", f.paths, "snapshot files or folders to trace the rule on (with --trace)")->type_name("");
     sub.add_flag("--trace", f.trace,
-                 "evaluate the rule on the snapshots under PATH and show each sub-expression's value and where it was "
-                 "read, then the outcome (e.g. kblint explain --trace KB-0001 snapshots/)");
+                 "evaluate the rule on the snapshots under PATH and show each sub-expression as written, its value and "
+                 "where it was read (for a rule on runbook steps: the simulated state before or after the step, and the "
+                 "step that set a value), then the outcome (e.g. kblint explain --trace KB-0001 snapshots/)");
     add_rule_options(sub, f.pack);
 }
 

@@ -56,6 +56,34 @@ struct pack_dir {
     }
 };
 
+// A pack whose main file loads two modules that both define `over`; module a also has `limit`
+// (used by its `over`) and the table `names`.
+const std::string main_text =
+    "use \"a/lib.kbl\" as a\n"                                      // line 0
+    "use \"b/lib.kbl\" as b\n"
+    "\n"
+    "rule M-001 {\n"                                                // line 3
+    "  title    \"Modules\"\n"
+    "  severity warning\n"
+    "  scope    node\n"
+    "  ref      Q1 \"s\"\n"
+    "  fix      \"f\"\n"
+    "  require  not a.over(len(node.netbios_name)) and b.ok\n"      // line 9: a at 15, over at 17, ok at 52
+    "  message  \"{a.names[1]}\"\n"                                 // line 10: names at 15
+    "}\n";
+const std::string lib_a_text = "# Over the limit.\ndef over(x) = x > limit\ndef limit = 10\ntable names { 1 = \"ten\" }\n";
+const std::string lib_b_text = "def over(x) = x > 100\ndef ok = true\n";
+
+struct module_dir {
+    std::string dir = kbl::test::temp_dir("lsp-modules");
+    std::string main = dir + "/main.kbl", a = dir + "/a/lib.kbl", b = dir + "/b/lib.kbl";
+    module_dir() {
+        kbl::test::write_file(main, main_text);
+        kbl::test::write_file(a, lib_a_text);
+        kbl::test::write_file(b, lib_b_text);
+    }
+};
+
 json position(int line, int character) { return {{"line", line}, {"character", character}}; }
 json range(int l0, int c0, int l1, int c1) { return {{"start", position(l0, c0)}, {"end", position(l1, c1)}}; }
 
@@ -256,4 +284,60 @@ TEST_CASE("lsp: every built-in function of the engine has a signature and docume
         CHECK(b.signature.rfind(b.name + "(", 0) == 0);
         CHECK(!b.doc.empty());
     }
+}
+
+TEST_CASE("lsp: hover and go to definition follow a module's name and its defs and tables", "[lsp]") {
+    module_dir p;
+    std::string a = kbl::test::file_uri(p.a), b = kbl::test::file_uri(p.b);
+    lsp_client c;
+    kbl::test::initialize(c);
+    open(c, p.main, main_text, "kbl");
+    c.notification("textDocument/publishDiagnostics");
+    auto hover = [&](int line, int character) { return c.request("textDocument/hover", at(p.main, line, character))["result"]; };
+    auto def = [&](int line, int character) { return c.request("textDocument/definition", at(p.main, line, character))["result"]; };
+    auto md = [](const std::string& text) { return json{{"kind", "markdown"}, {"value", text}}; };
+    // `over` of a.over is module a's (b has one too), with its comment.
+    CHECK(hover(9, 18) == json{{"contents", md("```kbl\ndef over(x)\n```\n\nmodule `a` (a/lib.kbl)\n\nOver the limit.")},
+                               {"range", range(9, 17, 9, 21)}});
+    CHECK(def(9, 18) == json{{"uri", a}, {"range", range(1, 4, 1, 8)}});
+    CHECK(hover(9, 53) == json{{"contents", md("```kbl\ndef ok\n```\n\nmodule `b` (b/lib.kbl)")}, {"range", range(9, 52, 9, 54)}});
+    CHECK(def(9, 53) == json{{"uri", b}, {"range", range(1, 4, 1, 6)}});
+    // The module's name: its `use` and its file.
+    CHECK(hover(9, 15) == json{{"contents", md("```kbl\nuse \"a/lib.kbl\" as a\n```\n\n`" + p.a + "`")}, {"range", range(9, 15, 9, 16)}});
+    CHECK(def(9, 15) == json{{"uri", a}, {"range", range(0, 0, 0, 0)}});
+    CHECK(hover(1, 19)["contents"] == md("```kbl\nuse \"b/lib.kbl\" as b\n```\n\n`" + p.b + "`"));
+    // A module's table, read in a message.
+    CHECK(hover(10, 16) == json{{"contents", md("```kbl\ntable names\n```\n\n1 entries\n\nmodule `a` (a/lib.kbl)")},
+                                {"range", range(10, 15, 10, 20)}});
+    CHECK(def(10, 16) == json{{"uri", a}, {"range", range(3, 6, 3, 11)}});
+    // Inside the module its own names come first.
+    open(c, p.a, lib_a_text, "kbl");
+    c.notification("textDocument/publishDiagnostics");
+    CHECK(c.request("textDocument/definition", at(p.a, 1, 19))["result"] == json{{"uri", a}, {"range", range(2, 4, 2, 9)}});
+}
+
+TEST_CASE("lsp: completion after a module's name lists its defs and tables, not schema keys", "[lsp]") {
+    module_dir p;
+    lsp_client c;
+    kbl::test::initialize(c);
+    open(c, p.main, main_text, "kbl");
+    c.notification("textDocument/publishDiagnostics");
+    auto complete = [&](int line, int character) { return c.request("textDocument/completion", at(p.main, line, character)); };
+    CHECK(complete(9, 52)["result"] == json{{"isIncomplete", false}, {"items", json::array({
+        {{"label", "over"}, {"kind", 3}, {"detail", "def over(x)"}},
+        {{"label", "ok"}, {"kind", 21}, {"detail", "def ok"}},
+    })}});
+    CHECK(labels(complete(9, 17)) == std::vector<std::string>{"over", "limit", "names"});
+    CHECK(labels(complete(10, 15)) == std::vector<std::string>{"over", "limit", "names"});  // in `{a.names[1]}`
+    // Without a dot: the module names, not the modules' own defs.
+    json all = complete(9, 11);
+    std::vector<std::string> names = labels(all);
+    CHECK(has(names, "a"));
+    CHECK(has(names, "b"));
+    CHECK(!has(names, "limit"));
+    CHECK(has(names, "upper"));
+    for (const auto& it : all["result"]["items"])
+        if (it["label"] == "a") CHECK(it == json{{"label", "a"}, {"kind", 9}, {"detail", "use \"a/lib.kbl\" as a"}});
+    // After `node.`, still the schema keys.
+    CHECK(labels(complete(9, 31)) == std::vector<std::string>{"netbios_name", "dns_name", "domain", "machine_sid"});
 }

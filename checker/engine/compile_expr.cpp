@@ -67,28 +67,32 @@ std::string canonical_date(const std::string& text) {
 
 cexpr_ptr compiler::expr(compile_scope& sc, const ast::expr& e) {
     using ek = ast::expr_kind;
-    switch (e.kind) {
-    case ek::string_lit:
-    case ek::int_lit:
-    case ek::float_lit:
-    case ek::bool_lit:
-    case ek::date_lit: return literal(e);
-    case ek::list: return list_literal(sc, e);
-    case ek::record: return record_literal(sc, e);
-    case ek::name: return name(sc, e);
-    case ek::member:
-    case ek::member_star:
-    case ek::index:
-    case ek::index_star:
-    case ek::optional: return path_step(sc, e);
-    case ek::call: return call(sc, e);
-    case ek::neg: return negation(sc, e);
-    case ek::not_: return logical_not(sc, e);
-    case ek::binary: return binary(sc, e);
-    case ek::quantifier: return quantifier(sc, e);
-    case ek::conditional: return conditional(sc, e);
-    }
-    return constant(rt::value{}, e.where);
+    cexpr_ptr c = [&] {
+        switch (e.kind) {
+        case ek::string_lit:
+        case ek::int_lit:
+        case ek::float_lit:
+        case ek::bool_lit:
+        case ek::date_lit: return literal(e);
+        case ek::list: return list_literal(sc, e);
+        case ek::record: return record_literal(sc, e);
+        case ek::name: return name(sc, e);
+        case ek::member:
+        case ek::member_star:
+        case ek::index:
+        case ek::index_star:
+        case ek::optional: return path_step(sc, e);
+        case ek::call: return call(sc, e);
+        case ek::neg: return negation(sc, e);
+        case ek::not_: return logical_not(sc, e);
+        case ek::binary: return binary(sc, e);
+        case ek::quantifier: return quantifier(sc, e);
+        case ek::conditional: return conditional(sc, e);
+        }
+        return constant(rt::value{}, e.where);
+    }();
+    c->src = &e;  // what a trace shows: the expression as written (the pack keeps its ASTs)
+    return c;
 }
 
 cexpr_ptr compiler::make(cop op, pos where) {

@@ -59,6 +59,7 @@ struct cexpr {
     ast::binop bop = ast::binop::eq;
     ast::quant q = ast::quant::all;
     std::string text;             ///< how a path was written, for messages
+    const ast::expr* src = nullptr;  ///< what it was compiled from (the pack keeps its ASTs), for traces
     std::vector<std::unique_ptr<cexpr>> kids;
 };
 using cexpr_ptr = std::unique_ptr<cexpr>;

@@ -5,6 +5,7 @@
 #include "checker/engine/builtins.hpp"
 #include "checker/engine/eval.hpp"
 #include "checker/engine/pack.hpp"
+#include "common/text.hpp"
 #include "parser/format.hpp"
 
 namespace kbl {
@@ -79,7 +80,22 @@ std::string_view op_label(cop op) {
 
 } // namespace
 
+std::string cut_to_width(std::string text, std::size_t columns) {
+    if (display_width(text) <= columns) return text;
+    std::size_t used = 0, i = 0;
+    while (i < text.size()) {
+        std::size_t n = std::max<std::size_t>(utf8_sequence_length(text, i), 1);
+        std::size_t w = display_width(std::string_view(text).substr(i, n));
+        if (used + w + 1 > columns) break;  // room for the `…`
+        used += w;
+        i += n;
+    }
+    text.resize(i);
+    return text + "…";
+}
+
 std::string expr_label(const cexpr& c) {
+    if (c.src) return cut_to_width(expression_text(*c.src), max_label_columns);
     switch (c.op) {
     case cop::constant:
         return c.k.k == rt::vkind::string ? fmt::format("\"{}\"", c.k.s) : rt::display(c.k);
@@ -98,7 +114,7 @@ std::string expr_label(const cexpr& c) {
 std::string render_trace(const std::vector<trace_run>& runs) {
     std::string out;
     for (const auto& r : runs) {
-        out += fmt::format("{} on {} ({})\n", r.rule, r.subject, r.file);
+        out += fmt::format("{} {} ({})\n", r.rule, r.subject, r.file);
         for (const auto& l : r.lines) {
             std::string line = fmt::format("{:{}}{} = {}", "", 2 + 2 * l.depth, l.expr, l.value);
             if (!l.at.empty()) line += fmt::format("    ({})", l.at);
@@ -111,13 +127,12 @@ std::string render_trace(const std::vector<trace_run>& runs) {
 
 namespace {
 
-// A value as a trace shows it: strings quoted, missing values with their reason, at most 80 characters.
+// A value as a trace shows it: strings quoted, missing values with their reason, at most 80 columns.
 std::string value_text(const rt::value& v) {
-    std::string t = v.is_missing() ? fmt::format("missing ({})", v.s)
-                    : v.k == rt::vkind::string ? fmt::format("\"{}\"", v.s)
-                                              : rt::display(v);
-    if (t.size() > 80) t = t.substr(0, 77) + "...";
-    return t;
+    return cut_to_width(v.is_missing() ? fmt::format("missing ({})", v.s)
+                        : v.k == rt::vkind::string ? fmt::format("\"{}\"", v.s)
+                                                  : rt::display(v),
+                        80);
 }
 
 // Operations that read the snapshots: their value's origin is where it was read.
@@ -145,6 +160,7 @@ rt::value evaluator::eval_traced(const cexpr& c, frame& f) {
     if (reads_snapshot(c.op) && v.org.valid()) {
         location l = location_of(v.org);
         at = fmt::format("{}:{}:{}", l.file ? l.file->name() : std::string("?"), l.where.line, l.where.column);
+        if (v.org.step > 0) at = fmt::format("set by step {} ({}) at {}", v.org.step, action_of(v.org.step), at);
     }
     trace_->close(line, value_text(v), std::move(at));
     return v;
@@ -154,13 +170,14 @@ void evaluator::trace_start() {
     std::string subject, file;
     std::uint32_t snap = self_;
     if (step_) {
-        subject = fmt::format("step {} ({} on {})", step_->index, step_->action, step_->target_name);
+        subject = fmt::format("{} step {} ({} on {})", trigger_after_ ? "after" : "before", step_->index, step_->action,
+                              step_->target_name);
         file = location_of(step_->step.org).file->name();
     } else if (self_ != rt::origin::none) {
-        subject = fmt::format("node {}", w_.snaps[self_].node_name);
+        subject = fmt::format("on node {}", w_.snaps[self_].node_name);
     } else {
         const cluster_entry& ce = w_.clusters[cluster_];
-        subject = fmt::format("cluster {}", ce.name.empty() ? std::string("(unnamed)") : ce.name);
+        subject = fmt::format("on cluster {}", ce.name.empty() ? std::string("(unnamed)") : ce.name);
         if (!ce.members.empty()) snap = ce.members.front();
     }
     if (file.empty() && snap != rt::origin::none) file = w_.snaps[snap].s->file->name();

@@ -14,15 +14,16 @@ struct cexpr;
 /// One sub-expression evaluated: `depth` 0 is a `when`/`require`/`let` condition itself.
 struct trace_line {
     std::uint32_t depth = 0;
-    std::string expr;   ///< how it was written (paths), or its kind (`==`, `and`, `len(...)`)
+    std::string expr;   ///< the sub-expression as written (see expr_label)
     std::string value;  ///< short text of its value (`missing: 'x' is missing` for missing data)
-    std::string at;     ///< `file:line:col` of a value read from a snapshot, else empty
+    std::string at;     ///< `file:line:col` of a value read from a snapshot (`set by step N (ACTION) at
+                        ///< file:line:col` for a value of the simulated state a step made), else empty
 };
 
 /// One rule evaluated on one node (node scope), once on a cluster, or on one runbook step.
 struct trace_run {
     std::string rule;
-    std::string subject;  ///< `node NAME`, `cluster NAME`, or `step N (ACTION on NODE)`
+    std::string subject;  ///< `on node NAME`, `on cluster NAME`, or `before|after step N (ACTION on NODE)`
     std::string file;     ///< the node's snapshot (the cluster's first one, the step's file)
     std::vector<trace_line> lines;
     std::string outcome;  ///< "finding: MESSAGE", "no finding", "not applicable: ...", "unknown: ..."
@@ -51,10 +52,18 @@ private:
     bool active_ = false;
 };
 
-/// How `c` reads in a trace: a path as written, a constant's value, else its operator or function.
+/// The widest label a trace line shows, in terminal columns.
+inline constexpr std::size_t max_label_columns = 60;
+
+/// `text` cut to `columns` terminal columns, ending in `…` when it was longer (never inside a
+/// UTF-8 sequence).
+std::string cut_to_width(std::string text, std::size_t columns);
+
+/// How `c` reads in a trace: the expression it was compiled from as `kblint fmt` writes it on one
+/// line, cut to `max_label_columns`; without one, its path, constant, operator or function.
 std::string expr_label(const cexpr& c);
 
-/// The trace as text: per run a header `RULE on SUBJECT (FILE)`, then one line per sub-expression,
+/// The trace as text: per run a header `RULE SUBJECT (FILE)`, then one line per sub-expression,
 /// indented by depth, `expr = value    (file:line:col)`, then `  => OUTCOME`.
 std::string render_trace(const std::vector<trace_run>& runs);
 

@@ -43,6 +43,10 @@ std::string_view without_comment(std::string_view line) {
 
 } // namespace
 
+std::string use_target(std::string_view from, const ast::use_decl& u) {
+    return (std::filesystem::path(from).parent_path() / u.path).lexically_normal().string();
+}
+
 kbl_index::kbl_index(const std::vector<source_ptr>& files, const document_store& docs) {
     std::vector<source_ptr> queue = files;
     std::set<std::string> seen;
@@ -50,9 +54,9 @@ kbl_index::kbl_index(const std::vector<source_ptr>& files, const document_store&
     for (std::size_t i = 0; i < queue.size(); ++i) {
         diagnostics ignored;
         files_.push_back(parse_rules(queue[i], {}, ignored));
-        std::filesystem::path dir = std::filesystem::path(queue[i]->name()).parent_path();
         for (const auto& u : files_.back().uses) {
-            std::string target = (dir / u.path).lexically_normal().string();
+            std::string target = use_target(queue[i]->name(), u);
+            if (!u.alias.empty()) modules_.insert(target);
             if (!seen.insert(target).second) continue;
             if (auto text = docs.text_of(target)) queue.push_back(std::make_shared<const source_file>(target, std::move(*text)));
         }
@@ -60,10 +64,61 @@ kbl_index::kbl_index(const std::vector<source_ptr>& files, const document_store&
 }
 
 found<ast::rule_decl> kbl_index::rule(std::string_view id) const { return lookup(files_, &ast::file::rules, &ast::rule_decl::id, id); }
-found<ast::def_decl> kbl_index::def(std::string_view name) const { return lookup(files_, &ast::file::defs, &ast::def_decl::name, name); }
-found<ast::table_decl> kbl_index::table(std::string_view name) const {
-    return lookup(files_, &ast::file::tables, &ast::table_decl::name, name);
+
+namespace {
+
+// The declaration `name` of the list `list` of file `f` (defs, tables), or none.
+template <typename Decl>
+found<Decl> find_in(const ast::file& f, std::vector<Decl> ast::file::*list, std::string_view name) {
+    for (const auto& d : f.*list)
+        if (d.name == name) return {&d, &f};
+    return {};
 }
+
+// As find_in, in the file `from` first, then in every file `ix` says `from` sees.
+template <typename Decl>
+found<Decl> find_visible(const kbl_index& ix, std::vector<Decl> ast::file::*list, std::string_view name,
+                         std::string_view from) {
+    for (const auto& f : ix.files())
+        if (f.src->name() == from)
+            if (auto d = find_in(f, list, name)) return d;
+    for (const auto& f : ix.files())
+        if (ix.visible(f, from))
+            if (auto d = find_in(f, list, name)) return d;
+    return {};
+}
+
+} // namespace
+
+found<ast::def_decl> def_in(const ast::file& f, std::string_view name) { return find_in(f, &ast::file::defs, name); }
+found<ast::table_decl> table_in(const ast::file& f, std::string_view name) { return find_in(f, &ast::file::tables, name); }
+
+bool kbl_index::visible(const ast::file& f, std::string_view from) const {
+    return from.empty() || f.src->name() == from || !modules_.contains(f.src->name());
+}
+
+found<ast::def_decl> kbl_index::def(std::string_view name, std::string_view from) const {
+    return find_visible(*this, &ast::file::defs, name, from);
+}
+
+found<ast::table_decl> kbl_index::table(std::string_view name, std::string_view from) const {
+    return find_visible(*this, &ast::file::tables, name, from);
+}
+
+module_found kbl_index::module(std::string_view from, std::string_view alias) const {
+    for (const auto& f : files_) {
+        if (f.src->name() != from) continue;
+        for (const auto& u : f.uses) {
+            if (u.alias != alias) continue;
+            module_found m{&u, nullptr, use_target(from, u)};
+            for (const auto& g : files_)
+                if (g.src->name() == m.path) m.file = &g;
+            return m;
+        }
+    }
+    return {};
+}
+
 found<ast::action_decl> kbl_index::action(std::string_view name) const {
     return lookup(files_, &ast::file::actions, &ast::action_decl::name, name);
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 
 // LSP CompletionItemKind values.
-constexpr int item_function = 3, item_field = 5, item_keyword = 14, item_constant = 21, item_struct = 22;
+constexpr int item_function = 3, item_field = 5, item_module = 9, item_keyword = 14, item_constant = 21, item_struct = 22;
 
 const std::vector<std::string_view> keywords = {
     "rule", "def", "table", "schema", "action", "use", "title", "severity", "scope", "ref", "tags", "doc", "fix",
@@ -113,17 +113,72 @@ std::string def_signature(const ast::def_decl& d) {
     return s + ')';
 }
 
-// The hover of a declared name (rule, def, table, action) or a built-in function, or "".
-std::string name_hover(const kbl_index& ix, std::string_view dashed, std::string_view plain) {
+// A def's signature, `note` (a paragraph, if any) and the comment above it.
+std::string def_hover(const found<ast::def_decl>& d, const std::string& note = {}) {
+    return with_doc(with_doc(code_block(def_signature(*d.decl)), note), comment_above(*d.file->src, d.decl->where.line));
+}
+
+std::string table_hover(const found<ast::table_decl>& t, const std::string& note = {}) {
+    std::string head = code_block(fmt::format("table {}", t.decl->name)) + fmt::format("\n\n{} entries", t.decl->entries.size());
+    return with_doc(with_doc(head, note), comment_above(*t.file->src, t.decl->where.line));
+}
+
+// The hover of a declared name (rule, def, table, action) as the file `from` sees it, or a built-in function, or "".
+std::string name_hover(const kbl_index& ix, std::string_view dashed, std::string_view plain, std::string_view from) {
     if (auto r = ix.rule(dashed)) return rule_hover(*r.decl);
-    if (auto d = ix.def(plain)) return with_doc(code_block(def_signature(*d.decl)), comment_above(*d.file->src, d.decl->where.line));
-    if (auto t = ix.table(plain))
-        return with_doc(code_block(fmt::format("table {}", plain)) + fmt::format("\n\n{} entries", t.decl->entries.size()),
-                        comment_above(*t.file->src, t.decl->where.line));
+    if (auto d = ix.def(plain, from)) return def_hover(d);
+    if (auto t = ix.table(plain, from)) return table_hover(t);
     if (auto a = ix.action(plain)) return with_doc(code_block(fmt::format("action {}", plain)), a.decl->doc);
     for (const auto& b : builtin_functions())
         if (b.name == plain) return code_block(b.signature) + "\n\n" + b.doc;
     return {};
+}
+
+// A module name or a name of a module under the cursor: `x` of `use "..." as x`, or `f` of `x.f`.
+struct qualified {
+    module_found m;
+    std::string alias;
+    std::string member;  ///< empty: the cursor is on the module's name
+};
+
+// What module part is the name [b, e) of `line` in the file `from`, if any.
+std::optional<qualified> qualified_at(const kbl_index& ix, std::string_view from, std::string_view line, std::size_t b,
+                                      std::size_t e) {
+    std::string word(line.substr(b, e - b));
+    if (b > 0 && line[b - 1] == '.') {
+        std::vector<std::string> before = chain_before(line, b - 1);
+        if (before.size() != 1 || (b >= 2 && line[b - 2] == '"')) return std::nullopt;
+        if (module_found m = ix.module(from, before[0])) return qualified{m, before[0], word};
+        return std::nullopt;
+    }
+    if (module_found m = ix.module(from, word)) return qualified{m, word, {}};
+    return std::nullopt;
+}
+
+// The hover of a module name (its `use` and file) or of a module's def or table ("" when it has none).
+std::string module_hover(const qualified& q) {
+    std::string where = fmt::format("module `{}` ({})", q.alias, q.m.use->path);
+    if (q.member.empty())
+        return code_block(fmt::format("use \"{}\" as {}", q.m.use->path, q.alias)) + fmt::format("\n\n`{}`", q.m.path);
+    if (!q.m.file) return {};
+    if (auto d = def_in(*q.m.file, q.member)) return def_hover(d, where);
+    if (auto t = table_in(*q.m.file, q.member)) return table_hover(t, where);
+    return {};
+}
+
+// The location of the start of the file `path`.
+json file_start(const std::string& path, const document_store& docs) {
+    json zero{{"line", 0}, {"character", 0}};
+    return json{{"uri", docs.uri_for(path)}, {"range", {{"start", zero}, {"end", zero}}}};
+}
+
+// The location of a module name (its file) or of a module's def or table; null when it has none.
+json module_definition(const qualified& q, const document_store& docs) {
+    if (q.member.empty()) return file_start(q.m.path, docs);
+    if (!q.m.file) return nullptr;
+    if (auto d = def_in(*q.m.file, q.member)) return location_of(*d.file->src, d.decl->name_pos, token_style::kbl, docs);
+    if (auto t = table_in(*q.m.file, q.member)) return location_of(*t.file->src, t.decl->name_pos, token_style::kbl, docs);
+    return nullptr;
 }
 
 // The schema field declared for `keys` (or for it without its first names: `n.iis.version`).
@@ -164,7 +219,15 @@ json item(std::string label, int kind, std::string detail = {}, std::string doc 
     return it;
 }
 
-void add_names(const kbl_index& ix, json& items) {
+// The defs and tables of `f` as completion items, given to `add`.
+template <typename Add>
+void add_declared(const ast::file& f, Add&& add) {
+    for (const auto& d : f.defs) add(item(d.name, d.has_params ? item_function : item_constant, def_signature(d)));
+    for (const auto& t : f.tables) add(item(t.name, item_struct, "table " + t.name));
+}
+
+// Every name the file `from` reaches without a dot.
+void add_names(const kbl_index& ix, std::string_view from, json& items) {
     std::set<std::string> seen;
     auto add = [&](json it) {
         if (seen.insert(it["label"].get<std::string>()).second) items.push_back(std::move(it));
@@ -172,8 +235,10 @@ void add_names(const kbl_index& ix, json& items) {
     for (std::string_view k : keywords) add(item(std::string(k), item_keyword));
     for (const auto& b : builtin_functions()) add(item(b.name, item_function, b.signature, b.doc));
     for (const auto& f : ix.files()) {
-        for (const auto& d : f.defs) add(item(d.name, d.has_params ? item_function : item_constant, def_signature(d)));
-        for (const auto& t : f.tables) add(item(t.name, item_struct, "table " + t.name));
+        if (f.src->name() == from)
+            for (const auto& u : f.uses)
+                if (!u.alias.empty()) add(item(u.alias, item_module, fmt::format("use \"{}\" as {}", u.path, u.alias)));
+        if (ix.visible(f, from)) add_declared(f, add);
     }
     for (const auto& [key, detail] : next_keys(ix, {})) add(item(key, item_field, detail));
 }
@@ -186,8 +251,9 @@ json kbl_hover(const document& doc, const document_store& docs, pos at) {
     auto [b, e] = word_at(c.line, c.col, false);
     if (b == e) return nullptr;
     kbl_index ix(pack_for_rule_file(doc.path, docs).files, docs);
-    std::string text = name_hover(ix, c.line.substr(db, de - db), c.line.substr(b, e - b));
-    if (text.empty()) {
+    std::optional<qualified> q = qualified_at(ix, doc.path, c.line, b, e);
+    std::string text = q ? module_hover(*q) : name_hover(ix, c.line.substr(db, de - db), c.line.substr(b, e - b), doc.path);
+    if (text.empty() && !q) {
         std::vector<std::string> keys = chain_before(c.line, e);
         text = field_hover(ix, keys);
     }
@@ -203,19 +269,16 @@ json kbl_definition(const document& doc, const document_store& docs, pos at) {
     for (const auto& f : ix.files()) {
         if (f.src->name() != doc.path) continue;
         for (const auto& u : f.uses)
-            if (u.where.line == at.line) {
-                std::string target = (std::filesystem::path(doc.path).parent_path() / u.path).lexically_normal().string();
-                json zero{{"line", 0}, {"character", 0}};
-                return json{{"uri", docs.uri_for(target)}, {"range", {{"start", zero}, {"end", zero}}}};
-            }
+            if (u.where.line == at.line) return file_start(use_target(doc.path, u), docs);
     }
     auto [db, de] = word_at(c.line, c.col, true);
     auto [b, e] = word_at(c.line, c.col, false);
     if (b == e) return nullptr;
+    if (auto q = qualified_at(ix, doc.path, c.line, b, e)) return module_definition(*q, docs);
     std::string dashed(c.line.substr(db, de - db)), plain(c.line.substr(b, e - b));
     if (auto r = ix.rule(dashed)) return location_of(*r.file->src, r.decl->id_pos, token_style::kbl, docs);
-    if (auto d = ix.def(plain)) return location_of(*d.file->src, d.decl->name_pos, token_style::kbl, docs);
-    if (auto t = ix.table(plain)) return location_of(*t.file->src, t.decl->name_pos, token_style::kbl, docs);
+    if (auto d = ix.def(plain, doc.path)) return location_of(*d.file->src, d.decl->name_pos, token_style::kbl, docs);
+    if (auto t = ix.table(plain, doc.path)) return location_of(*t.file->src, t.decl->name_pos, token_style::kbl, docs);
     if (auto a = ix.action(plain)) return location_of(*a.file->src, a.decl->name_pos, token_style::kbl, docs);
     return nullptr;
 }
@@ -226,10 +289,14 @@ json kbl_completion(const document& doc, const document_store& docs, pos at) {
     while (b > 0 && name_char(c.line[b - 1], false)) --b;
     kbl_index ix(pack_for_rule_file(doc.path, docs).files, docs);
     json items = json::array();
-    if (b > 0 && c.line[b - 1] == '.') {
-        for (const auto& [key, detail] : next_keys(ix, chain_before(c.line, b - 1))) items.push_back(item(key, item_field, detail));
+    std::vector<std::string> before = b > 0 && c.line[b - 1] == '.' ? chain_before(c.line, b - 1) : std::vector<std::string>{};
+    module_found m = before.size() == 1 && c.line[b - 2] != '"' ? ix.module(doc.path, before[0]) : module_found{};
+    if (m) {  // `x.` where `x` names a module of this file: its defs and tables
+        if (m.file) add_declared(*m.file, [&](json it) { items.push_back(std::move(it)); });
+    } else if (b > 0 && c.line[b - 1] == '.') {
+        for (const auto& [key, detail] : next_keys(ix, before)) items.push_back(item(key, item_field, detail));
     } else {
-        add_names(ix, items);
+        add_names(ix, doc.path, items);
     }
     return json{{"isIncomplete", false}, {"items", std::move(items)}};
 }
