@@ -158,7 +158,7 @@ ojson step_location(const timeline& t, const timeline_step& s, bool raises) {
     for (const auto& e : s.effects) {
         effects.push_back(effect_text(e));
         std::string key = fmt::format("{} {}", e.node, e.path);
-        std::string value = effect_text(e).substr(e.path.size() + 2);
+        std::string value = effect_text(e).substr(e.path.size() + 2);  // effect_text is "PATH: CHANGE"; the key names the path
         if (state.contains(key)) state[key]["text"] = state[key]["text"].get<std::string>() + "; " + value;
         else state[key] = text(value);
     }
