@@ -139,6 +139,7 @@ std::shared_ptr<const shard_info> shard_report_info(const shard_run& run, const 
     };
     for (const auto& s : r.checked.snapshots) info->checked_snapshot_order.push_back(ordinal(s.file));
     for (const auto& c : r.checked.changes) info->checked_change_order.push_back(ordinal(c.file));
+    for (const auto& t : r.timelines) info->timeline_order.push_back(ordinal(t.file ? t.file->name() : std::string()));
     return info;
 }
 

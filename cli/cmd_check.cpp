@@ -250,6 +250,7 @@ report build_report(const check_flags& f, check_result& res, snapshot_set& s, ga
     r.evaluated = std::move(res.evaluated);
     r.checked = std::move(res.checked);
     r.timelines = std::move(res.timelines);
+    r.show_runbook = f.show_runbook;
     r.summary.snapshots = res.snapshots;
     r.summary.clusters = res.clusters;
     r.summary.runbooks = res.runbooks;
@@ -461,7 +462,7 @@ void define_check(CLI::App& sub, check_flags& f) {
                  "list baselined findings in the text and concise reports too (else only counted)");
     sub.add_flag("--show-runbook", f.show_runbook,
                  "after the findings, show each runbook and planned change as a timeline: per step its node, action, "
-                 "the state it changed and its findings (text and HTML reports)");
+                 "the state it changed and its findings (every format but JUnit, GitHub and GitLab)");
     sub.add_flag("--statistics", f.statistics, "after the report, print on stderr how many findings each rule gave, by severity");
     sub.add_flag("--strict-schema", f.strict_schema, "report snapshot keys the pack's schema does not declare");
     sub.add_option("--shard", f.shard,

@@ -70,7 +70,9 @@ int merged_status(const merged_report& m, const std::string& fail_on) {
                              fails_at(m.r.findings, fail_on));
 }
 
-std::string render(const report& r, const merge_flags& f) { return render_as(r, f.format, f.color, f.quiet, to_stdout(f)); }
+std::string render(const report& r, const merge_flags& f) {
+    return render_as(r, f.format, f.color, f.quiet, to_stdout(f), f.show_baselined);
+}
 
 // What stderr says after the report, as after `kblint check`.
 void print_epilogue(const merge_flags& f, const merged_report& m) {
@@ -106,6 +108,8 @@ void define_merge(CLI::App& sub, merge_flags& f) {
                      ->capture_default_str(),
                  color_modes());
     sub.add_flag("-q,--quiet", f.quiet, "print only input errors and the summary line");
+    sub.add_flag("--show-baselined", f.show_baselined,
+                 "list baselined findings in the text and concise reports too (else only counted)");
     sub.add_option("--max-file-size", f.max_file_size, "largest report read")->type_name("BYTES")->capture_default_str();
     sub.footer(
         "The reports must be those of every shard of one run: the same N, rule pack, options and snapshot\n"

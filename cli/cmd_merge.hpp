@@ -19,6 +19,7 @@ struct merge_flags {
     std::string fail_on;  ///< empty: the --fail-on the shards ran with
     std::string color = "auto";
     bool quiet = false;
+    bool show_baselined = false;  ///< list baselined findings in the text and concise reports too, as `check --show-baselined`
     std::size_t max_file_size = 1024ull * 1024 * 1024;  ///< largest report read
 };
 

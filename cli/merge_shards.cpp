@@ -137,6 +137,8 @@ std::vector<checked_snapshot>& snapshots_of(shard_report& s) { return s.r.checke
 const std::vector<std::uint32_t>& snapshots_order(const shard_report& s) { return s.info.checked_snapshot_order; }
 std::vector<checked_change>& changes_of(shard_report& s) { return s.r.checked.changes; }
 const std::vector<std::uint32_t>& changes_order(const shard_report& s) { return s.info.checked_change_order; }
+std::vector<timeline>& timelines_of(shard_report& s) { return s.r.timelines; }
+const std::vector<std::uint32_t>& timelines_order(const shard_report& s) { return s.info.timeline_order; }
 
 } // namespace
 
@@ -160,6 +162,11 @@ diagnostics shard_mismatches(const std::vector<shard_report>& shards) {
             out.push_back(mismatch(s, s.options_at,
                                    fmt::format("the report was written with other options than '{}' (rule selection, limits, "
                                                "--strict-schema, --fail-on, waivers, baseline or date)", first.name),
+                                   "run every shard with the same options on the same day"));
+        if (s.r.show_runbook != first.r.show_runbook)
+            out.push_back(mismatch(s, s.options_at,
+                                   fmt::format("the report was written {} --show-runbook, and '{}' {}", s.r.show_runbook ? "with" : "without",
+                                               first.name, first.r.show_runbook ? "with it" : "without it"),
                                    "run every shard with the same options on the same day"));
         if (s.info.inputs != first.info.inputs)
             out.push_back(mismatch(s, s.inputs_at, fmt::format("the report was written over other snapshot files than '{}'", first.name),
@@ -214,6 +221,8 @@ merged_report merge_shards(std::vector<shard_report> shards) {
     r.evaluated = in_run_order(shards, evaluated_of, evaluated_order);
     r.checked.snapshots = in_run_order(shards, snapshots_of, snapshots_order);
     r.checked.changes = in_run_order(shards, changes_of, changes_order);
+    r.show_runbook = first.r.show_runbook;
+    r.timelines = in_run_order(shards, timelines_of, timelines_order);
     count_findings(r);
     return m;
 }

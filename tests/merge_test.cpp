@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/ci_test_util.hpp"
 #include "tests/shard_util.hpp"
 #include "tests/test_util.hpp"
 
@@ -241,4 +242,23 @@ TEST_CASE("merge: usage errors, and the help names the command with examples", "
                         "  kblint merge -f sarif -o kblint.sarif shard-*.json\n") != std::string::npos);
     CHECK(run_kblint({"--help"}).out.find("  merge                       join the JSON reports of 'kblint check --shard K/N'") !=
           std::string::npos);
+}
+
+TEST_CASE("merge: --show-baselined lists the baselined findings as check does", "[merge][cli][baseline]") {
+    std::string root = fleet_with_gate();
+    const std::vector<std::string> env = {"KBLINT_TODAY=2029-12-25"};
+    std::vector<std::string> reports = run_shards({"--baseline", "base.json", "fleet"}, 2, temp_dir("merge-baselined"), root, env);
+    for (const std::string format : {"text", "concise"}) {
+        INFO(format);
+        run_output single = run_kblint({"check", "-f", format, "--show-baselined", "--baseline", "base.json", "fleet"}, root, env);
+        run_output merged = run_kblint(merge_args(format, reports, {"--show-baselined"}), root, env);
+        CHECK(merged.status == single.status);
+        CHECK(merged.out == single.out);
+        CHECK(merged.err == single.err);
+        CHECK(count_of(merged.out, "(baselined) [") == 17);
+        // Without it, counted only.
+        run_output hidden = run_kblint(merge_args(format, reports), root, env);
+        CHECK(count_of(hidden.out, "(baselined) [") == 0);
+        CHECK(hidden.out.find("17 baselined findings not shown (--show-baselined lists them)\n") != std::string::npos);
+    }
 }

@@ -432,6 +432,58 @@ void read_checked(reader& rd, const json& doc, const json& shard, shard_report& 
         rd.fail(oa, "'shard.checked' does not give one cluster ordinal per entry of 'checked'");
 }
 
+std::vector<timeline_finding> read_finding_refs(reader& rd, const json& obj, const at& a, std::string_view k) {
+    std::vector<timeline_finding> out;
+    each_object(rd, obj, a, k, [&](const json& j, const at& e, std::size_t) {
+        out.push_back({rd.text(j, e, "rule"), rd.text(j, e, "fingerprint")});
+    });
+    return out;
+}
+
+effect read_effect(reader& rd, const json& j, const at& a) {
+    effect e;
+    const std::vector<std::string_view> kinds = {effect_kind_name(effect::kind::set), effect_kind_name(effect::kind::created),
+                                                 effect_kind_name(effect::kind::deleted), effect_kind_name(effect::kind::added),
+                                                 effect_kind_name(effect::kind::removed)};
+    e.k = static_cast<effect::kind>(rd.choice(j, a, "change", kinds));
+    e.node = rd.text(j, a, "node");
+    e.path = rd.text(j, a, "path");
+    e.before = rd.name(j, a, "before");
+    e.after = rd.name(j, a, "after");
+    return e;
+}
+
+timeline_step read_timeline_step(reader& rd, const json& j, const at& a) {
+    timeline_step s;
+    s.index = static_cast<std::uint32_t>(rd.count(j, a, "index"));
+    s.node = rd.text(j, a, "node");
+    s.action = rd.text(j, a, "action");
+    s.line = static_cast<std::uint32_t>(rd.count(j, a, "line"));
+    s.simulated = rd.flag(j, a, "simulated");
+    each_object(rd, j, a, "effects", [&](const json& e, const at& ea, std::size_t) { s.effects.push_back(read_effect(rd, e, ea)); });
+    s.findings = read_finding_refs(rd, j, a, "findings");
+    return s;
+}
+
+// "runbooks" (`--show-runbook`), and the cluster ordinal of each of its entries in "shard.runbooks".
+void read_runbooks(reader& rd, source_table& src, const json& doc, const json& shard, shard_report& out) {
+    if (!doc.contains("runbooks")) return;
+    out.r.show_runbook = true;
+    each_object(rd, doc, at{"", ""}, "runbooks", [&](const json& j, const at& a, std::size_t) {
+        timeline t;
+        t.file = src.named(rd.text(j, a, "file"));
+        t.planned = rd.choice(j, a, "kind", {"runbook", "planned"}) == 1;
+        t.cluster = rd.name(j, a, "cluster");
+        each_object(rd, j, a, "steps", [&](const json& s, const at& sa, std::size_t) { t.steps.push_back(read_timeline_step(rd, s, sa)); });
+        t.whole = read_finding_refs(rd, j, a, "whole");
+        t.end_state = read_finding_refs(rd, j, a, "end_state");
+        out.r.timelines.push_back(std::move(t));
+    });
+    out.info.timeline_order = read_ordinals(rd, shard, at{"/shard", "shard"}, "runbooks");
+    if (rd.problems.empty() && out.info.timeline_order.size() != out.r.timelines.size())
+        rd.fail(at{"/shard/runbooks", "shard.runbooks"}, "'shard.runbooks' does not give one cluster ordinal per entry of 'runbooks'");
+}
+
 // "shard": the shard, the fingerprints and counts; its lists are read with the report's.
 void read_shard_key(reader& rd, const json& shard, shard_report& out) {
     at a{"/shard", "shard"};
@@ -507,6 +559,7 @@ void read_document(reader& rd, const json& doc, std::string_view version, shard_
     read_notifications(rd, doc, out.r);
     read_evaluated(rd, src, *shard, out);
     read_checked(rd, doc, *shard, out);
+    read_runbooks(rd, src, doc, *shard, out);
 }
 
 } // namespace

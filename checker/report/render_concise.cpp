@@ -29,8 +29,10 @@ std::string render_concise(const report& r, const text_options& opt) {
             d.check_id = render::group_rules(group);
             out += header_line(d, opt.color);
         }
+        out += render_timelines_concise(r, opt);
     }
-    return out + render::hidden_baselined_line(r, opt) + render_summary(r);
+    // On a terminal of known width (opt.width), every line is cut to it: one finding, one line.
+    return render::cut_lines(out + render::hidden_baselined_line(r, opt) + render_summary(r), opt.width);
 }
 
 } // namespace kbl

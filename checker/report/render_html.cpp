@@ -42,7 +42,23 @@ unit_numbers units_of(const report& r) {
 
 std::size_t finding_number(const report& r, const finding* f) { return static_cast<std::size_t>(f - r.findings.data()) + 1; }
 
+namespace {
+
+// The reference of rule `rule`: the run's rule's, else a finding's (a rule that only findings name).
+const kb_ref* rule_ref(const report& r, std::string_view rule) {
+    for (const auto& ri : r.rules)
+        if (ri.id == rule) return &ri.ref;
+    for (const auto& f : r.findings)
+        if (f.rule == rule) return &f.ref;
+    return nullptr;
+}
+
+} // namespace
+
 std::string rule_url(const report& r, std::string_view rule) {
+    const kb_ref* ref = rule_ref(r, rule);
+    if (ref && render::is_url(ref->article)) return ref->article;
+    if (ref && !ref->article.empty() && !render::is_article_id(ref->article)) return {};  // a document's title
     std::string base = r.information_uri.empty() ? std::string(default_information_uri) : r.information_uri;
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::string anchor(rule);
@@ -52,7 +68,9 @@ std::string rule_url(const report& r, std::string_view rule) {
 }
 
 std::string rule_link(const report& r, std::string_view rule, std::string_view text) {
-    return fmt::format("<a href=\"{}\">{}</a>", html(rule_url(r, rule)), text);
+    std::string url = rule_url(r, rule);
+    if (url.empty()) return std::string(text);
+    return fmt::format("<a href=\"{}\">{}</a>", html(url), text);
 }
 
 } // namespace html_page

@@ -23,11 +23,13 @@ unit_numbers units_of(const report& r);
 /// The anchor of a finding: `finding-N`, N its 1-based place in `r.findings`.
 std::size_t finding_number(const report& r, const finding* f);
 
-/// Where a rule is documented: the anchor of its id in docs/rules.md under kblint's home page
-/// (the report model does not say which pack a rule comes from: a merged report has no rule file).
+/// Where a rule is documented: its `ref` when that is a URL (a custom pack's help page); nothing
+/// (empty) when its `ref` is a document's title; else, for an article id, the anchor of its id in
+/// docs/rules.md under kblint's home page (the report model does not say which pack a rule comes
+/// from: a merged report has no rule file).
 std::string rule_url(const report& r, std::string_view rule);
 
-/// `text` (HTML already) as a link to the rule's documentation.
+/// `text` (HTML already) as a link to the rule's documentation; `text` alone when there is none.
 std::string rule_link(const report& r, std::string_view rule, std::string_view text);
 
 /// The summary by rule, the summary by cluster, then the matrix of the rules that have findings

@@ -123,7 +123,48 @@ ojson checked_json(const checked_list& c) {
     return ojson{{"snapshots", std::move(snaps)}, {"changes", std::move(changes)}};
 }
 
+ojson finding_refs_json(const std::vector<timeline_finding>& refs) {
+    ojson out = ojson::array();
+    for (const auto& f : refs) out.push_back(ojson{{"rule", f.rule}, {"fingerprint", f.fingerprint}});
+    return out;
+}
+
+ojson effect_json(const effect& e) {
+    const bool has_before = e.k == effect::kind::set || e.k == effect::kind::deleted || e.k == effect::kind::removed;
+    const bool has_after = e.k == effect::kind::set || e.k == effect::kind::created || e.k == effect::kind::added;
+    return ojson{{"change", effect_kind_name(e.k)},
+                 {"node", e.node},
+                 {"path", e.path},
+                 {"before", has_before ? ojson(e.before) : ojson(nullptr)},
+                 {"after", has_after ? ojson(e.after) : ojson(nullptr)}};
+}
+
+ojson timeline_json(const timeline& t) {
+    ojson steps = ojson::array();
+    for (const auto& s : t.steps) {
+        ojson effects = ojson::array();
+        for (const auto& e : s.effects) effects.push_back(effect_json(e));
+        steps.push_back(ojson{{"index", s.index}, {"node", s.node}, {"action", s.action}, {"line", s.line},
+                              {"simulated", s.simulated}, {"effects", std::move(effects)},
+                              {"findings", finding_refs_json(s.findings)}});
+    }
+    return ojson{{"file", t.file ? t.file->name() : std::string()}, {"kind", t.planned ? "planned" : "runbook"},
+                 {"cluster", name_or_null(t.cluster)}, {"steps", std::move(steps)}, {"whole", finding_refs_json(t.whole)},
+                 {"end_state", finding_refs_json(t.end_state)}};
+}
+
 } // namespace
+
+std::string_view effect_kind_name(effect::kind k) {
+    switch (k) {
+    case effect::kind::set: return "set";
+    case effect::kind::created: return "created";
+    case effect::kind::deleted: return "deleted";
+    case effect::kind::added: return "added";
+    case effect::kind::removed: return "removed";
+    }
+    return "set";
+}
 
 void count_findings(report& r) {
     auto& s = r.summary;
@@ -184,6 +225,12 @@ std::string render_json(const report& r) {
     if (r.shard) doc["shard"] = shard_json(r);
     // Added without a new report version: what was checked, last so that no key moves.
     doc["checked"] = checked_json(r.checked);
+    // `--show-runbook` only, last: each change's timeline, its findings by rule and fingerprint.
+    if (r.show_runbook) {
+        ojson runbooks = ojson::array();
+        for (const auto& t : r.timelines) runbooks.push_back(timeline_json(t));
+        doc["runbooks"] = std::move(runbooks);
+    }
     std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     out += '\n';
     return out;

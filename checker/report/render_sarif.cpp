@@ -1,5 +1,7 @@
 #include <cctype>
 #include <map>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -86,9 +88,6 @@ ojson location_json(const location& l) {
     return j;
 }
 
-// A `ref` given as a URL (the rule's help page), not an article id or a document title.
-bool is_url(const std::string& ref) { return ref.rfind("https://", 0) == 0 || ref.rfind("http://", 0) == 0; }
-
 ojson rule_json(const rule_info& r) {
     ojson j = ojson::object();
     j["id"] = r.id;
@@ -106,13 +105,13 @@ ojson rule_json(const rule_info& r) {
     if (help_text.empty()) help_text = r.title;
     if (help_md.empty()) help_md = r.title;
     j["help"] = ojson{{"text", help_text}, {"markdown", help_md}};
-    if (is_url(r.ref.article)) j["helpUri"] = r.ref.article;
+    if (render::is_url(r.ref.article)) j["helpUri"] = r.ref.article;
     j["defaultConfiguration"] = ojson{{"level", sarif_level(r.sev)}};
     ojson props = ojson::object();
     props["tags"] = r.tags;
     props["scope"] = to_string(r.scope);
     props["severity"] = to_string(r.sev);
-    if (!r.ref.article.empty() && !is_url(r.ref.article)) props["kbArticle"] = r.ref.article;
+    if (!r.ref.article.empty() && !render::is_url(r.ref.article)) props["kbArticle"] = r.ref.article;
     if (!r.ref.section.empty()) props["kbSection"] = r.ref.section;
     j["properties"] = std::move(props);
     return j;
@@ -134,7 +133,58 @@ ojson absent_json(const baseline_entry& e, const std::map<std::string, std::size
     return j;
 }
 
-ojson result_json(const finding& f, const std::map<std::string, std::size_t>& rule_index, bool with_baseline) {
+// Where a finding sits in the timelines (`--show-runbook`): its change and the steps that lead to it.
+struct flow_place {
+    const timeline* t = nullptr;
+    std::size_t steps = 0;  ///< the steps 1..steps lead to the finding (all of them for the end state)
+};
+using flow_map = std::map<std::pair<std::string, std::string>, flow_place>;
+
+flow_map flow_places(const report& r) {
+    flow_map out;
+    for (const auto& t : r.timelines) {
+        for (std::size_t i = 0; i < t.steps.size(); ++i)
+            for (const auto& f : t.steps[i].findings) out.try_emplace({f.rule, f.fingerprint}, flow_place{&t, i + 1});
+        for (const auto* refs : {&t.whole, &t.end_state})
+            for (const auto& f : *refs) out.try_emplace({f.rule, f.fingerprint}, flow_place{&t, t.steps.size()});
+    }
+    return out;
+}
+
+// One step as a thread flow location: the step's table, what it did, and each effect as state.
+ojson step_location(const timeline& t, const timeline_step& s, bool raises) {
+    std::vector<std::string> effects;
+    ojson state = ojson::object();
+    for (const auto& e : s.effects) {
+        effects.push_back(effect_text(e));
+        std::string key = fmt::format("{} {}", e.node, e.path);
+        std::string value = effect_text(e).substr(e.path.size() + 2);  // effect_text is "PATH: CHANGE"; the key names the path
+        if (state.contains(key)) state[key]["text"] = state[key]["text"].get<std::string>() + "; " + value;
+        else state[key] = text(value);
+    }
+    std::string did = !s.simulated ? "not simulated" : effects.empty() ? "no change" : fmt::format("{}", fmt::join(effects, "; "));
+    ojson loc = ojson::object();
+    loc["physicalLocation"] = physical(t.file ? t.file->name() : std::string(), pos{s.line, 0}, 0, nullptr);
+    loc["message"] = text(fmt::format("step {} ({} on {}): {}", s.index, s.action, s.node, did));
+    ojson j = ojson::object();
+    j["location"] = std::move(loc);
+    if (!state.empty()) j["state"] = std::move(state);
+    j["executionOrder"] = s.index;
+    j["importance"] = raises ? "essential" : "important";
+    return j;
+}
+
+// The steps of a change that lead to a finding, as a SARIF code flow of one thread flow.
+ojson code_flow(const flow_place& at) {
+    const timeline& t = *at.t;
+    ojson locations = ojson::array();
+    for (std::size_t i = 0; i < at.steps; ++i) locations.push_back(step_location(t, t.steps[i], i + 1 == at.steps));
+    std::string what = fmt::format("{} {}", t.planned ? "planned change" : "runbook", t.file ? t.file->name() : std::string());
+    std::string upto = at.steps == t.steps.size() ? std::string("every step") : fmt::format("steps 1 to {}", at.steps);
+    return ojson{{"message", text(fmt::format("{}: {}", what, upto))}, {"threadFlows", ojson::array({ojson{{"locations", std::move(locations)}}})}};
+}
+
+ojson result_json(const finding& f, const std::map<std::string, std::size_t>& rule_index, bool with_baseline, const flow_map& flows) {
     ojson j = ojson::object();
     j["ruleId"] = f.rule;
     if (auto it = rule_index.find(f.rule); it != rule_index.end()) j["ruleIndex"] = it->second;
@@ -151,6 +201,9 @@ ojson result_json(const finding& f, const std::map<std::string, std::size_t>& ru
         }
         j["relatedLocations"] = std::move(rel);
     }
+    // Only with timelines of steps: the flow is empty when a change had none.
+    if (auto it = flows.find({f.rule, f.fingerprint}); it != flows.end() && it->second.steps > 0)
+        j["codeFlows"] = ojson::array({code_flow(it->second)});
     j["partialFingerprints"] = ojson{{fingerprint_key, f.fingerprint.empty() ? make_fingerprint(f) : f.fingerprint}};
     if (with_baseline) j["baselineState"] = f.st == status::baselined ? "unchanged" : "new";
     if (f.st == status::baselined && !f.waiver) {
@@ -270,7 +323,8 @@ std::string render_sarif(const report& r) {
     if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
 
     ojson results = ojson::array();
-    for (const auto& f : r.findings) results.push_back(result_json(f, rule_index, r.baseline));
+    const flow_map flows = flow_places(r);
+    for (const auto& f : r.findings) results.push_back(result_json(f, rule_index, r.baseline, flows));
     for (const auto& e : r.stale_baseline) results.push_back(absent_json(e, rule_index));
 
     ojson run = ojson::object();

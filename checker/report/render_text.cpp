@@ -116,7 +116,7 @@ std::string render_text(const report& r, const text_options& opt) {
     if (opt.verbose)
         if (std::string c = render_checked(r); !c.empty()) blocks.push_back(std::move(c));
     if (!opt.quiet && !r.timelines.empty()) blocks.push_back(render_timelines_text(r, opt));
-    blocks.push_back(render::hidden_baselined_line(r, opt) + render_summary(r));
+    blocks.push_back(render::cut_lines(render::hidden_baselined_line(r, opt) + render_summary(r), opt.width));
     std::string out;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         if (i != 0) out += '\n';

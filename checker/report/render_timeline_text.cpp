@@ -78,7 +78,30 @@ std::string timeline_text(const report& r, const timeline& t, const paint& p) {
     return out;
 }
 
+// "file:line: note: step N (ACTION on NODE): TEXT", the gcc form of a note without a column.
+std::string concise_note(const timeline& t, const timeline_step& s, std::string_view text, const paint& p) {
+    std::string place = fmt::format("{}:{}:", t.file ? t.file->name() : std::string(), s.line);
+    return fmt::format("{} {}: {}\n", p(fmt::emphasis::bold, escape_for_terminal(place)),
+                       p(fmt::fg(fmt::terminal_color::bright_cyan) | fmt::emphasis::bold, "note"),
+                       escape_for_terminal(fmt::format("step {} ({} on {}): {}", s.index, s.action, s.node, text)));
+}
+
 } // namespace
+
+std::string render_timelines_concise(const report& r, const text_options& opt) {
+    paint p{opt.color};
+    std::string out;
+    for (const auto& t : r.timelines)
+        for (const auto& s : t.steps) {
+            if (!s.simulated) out += concise_note(t, s, "not simulated", p);
+            else if (s.effects.empty()) out += concise_note(t, s, "no change", p);
+            for (const auto& e : s.effects) {
+                std::string on = ascii_iequal(e.node, s.node) ? std::string() : fmt::format("[{}] ", e.node);
+                out += concise_note(t, s, on + effect_text(e), p);
+            }
+        }
+    return out;
+}
 
 std::vector<const finding*> timeline_findings(const report& r, const std::vector<timeline_finding>& refs) {
     std::vector<const finding*> out;

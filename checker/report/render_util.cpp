@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -34,10 +35,84 @@ std::uint32_t code_point_column(const location& l) {
     return static_cast<std::uint32_t>(cps + 1);
 }
 
+namespace {
+
+// Bytes of the colour sequence (ESC [ parameters final-letter) at `s[i]`, or 0.
+std::size_t sequence_at(std::string_view s, std::size_t i) {
+    if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return 0;
+    std::size_t j = i + 2;
+    while (j < s.size() && !(s[j] >= '@' && s[j] <= '~')) ++j;
+    return j < s.size() ? j + 1 - i : 0;
+}
+
+// The character at `s[i]`: its bytes and columns (a byte that is not UTF-8: one column).
+std::pair<std::size_t, std::size_t> char_at(std::string_view s, std::size_t i) {
+    std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return {1, 1};
+    return {n, static_cast<std::size_t>(std::max(code_point_width(utf8_decode(s, i, n)), 0))};
+}
+
+std::string cut_one_line(std::string_view line, std::size_t width) {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t seq = sequence_at(line, i)) { i += seq; continue; }
+        auto [n, w] = char_at(line, i);
+        total += w;
+        i += n;
+    }
+    if (total <= width) return std::string(line);
+    const std::size_t budget = width > 3 ? width - 3 : 0;
+    std::string out;
+    bool coloured = false;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t seq = sequence_at(line, i)) {
+            out.append(line.substr(i, seq));
+            coloured = true;
+            i += seq;
+            continue;
+        }
+        auto [n, w] = char_at(line, i);
+        if (used + w > budget) break;
+        out.append(line.substr(i, n));
+        used += w;
+        i += n;
+    }
+    out += "...";
+    if (coloured) out += "\x1b[0m";
+    return out;
+}
+
+} // namespace
+
+std::string cut_lines(std::string_view text, std::size_t width) {
+    if (width == 0) return std::string(text);
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::size_t stop = end == std::string_view::npos ? text.size() : end;
+        out += cut_one_line(text.substr(start, stop - start), width);
+        if (end == std::string_view::npos) break;
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
+
 std::string ref_text(const kb_ref& r) {
     if (r.section.empty()) return r.article;
     if (r.article.empty()) return fmt::format("\"{}\"", r.section);
     return fmt::format("{} \"{}\"", r.article, r.section);
+}
+
+bool is_url(std::string_view ref) { return ref.starts_with("https://") || ref.starts_with("http://"); }
+
+bool is_article_id(std::string_view ref) {
+    auto id_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    };
+    return !ref.empty() && std::all_of(ref.begin(), ref.end(), id_char);
 }
 
 std::string unit_of(const finding& f) { return f.cluster.empty() ? file_of(f.loc) : f.cluster; }

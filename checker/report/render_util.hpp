@@ -23,6 +23,13 @@ std::uint32_t code_point_column(const location& l);
 /// The article and section of a reference as `Q241573 "section"` (empty when there is neither).
 std::string ref_text(const kb_ref& r);
 
+/// A `ref` given as a URL (`https://` or `http://`), not an article id or a document title.
+bool is_url(std::string_view ref);
+
+/// A `ref` given as an article id (`Q241573`, `KBL`: letters, digits, '-', '_', '.'), not a URL
+/// or a document title.
+bool is_article_id(std::string_view ref);
+
 /// The group a finding or evaluation is reported in: its cluster, or for a snapshot that names no
 /// cluster, its file.
 std::string unit_of(const finding& f);
@@ -37,6 +44,11 @@ std::vector<std::vector<const finding*>> shown_groups(const std::vector<finding>
 /// The line text and concise reports print before the summary when baselined findings were left
 /// out ("3 baselined findings not shown (--show-baselined lists them)\n"); empty when none was.
 std::string hidden_baselined_line(const report& r, const text_options& opt);
+
+/// Each line of `text` cut to `width` display columns: a longer line keeps what fits in `width` - 3
+/// columns and ends in "..." (and a colour reset when it held colour). Terminal colour sequences
+/// (ESC [ ... letter) take no column; `width` 0 leaves `text` as it is.
+std::string cut_lines(std::string_view text, std::size_t width);
 
 /// The rule ids of a group, joined with ", ".
 std::string group_rules(const std::vector<const finding*>& group);

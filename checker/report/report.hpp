@@ -53,6 +53,7 @@ struct report {
     int exit_status = 0;              ///< exit status of the run (SARIF `invocations[0].exitCode`)
     report_summary summary;
     std::vector<timeline> timelines;  ///< `check --show-runbook`: each change simulated (else empty)
+    bool show_runbook = false;        ///< `--show-runbook` was given: JSON "runbooks" (even empty), SARIF code flows
     std::shared_ptr<const shard_info> shard;  ///< `check --shard`: what `kblint merge` needs (JSON "shard")
     checked_list checked;             ///< the snapshots and changes checked (JSON "checked", text -v, HTML)
 };
@@ -92,6 +93,11 @@ std::string render_text(const report& r, const text_options& opt);
 /// (render_timeline_text.cpp).
 std::string render_timelines_text(const report& r, const text_options& opt);
 
+/// `check --show-runbook -f concise`: a note per effect of each step of `r.timelines` (`file:line:
+/// note: step N (ACTION on NODE): path: before -> after`, the step's line, no column), and one
+/// saying "no change" or "not simulated" for a step without effect.
+std::string render_timelines_concise(const report& r, const text_options& opt);
+
 /// The findings of `r` a timeline names (by rule and fingerprint), each once, in the order named.
 std::vector<const finding*> timeline_findings(const report& r, const std::vector<timeline_finding>& refs);
 
@@ -113,7 +119,13 @@ std::string render_gitlab(const report& r);
 /// JSON report version 1 (keys in a fixed order, two-space indent, final newline). Each entry of
 /// `errors` carries its check `id` after the message (`io` when the file could not be read: then
 /// `line` and `column` are null and the message says why), then its `severity` (input_severity).
+/// With `r.show_runbook`, a last key `runbooks`: per change its file, kind, cluster, steps (index,
+/// node, action, line, simulated, effects, findings by rule and fingerprint), whole-runbook and
+/// end-state findings.
 std::string render_json(const report& r);
+
+/// The JSON name of an effect's kind ("set", "created", "deleted", "added", "removed").
+std::string_view effect_kind_name(effect::kind k);
 
 /// The closing summary line of the text report ("1 error, 0 warnings, ... in 2 snapshots, ..."), with its newline;
 /// with a baseline, its stale entries (in scope, matched by no finding) are "N fixed since the baseline".

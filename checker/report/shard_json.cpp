@@ -161,6 +161,7 @@ nlohmann::ordered_json shard_json(const report& r) {
     j["rules"] = std::move(rules);
     j["evaluated"] = evaluated_json(r, s);
     j["checked"] = ojson{{"snapshots", s.checked_snapshot_order}, {"changes", s.checked_change_order}};
+    if (r.show_runbook) j["runbooks"] = s.timeline_order;
     j["errors"] = errors_json(r, s);
     j["sources"] = sources_json(r);
     return j;

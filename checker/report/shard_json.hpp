@@ -10,6 +10,7 @@
 //   rules                  the selected rules (SARIF rule metadata, the HTML rule table)
 //   evaluated              the (rule, node) pairs evaluated, by cluster (JUnit test cases, HTML matrix)
 //   checked                the cluster ordinal of each entry of the report's "checked" snapshots and changes
+//   runbooks               `--show-runbook` only: the cluster ordinal of each entry of the report's "runbooks"
 //   errors                 per entry of "errors": its place in one run's order, severity, notes
 //   sources                the lines of every file a finding or error points into, two lines around
 //                          each place (snippets of the text, SARIF, JUnit and HTML reports)
@@ -47,6 +48,7 @@ struct shard_info {
     std::vector<std::uint32_t> evaluated_order; ///< per entry of the report's evaluated: its cluster's ordinal
     std::vector<std::uint32_t> checked_snapshot_order;  ///< per entry of the report's checked.snapshots: its cluster's ordinal
     std::vector<std::uint32_t> checked_change_order;    ///< per entry of the report's checked.changes: its cluster's ordinal
+    std::vector<std::uint32_t> timeline_order;          ///< per entry of the report's timelines: its cluster's ordinal
 };
 
 /// Lines kept around each place a finding or error points at: as many as the HTML report shows.
