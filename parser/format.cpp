@@ -342,6 +342,18 @@ std::string print_type(const ast::type_ref& t) {
 
 } // namespace
 
+std::string def_signature(const ast::def_decl& def) {
+    std::string head = "def " + def.name;
+    if (!def.has_params) return head;
+    head += "(";
+    for (std::size_t i = 0; i < def.params.size(); ++i) {
+        head += (i ? ", " : "") + def.params[i];
+        if (i < def.param_types.size() && def.param_types[i].k != ast::param_type::kind::none)
+            head += ": " + param_type_text(def.param_types[i]);
+    }
+    return head + ")";
+}
+
 std::string param_type_text(const ast::param_type& t) {
     switch (t.k) {
     case ast::param_type::kind::none: return "";
@@ -562,17 +574,7 @@ void print_block(printer& pr, const std::vector<line_item>& items, std::uint32_t
 }
 
 void print_def(printer& pr, const ast::def_decl& def) {
-    std::string head = "def " + def.name;
-    if (def.has_params) {
-        head += "(";
-        for (std::size_t i = 0; i < def.params.size(); ++i) {
-            head += (i ? ", " : "") + def.params[i];
-            if (i < def.param_types.size() && def.param_types[i].k != ast::param_type::kind::none)
-                head += ": " + param_type_text(def.param_types[i]);
-        }
-        head += ")";
-    }
-    head += " = ";
+    std::string head = def_signature(def) + " = ";
     pr.multi(head + print_wrapped(*def.body, head.size(), 2), 0);
 }
 

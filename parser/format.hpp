@@ -23,6 +23,9 @@ std::string expression_text(const ast::expr& e);
 /// `int | string`); empty when none was written.
 std::string param_type_text(const ast::param_type& t);
 
+/// A def's head as `kblint fmt` writes it: `def name(n: node, v)`, `def NAME` for a constant.
+std::string def_signature(const ast::def_decl& def);
+
 /// How operator `op` is written in rule files (`==`, `~=`, `not in`, `??`).
 std::string_view binop_text(ast::binop op);
 

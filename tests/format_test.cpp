@@ -5,6 +5,7 @@
 
 #include "checker/engine/engine.hpp"
 #include "parser/format.hpp"
+#include "parser/parse.hpp"
 #include "tests/test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -108,6 +109,17 @@ TEST_CASE("fmt keeps def parameter types, in one spelling", "[fmt]") {
           "def f(n: node, x, ns: list(node), v: int | string, e: enum(\"a\", \"b\")) = 1\n");
     const std::string canonical = "def is_primary(n: node) = n.node.role == \"primary\"\n";
     CHECK(format("b.kbl", canonical) == canonical);
+}
+
+TEST_CASE("a def's signature, as fmt, the LSP's hover, completion and symbols show it", "[fmt]") {
+    kbl::diagnostics d;
+    kbl::ast::file f = kbl::parse_rules(std::make_shared<kbl::source_file>(
+        "s.kbl", "def f(n: node, x, ns: list(node)) = 1\ndef K = 2\ndef g() = 3\n"), {}, d);
+    REQUIRE(d.empty());
+    REQUIRE(f.defs.size() == 3);
+    CHECK(kbl::def_signature(f.defs[0]) == "def f(n: node, x, ns: list(node))");
+    CHECK(kbl::def_signature(f.defs[1]) == "def K");
+    CHECK(kbl::def_signature(f.defs[2]) == "def g()");
 }
 
 TEST_CASE("formatting every rule file of the repository is idempotent and keeps its meaning", "[fmt]") {

@@ -25,14 +25,6 @@ json symbol(const source_file& src, std::string name, std::string detail, int ki
                 {"selectionRange", sel}};
 }
 
-std::string def_signature(const ast::def_decl& d) {
-    std::string s = d.name;
-    if (!d.has_params) return s;
-    s += '(';
-    for (std::size_t i = 0; i < d.params.size(); ++i) s += (i ? ", " : "") + d.params[i];
-    return s + ')';
-}
-
 } // namespace
 
 json kbl_diagnostics(const document& doc, const document_store& docs) {
@@ -70,7 +62,7 @@ json kbl_symbols(const document& doc) {
     for (const auto& r : f.rules)
         out.emplace_back(r.where, symbol(src, r.id, r.title.value_or(""), sym_class, r.where, r.end, r.id_pos));
     for (const auto& d : f.defs)
-        out.emplace_back(d.where, symbol(src, d.name, "def " + def_signature(d), d.has_params ? sym_function : sym_constant,
+        out.emplace_back(d.where, symbol(src, d.name, def_signature(d), d.has_params ? sym_function : sym_constant,
                                          d.where, d.end, d.name_pos));
     for (const auto& t : f.tables) out.emplace_back(t.where, symbol(src, t.name, "table", sym_struct, t.where, t.end, t.name_pos));
     for (const auto& a : f.actions) out.emplace_back(a.where, symbol(src, a.name, "action", sym_method, a.where, a.end, a.name_pos));

@@ -102,17 +102,6 @@ std::string rule_hover(const ast::rule_decl& r) {
     return s;
 }
 
-std::string def_signature(const ast::def_decl& d) {
-    std::string s = "def " + d.name;
-    if (!d.has_params) return s;
-    s += '(';
-    for (std::size_t i = 0; i < d.params.size(); ++i) {
-        s += (i ? ", " : "") + d.params[i];
-        if (std::string t = i < d.param_types.size() ? param_type_text(d.param_types[i]) : ""; !t.empty()) s += ": " + t;
-    }
-    return s + ')';
-}
-
 // A def's signature, `note` (a paragraph, if any) and the comment above it.
 std::string def_hover(const found<ast::def_decl>& d, const std::string& note = {}) {
     return with_doc(with_doc(code_block(def_signature(*d.decl)), note), comment_above(*d.file->src, d.decl->where.line));
