@@ -96,10 +96,36 @@ TEST_CASE("a module's names are not global, and a file is a module or global, no
                       "rule M-1 {\n" + rule_head + "  message \"m\"\n  require not over(n)\n}\n";
     CHECK(messages(load("modules-both", files)) ==
           std::vector<std::string>{"main.kbl:3:1: 'a/lib.kbl' is loaded both as a module ('use ... as') and "
-                                   "into the global namespace (a plain 'use' or a rule file)",
+                                   "into the global namespace (a plain 'use')",
                                    "main.kbl:11:15: unknown function 'over'",
                                    "a/lib.kbl:2:5: 'over' is defined but never used",
                                    "a/lib.kbl:3:7: table 'names' is declared but never used"});
+}
+
+TEST_CASE("a rule file that a 'use ... as' names is that module: a pack's folder holds its own modules", "[modules]") {
+    dir = kbl::test::temp_dir("modules-folder");
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"lib.kbl", "def over(x) = x > 10\n"},
+        {"main.kbl", "use \"lib.kbl\" as l\nrule M-1 {\n" + rule_head + "  message \"m\"\n  require not l.over(n)\n}\n"},
+        {"s.kbl", schema},
+    };
+    std::vector<kbl::source_ptr> srcs;  // as `-r folder` gives them: every file, in name order
+    for (const auto& [name, text] : files) {
+        kbl::test::write_file(dir + "/" + name, text);
+        srcs.push_back(std::make_shared<kbl::source_file>(dir + "/" + name, text));
+    }
+    auto res = kbl::load_pack(srcs);
+    REQUIRE(messages(res).empty());
+    REQUIRE(res.p);
+    CHECK(findings(*res.p, "n = 50\n[node]\nname = \"N1\"\n") == std::vector<std::string>{"M-1 N1: m"});
+
+    srcs[1] = std::make_shared<kbl::source_file>(dir + "/main.kbl", "use \"lib.kbl\" as l\nuse \"lib.kbl\"\n");
+    CHECK(messages(kbl::load_pack(srcs)) ==
+          std::vector<std::string>{"main.kbl:2:1: 'lib.kbl' is loaded both as a module ('use ... as') and into the "
+                                   "global namespace (a plain 'use')",
+                                   "lib.kbl:1:5: 'over' is defined but never used"});
+    srcs[1] = std::make_shared<kbl::source_file>(dir + "/main.kbl", "rule M-1 {\n" + rule_head + "  message \"m\"\n  require not over(n)\n}\n");
+    CHECK(messages(kbl::load_pack(srcs)).empty());  // no `use ... as` names it: global, as before
 }
 
 TEST_CASE("fmt keeps a module name and qualified names, and a missing module name is a syntax error", "[modules]") {

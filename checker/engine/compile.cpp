@@ -303,7 +303,10 @@ struct pack_loader {
     pack_result& res;
     std::size_t max_file_bytes;
     std::vector<source_ptr> queue;
-    std::map<std::string, bool> seen;  ///< file to: it is a module
+    /// How a file is in the pack: a rule file no `use` has named yet (a module if a `use ... as`
+    /// names it: a pack's folder may hold its own modules), global (a plain `use` named it), a module.
+    enum class origin { given, global, module };
+    std::map<std::string, origin> seen;
 
     void error(const source_ptr& src, pos where, std::string msg) {
         diagnostic d;
@@ -321,17 +324,26 @@ struct pack_loader {
         if (module && !p.aliases[src.get()].emplace(u.alias, module_ref{target, u.path}).second)
             return error(src, u.alias_pos, fmt::format("module name '{}' is given twice in this file", u.alias));
         if (auto it = seen.find(target); it != seen.end()) {
-            if (it->second != module)
+            if (it->second == origin::given) return claim(it, module);
+            if ((it->second == origin::module) != module)
                 error(src, u.where, fmt::format("'{}' is loaded both as a module ('use ... as') and into the global "
-                                                "namespace (a plain 'use' or a rule file)", target));
+                                                "namespace (a plain 'use')", target));
             return;
         }
         std::string text;
         if (auto why = read_used_file(target, max_file_bytes, text))
             return error(src, u.where, fmt::format("cannot read '{}' named by 'use': {}", target, *why));
-        seen.emplace(target, module);
+        seen.emplace(target, module ? origin::module : origin::global);
         queue.push_back(std::make_shared<source_file>(target, std::move(text)));
         if (module) p.file_module.emplace(queue.back().get(), target);
+    }
+
+    // The first `use` of a rule file decides what it is: a module, or global as it was loaded.
+    void claim(std::map<std::string, origin>::iterator it, bool module) {
+        it->second = module ? origin::module : origin::global;
+        if (!module) return;
+        for (const auto& q : queue)
+            if (std::filesystem::path(q->name()).lexically_normal().string() == it->first) p.file_module.emplace(q.get(), it->first);
     }
 };
 
@@ -349,7 +361,7 @@ pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t m
     pack_result res;
     auto p = std::make_shared<pack>();
     pack_loader loader{*p, res, max_file_bytes, rule_files, {}};
-    for (const auto& f : rule_files) loader.seen.emplace(std::filesystem::path(f->name()).lexically_normal().string(), false);
+    for (const auto& f : rule_files) loader.seen.emplace(std::filesystem::path(f->name()).lexically_normal().string(), pack_loader::origin::given);
     parse_options popt;
     popt.max_depth = max_rule_depth;
     // The files queued so far are parsed in parallel (a pack's files are independent until `use`);
