@@ -464,6 +464,39 @@ bool decode_group(std::string_view bytes, const codec_sources& src, group_result
     return !rd.bad && rd.done();
 }
 
+namespace {
+
+// splitmix64's finaliser.
+std::uint64_t avalanche(std::uint64_t h) {
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t v, int r) { return (v << r) | (v >> (64 - r)); }
+
+} // namespace
+
+std::array<std::uint64_t, 2> content_hash(std::string_view s) {
+    constexpr std::uint64_t a1 = 0x87C37B91114253D5ull, a2 = 0x4CF5AD432745937Full;
+    constexpr std::uint64_t b1 = 0xC2B2AE3D27D4EB4Full, b2 = 0x165667B19E3779F9ull;
+    std::uint64_t h1 = 0x6B626C696E74ull ^ s.size(), h2 = 0x636163686500ull ^ (s.size() * a1);
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h1 = rotl(h1 ^ (w * a1), 31) * a2;
+        h2 = rotl(h2 ^ (w * b1), 27) * b2 + 0x52DCE729;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t j = 0; i + j < s.size(); ++j) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i + j])) << (8 * j);
+    h1 = rotl(h1 ^ ((tail + 1) * a1), 31) * a2;
+    h2 = rotl(h2 ^ ((tail + 1) * b1), 27) * b2;
+    return {avalanche(h1), avalanche(h2 + h1)};
+}
+
 std::uint64_t mix_hash(std::string_view s, std::uint64_t seed) {
     constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xBF58476D1CE4E5B9ull, k3 = 0x94D049BB133111EBull;
     std::uint64_t h = seed ^ (s.size() * k1);

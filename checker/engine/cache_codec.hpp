@@ -4,6 +4,7 @@
 // compact binary form. Sources are written as references (a file of the pack, a file of the
 // cluster) or, for any other, inline. Reading never trusts the bytes: any overrun or impossible
 // value makes the whole read fail.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -29,5 +30,9 @@ bool decode_group(std::string_view bytes, const codec_sources& src, group_result
 
 /// A second 64-bit hash of `s`, independent of FNV-1a (multiply and rotate over 8-byte words).
 std::uint64_t mix_hash(std::string_view s, std::uint64_t seed = 0);
+
+/// Two 64-bit hashes of `s` with independent constants, in one pass over 8-byte words (a file's
+/// bytes, where FNV-1a's byte at a time would be the warm run's largest cost).
+std::array<std::uint64_t, 2> content_hash(std::string_view s);
 
 } // namespace kbl

@@ -116,7 +116,7 @@ bool result_cache::usable() const { return usable_; }
 
 void result_cache::key(group_files& g) const {
     g.file_hash.resize(g.bytes.size());
-    for (std::size_t k = 0; k < g.bytes.size(); ++k) g.file_hash[k] = {fnv(g.bytes[k]), mix_hash(g.bytes[k])};
+    for (std::size_t k = 0; k < g.bytes.size(); ++k) g.file_hash[k] = content_hash(g.bytes[k]);
     const std::string material = header_of(version_, pack_hash_, options_hash_, g);
     g.key = {fnv(material), mix_hash(material, 0x6b626c696e74ull)};
 }
