@@ -127,7 +127,7 @@ TEST_CASE("cache: a fleet with a broken snapshot gives the same reports, its clu
     }
 }
 
-TEST_CASE("cache: a changed file invalidates only its cluster; a changed rule file or option every one", "[cache][e2e]") {
+TEST_CASE("cache: a changed file invalidates only its cluster, a changed rule file or option every one", "[cache][e2e]") {
     const std::string dir = temp_dir("cache-invalidate");
     two_clusters(dir + "/f");
     const std::vector<std::string> args = {"check", "-v", "--format", "json", "--cache", "c", "f"};
@@ -247,7 +247,7 @@ TEST_CASE("cache: the size bound evicts the least recently used entries", "[cach
     CHECK(kbc().empty());
 }
 
-TEST_CASE("cache: a folder that cannot be used is a note; the project file names one; --no-cache", "[cache][e2e]") {
+TEST_CASE("cache: a folder that cannot be used is a note, the project file names one, --no-cache", "[cache][e2e]") {
     const std::string dir = temp_dir("cache-config");
     two_clusters(dir + "/f");
     write_file(dir + "/file", "x");
