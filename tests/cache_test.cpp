@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "checker/engine/cache_codec.hpp"
 #include "tests/test_util.hpp"
 
 namespace {
@@ -191,6 +192,13 @@ TEST_CASE("cache: a corrupt or foreign entry is ignored with a note, never trust
     flipped[flipped.size() / 2] ^= 1;
     std::string other_format = a_bytes;
     other_format[8] = 2;
+    // Results cut short or followed by more bytes, under a checksum that matches: still refused.
+    auto sealed = [](std::string body) {
+        const std::uint64_t sum = kbl::mix_hash(body, 2);
+        for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>(sum >> (8 * i)));
+        return body;
+    };
+    const std::string a_body = a_bytes.substr(0, a_bytes.size() - 8);
     const std::vector<damage> cases = {
         {a_bytes.substr(0, a_bytes.size() - 5), "damaged or truncated (its checksum does not match)"},
         {flipped, "damaged or truncated (its checksum does not match)"},
@@ -199,6 +207,8 @@ TEST_CASE("cache: a corrupt or foreign entry is ignored with a note, never trust
         {"KBLCACHE\1\0\0\0", "truncated"},
         {other_format, "written in cache format 2, not 1"},
         {read_file(c + "/" + b), "a foreign entry: its key is not this cluster's"},
+        {sealed(a_body.substr(0, a_body.size() - 3)), "its results are malformed"},
+        {sealed(a_body + "x"), "its results are malformed"},
     };
     for (const auto& d : cases) {
         INFO(d.reason);
