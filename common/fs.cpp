@@ -497,7 +497,7 @@ mode_t mode_for(const std::string& path) {
     return 0666 & ~mask;
 }
 
-std::optional<std::string> replace_atomically(const std::string& path, std::string_view bytes) {
+std::optional<std::string> replace_atomically(const std::string& path, std::string_view bytes, bool durable) {
     temp_guard guard;
     std::string tmp;
     const int fd = create_temp(fs::path(path), tmp, guard);
@@ -509,7 +509,7 @@ std::optional<std::string> replace_atomically(const std::string& path, std::stri
     };
     if (::fchmod(fd, mode_for(path)) != 0) return fail(errno, true);
     if (!write_all(fd, bytes)) return fail(errno, true);
-    if (::fsync(fd) != 0) return fail(errno, true);
+    if (durable && ::fsync(fd) != 0) return fail(errno, true);
     if (::close(fd) != 0) return fail(errno, false);
     if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(errno, false);
     return std::nullopt;
@@ -517,13 +517,13 @@ std::optional<std::string> replace_atomically(const std::string& path, std::stri
 
 } // namespace
 
-std::optional<std::string> write_file(const std::string& path, std::string_view bytes) {
+std::optional<std::string> write_file(const std::string& path, std::string_view bytes, bool durable) {
     resolved_target t = resolve_links(path);
     struct stat st {};
     const bool exists = ::stat(t.path.c_str(), &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) return system_message(EISDIR);
     if (t.special || (exists && !S_ISREG(st.st_mode))) return write_in_place(path, bytes);
-    return replace_atomically(t.path, bytes);
+    return replace_atomically(t.path, bytes, durable);
 }
 
 } // namespace kbl::io

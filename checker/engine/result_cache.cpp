@@ -187,7 +187,8 @@ void result_cache::store(const group_files& g, const group_result& r) {
     encode_group(r, src, e);
     add_u64(e, mix_hash(e, 2));
     const std::string path = path_of(g.key);
-    if (auto err = io::write_file(path, e)) {
+    // Not durable: an entry lost or cut short by a crash fails its checksum and is written again.
+    if (auto err = io::write_file(path, e, false)) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!write_failed_)
             notes_.push_back(fmt::format("cannot write cache entry {}: {}; the results do not depend on it",
