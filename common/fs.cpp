@@ -199,12 +199,13 @@ private:
         bool linked = false;    // a link found in a folder
     };
 
-    void folder(const fs::path& p);
+    void folder(const fs::path& p, std::string canonical);
     void entry(const fs::path& p);
     void linked_folder(const fs::path& p, const struct stat& target);
-    void add_file(std::string name, bool linked);
+    void add_file(std::string name, bool linked, std::string canonical = {});
     void note(const fs::path& p, std::string_view why) { out_.notes.push_back(fmt::format("'{}' skipped: {}", display_name(p), why)); }
     bool excluded(const fs::path& p, bool is_folder);
+    std::string in_folder(const std::string& name) const;  // the canonical path of an entry that is not a link
 
     const walk_options& opt_;
     fs::path root_;                   // the folder given that is being searched
@@ -213,6 +214,7 @@ private:
     std::vector<dev_ino> ancestors_;  // the folders above the one being searched, up to '/'
     std::vector<std::string> allowed_;  // canonical given folders and link targets
     std::vector<found> found_;
+    std::vector<std::string> canon_dirs_;  // the canonical path of each folder being searched (empty: unknown)
 };
 
 void walker::root(const std::string& r) {
@@ -228,6 +230,7 @@ void walker::root(const std::string& r) {
         return;
     }
     fs::path canon = fs::canonical(p, ec);
+    const bool resolved = !ec;
     if (ec) canon = fs::absolute(p, ec);
     allowed_.push_back(canon.string());
     root_ = p;
@@ -242,10 +245,12 @@ void walker::root(const std::string& r) {
         note(p, "a folder already searched");
         return;
     }
-    folder(p);
+    folder(p, resolved ? canon.string() : std::string());
 }
 
-void walker::folder(const fs::path& p) {
+// `canonical`: the folder's canonical path (empty when unknown), from which those of its files that
+// are not links follow without resolving each (fs::canonical costs a readlink per path segment).
+void walker::folder(const fs::path& p, std::string canonical) {
     std::error_code ec;
     fs::directory_iterator it(p, ec);
     if (ec) {
@@ -255,6 +260,7 @@ void walker::folder(const fs::path& p) {
     struct stat self {};
     ::stat(p.c_str(), &self);
     ancestors_.push_back(id_of(self));
+    canon_dirs_.push_back(std::move(canonical));
     std::vector<fs::path> entries;
     for (const fs::directory_iterator end; it != end; it.increment(ec)) {
         if (ec) break;
@@ -265,6 +271,7 @@ void walker::folder(const fs::path& p) {
     std::sort(entries.begin(), entries.end());
     for (const auto& e : entries) entry(e);
     ancestors_.pop_back();
+    canon_dirs_.pop_back();
 }
 
 void walker::entry(const fs::path& p) {
@@ -280,7 +287,7 @@ void walker::entry(const fs::path& p) {
     if (is_folder) {
         if (is_link) return linked_folder(p, st);
         if (!visited_.insert(id_of(st)).second) return note(p, "a folder already searched");
-        return folder(p);
+        return folder(p, in_folder(p.filename().string()));
     }
     const std::string name = p.filename().string();
     if (!ends_with_nocase(name, opt_.extension))
@@ -288,7 +295,7 @@ void walker::entry(const fs::path& p) {
     auto skip = std::find_if(opt_.skip_names.begin(), opt_.skip_names.end(),
                              [&](const skipped_name& s) { return s.name == name; });
     if (skip != opt_.skip_names.end()) return note(p, skip->why);
-    add_file(display_name(p), is_link);
+    add_file(display_name(p), is_link, is_link ? std::string() : in_folder(name));
 }
 
 // Hidden and excluded entries, each with a note.
@@ -315,13 +322,23 @@ void walker::linked_folder(const fs::path& p, const struct stat& target) {
     if (!visited_.insert(id_of(target)).second)
         return note(p, fmt::format("a link to '{}', a folder already searched", to));
     if (!ec) allowed_.push_back(to);
-    folder(p);
+    folder(p, ec ? std::string() : to);
 }
 
-void walker::add_file(std::string name, bool linked) {
-    std::error_code ec;
-    fs::path canon = fs::canonical(name, ec);
-    found_.push_back({std::move(name), ec ? std::string() : canon.string(), linked});
+// `canonical`: known already (a file that is not a link in a folder whose canonical path is known).
+void walker::add_file(std::string name, bool linked, std::string canonical) {
+    if (canonical.empty()) {
+        std::error_code ec;
+        fs::path canon = fs::canonical(name, ec);
+        if (!ec) canonical = canon.string();
+    }
+    found_.push_back({std::move(name), std::move(canonical), linked});
+}
+
+std::string walker::in_folder(const std::string& name) const {
+    const std::string& dir = canon_dirs_.back();
+    if (dir.empty()) return {};
+    return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
 walk_result walker::finish() {

@@ -37,7 +37,7 @@ public:
         }
         const group_files& g = *src_.group;
         for (std::uint32_t k = 0; k < g.names.size(); ++k)
-            if (g.names[k] == f->name() && g.bytes[k] == f->text()) {
+            if (k < g.bytes.size() && g.names[k] == f->name() && g.bytes[k] == f->text()) {
                 u8(2);
                 return u32(k);
             }
@@ -132,7 +132,11 @@ source_ptr reader::source() {
     case 2: {
         std::uint32_t k = u32();
         if (k >= group_.size()) return fail(), nullptr;
-        if (!group_[k]) group_[k] = std::make_shared<source_file>(src_.group->names[k], src_.group->bytes[k]);
+        if (!group_[k]) {
+            const group_files& g = *src_.group;
+            if (g.bytes.empty() && (!g.read_bytes || !g.read_bytes())) return fail(), nullptr;
+            group_[k] = std::make_shared<source_file>(g.names[k], g.bytes[k]);
+        }
         return group_[k];
     }
     case 3: {

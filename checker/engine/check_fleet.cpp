@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/engine/cache_codec.hpp"
 #include "checker/engine/cluster_run.hpp"
 #include "checker/engine/fleet.hpp"
 #include "checker/engine/result_cache.hpp"
@@ -104,14 +105,35 @@ void evaluate_group(const fleet_run& run, std::size_t g, const std::vector<std::
     out.runbooks = runner.runbooks();
 }
 
-// The files of group `g` read for the cache: nullopt when one cannot be read (the group is then
-// checked without the cache, its read error reported as without it).
+// The bytes of `files` read into it; false when one cannot be read or is not the file the grouping
+// hashed (it changed since).
+bool read_hashed(const fleet_run& run, group_files& files) {
+    std::vector<std::string> bytes;
+    for (std::size_t k = 0; k < files.names.size(); ++k) {
+        io::read_result r = io::read_file(files.names[k], run.in.lim.max_file_bytes);
+        if (!r.ok() || r.text.size() != files.sizes[k] || content_hash(r.text) != files.file_hash[k]) return false;
+        bytes.push_back(std::move(r.text));
+    }
+    files.bytes = std::move(bytes);
+    return true;
+}
+
+// The files of group `g` for the cache: hashed by the grouping (read here only when an entry needs
+// them), else read now; nullopt when one cannot be read (the group is then checked without the
+// cache, its read error reported as without it).
 std::optional<group_files> read_group(const fleet_run& run, std::size_t g) {
     group_files files;
+    const bool hashed = std::all_of(run.plan.groups[g].begin(), run.plan.groups[g].end(),
+                                    [&](std::uint32_t i) { return !run.plan.hashed.empty() && run.plan.hashed[i]; });
     for (std::uint32_t i : run.plan.groups[g]) {
+        files.names.push_back((*run.in.files)[i]);
+        if (hashed) {
+            files.sizes.push_back(run.plan.sizes[i]);
+            files.file_hash.push_back(run.plan.hashes[i]);
+            continue;
+        }
         io::read_result r = io::read_file((*run.in.files)[i], run.in.lim.max_file_bytes);
         if (!r.ok()) return std::nullopt;
-        files.names.push_back((*run.in.files)[i]);
         files.bytes.push_back(std::move(r.text));
     }
     run.cache->key(files);
@@ -164,9 +186,17 @@ void run_group(const fleet_run& run, std::size_t g, const std::vector<std::uint3
                group_out& out) {
     std::optional<group_files> files;
     if (run.cache != nullptr) files = read_group(run, g);
+    if (files && files->bytes.size() != files->names.size()) {
+        group_files* f = &*files;
+        f->read_bytes = [&run, f] {
+            f->changed = !read_hashed(run, *f);
+            return !f->changed;
+        };
+    }
     const bool reused = files && cached_group(run, g, failed_before, *files, exact, out);
     if (run.cache != nullptr) run.cache->count(reused);
     if (reused) return;
+    if (files && files->bytes.size() != files->names.size() && !files->read_bytes()) files.reset();  // changed: no entry
     evaluate_group(run, g, failed_before, files ? &*files : nullptr, out);
     if (files) store_group(run, g, *files, out);
 }
@@ -215,8 +245,8 @@ check_result check_fleet(const pack& p, const fleet_files& in, const check_optio
     check_result res;
     bool schema_check = false;
     std::vector<const crule*> rules = select_rules(p, opt, res, schema_check);
-    fleet_plan plan = plan_fleet(p, in, opt.jobs);
     result_cache* cache = opt.fail_for_test || opt.trace != nullptr ? nullptr : with_cache;
+    fleet_plan plan = plan_fleet(p, in, opt.jobs, cache != nullptr);
     if (cache != nullptr && !cache->begin(p, opt, in.lim)) cache = nullptr;
     fleet_run run{p, in, opt, rules, schema_check, plan, cache};
     std::vector<group_out> outs(plan.groups.size());

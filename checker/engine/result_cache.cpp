@@ -60,7 +60,7 @@ std::string header_of(std::string_view version, std::uint64_t pack, std::uint64_
     add_u64(out, g.names.size());
     for (std::size_t k = 0; k < g.names.size(); ++k) {
         add_str(out, g.names[k]);
-        add_u64(out, g.bytes[k].size());
+        add_u64(out, g.sizes[k]);
         add_u64(out, g.file_hash[k][0]);
         add_u64(out, g.file_hash[k][1]);
     }
@@ -115,8 +115,12 @@ bool result_cache::begin(const pack& p, const check_options& opt, const snap::lo
 bool result_cache::usable() const { return usable_; }
 
 void result_cache::key(group_files& g) const {
-    g.file_hash.resize(g.bytes.size());
-    for (std::size_t k = 0; k < g.bytes.size(); ++k) g.file_hash[k] = content_hash(g.bytes[k]);
+    if (g.file_hash.empty()) {
+        for (const std::string& b : g.bytes) {
+            g.file_hash.push_back(content_hash(b));
+            g.sizes.push_back(b.size());
+        }
+    }
     const std::string material = header_of(version_, pack_hash_, options_hash_, g);
     g.key = {fnv(material), mix_hash(material, 0x6b626c696e74ull)};
 }
@@ -167,6 +171,10 @@ bool result_cache::load(const group_files& g, group_result& out) {
     codec_sources src{pack_files_list_, &pack_files_, &g};
     if (why.empty() && !decode_group(std::string_view(r.text).substr(at, r.text.size() - at - 8), src, out))
         why = "its results are malformed";
+    if (g.changed) {  // a file changed since the grouping read it: the entry is not wrong, only not this run's
+        out = group_result{};
+        return false;
+    }
     if (!why.empty()) {
         note(fmt::format("ignoring cache entry {}: {}", escape_for_terminal(path), why));
         out = group_result{};

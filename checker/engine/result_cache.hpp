@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -36,12 +37,20 @@ struct group_result {
     std::vector<char> file_failed;         ///< per file of the group: it failed to load
 };
 
-/// The files of one cluster as read for its key: names as reported, and bytes.
+/// The files of one cluster for its key: names as reported, sizes and hashes of their bytes, and the
+/// bytes once read. The grouping hashes every file it reads (fleet_plan), so a cluster whose entry
+/// needs no file of its own (a source of a finding) is never read again: `bytes` stays empty until
+/// `read_bytes` reads them.
 struct group_files {
     std::vector<std::string> names;
-    std::vector<std::string> bytes;
-    std::array<std::uint64_t, 2> key{};         ///< two independent 64-bit hashes of the key material
+    std::vector<std::string> bytes;                        ///< every file's bytes, or empty before they are read
+    std::vector<std::uint64_t> sizes;                      ///< per file: its size
     std::vector<std::array<std::uint64_t, 2>> file_hash;  ///< per file: both hashes of its bytes
+    std::array<std::uint64_t, 2> key{};                    ///< two independent 64-bit hashes of the key material
+    /// Reads `bytes` when empty; false when a file cannot be read or is no longer the one hashed
+    /// (null: `bytes` were read before the key).
+    std::function<bool()> read_bytes;
+    bool changed = false;  ///< `read_bytes` failed: the entry is not used and the cluster not stored
 };
 
 /// What a run did with the cache (`check -v` prints it).
@@ -65,11 +74,11 @@ public:
     /// True after a `begin` that could use the folder.
     bool usable() const;
 
-    /// The key of a cluster's files (fills `g.key` and `g.file_hash`).
+    /// The key of a cluster's files (fills `g.key`, and `g.sizes` and `g.file_hash` from `g.bytes` when empty).
     void key(group_files& g) const;
 
-    /// The entry of `g` restored into `out` (file sources made from `g.bytes`); false when there is
-    /// none, or it is corrupt or foreign (a note says which).
+    /// The entry of `g` restored into `out` (file sources made from `g.bytes`, read when needed); false
+    /// when there is none, or it is corrupt or foreign (a note says which), or `g.changed`.
     bool load(const group_files& g, group_result& out);
 
     /// Write the entry of `g` (atomically); a failure is a note.
