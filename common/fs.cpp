@@ -61,17 +61,23 @@ read_result read_file(const std::string& path, std::size_t max_bytes) {
         r.size_known = true;
         return r;
     }
-    r.text.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[64 * 1024];
+    // Read straight into the string (no copy through a buffer); one byte more than fstat said, so
+    // that a file that grew is read on, and one of the size said ends on the next read's 0.
+    std::size_t have = 0;
+    r.text.resize(static_cast<std::size_t>(st.st_size) + 1);
     for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (have == r.text.size()) r.text.resize(std::max<std::size_t>(have * 2, 64 * 1024));
+        const ssize_t n = ::read(fd, r.text.data() + have, r.text.size() - have);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return failed(read_status::read_failed, errno);
-        if (n == 0) return r;
-        r.text.append(buf, static_cast<std::size_t>(n));
-        if (r.text.size() > max_bytes) {
+        if (n == 0) {
+            r.text.resize(have);
+            return r;
+        }
+        have += static_cast<std::size_t>(n);
+        if (have > max_bytes) {
             r.status = read_status::too_large;
-            r.size = r.text.size();
+            r.size = have;
             r.text.clear();
             return r;
         }

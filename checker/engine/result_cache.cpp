@@ -209,19 +209,16 @@ void result_cache::store(const group_files& g, const group_result& r) {
 
 void result_cache::finish() {
     if (!usable_) return;
-    std::vector<std::tuple<fs::file_time_type, std::uintmax_t, fs::path>> entries;
+    std::vector<std::tuple<std::pair<std::int64_t, long>, std::uintmax_t, fs::path>> entries;  // (mtime, size, path)
     std::uintmax_t total = 0;
     std::error_code ec;
     for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!is_entry_name(it->path().filename().string()) || !it->is_regular_file(ec)) continue;
-        std::uintmax_t size = it->file_size(ec);
-        fs::file_time_type when = it->last_write_time(ec);
-        if (ec) {
-            ec.clear();
-            continue;
-        }
-        entries.emplace_back(when, size, it->path());
-        total += size;
+        if (!is_entry_name(it->path().filename().string())) continue;
+        struct stat st {};  // one stat for the type, size and time (not one call of each)
+        if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        entries.emplace_back(std::pair<std::int64_t, long>(st.st_mtim.tv_sec, st.st_mtim.tv_nsec),
+                             static_cast<std::uintmax_t>(st.st_size), it->path());
+        total += static_cast<std::uintmax_t>(st.st_size);
     }
     std::sort(entries.begin(), entries.end());
     for (const auto& [when, size, path] : entries) {
