@@ -107,6 +107,8 @@ bool result_cache::begin(const pack& p, const check_options& opt, const snap::lo
         pack_files_.emplace(p.files[i].get(), i);
     }
     pack_files_list_ = &p.files;
+    write_dir_ = fs::absolute(dir_, ec).string();
+    if (ec) write_dir_.clear();
     pack_hash_ = fnv(material) ^ (mix_hash(material, 1) * 3);
     options_hash_ = fnv(options_text(opt, lim, p));
     return usable_ = true;
@@ -125,8 +127,10 @@ void result_cache::key(group_files& g) const {
     g.key = {fnv(material), mix_hash(material, 0x6b626c696e74ull)};
 }
 
-std::string result_cache::path_of(const std::array<std::uint64_t, 2>& key) const {
-    return fmt::format("{}/{:016x}{:016x}{}", dir_, key[0], key[1], entry_extension);
+std::string result_cache::path_of(const std::array<std::uint64_t, 2>& key) const { return path_of(key, dir_); }
+
+std::string result_cache::path_of(const std::array<std::uint64_t, 2>& key, const std::string& dir) {
+    return fmt::format("{}/{:016x}{:016x}{}", dir, key[0], key[1], entry_extension);
 }
 
 void result_cache::note(std::string text) {
@@ -195,8 +199,11 @@ void result_cache::store(const group_files& g, const group_result& r) {
     encode_group(r, src, e);
     add_u64(e, mix_hash(e, 2));
     const std::string path = path_of(g.key);
+    // Written by its absolute path: the writer looks for /proc in a relative one through getcwd,
+    // which costs more than the rest of the write (notes still name the folder as given).
+    const std::string target = write_dir_.empty() ? path : path_of(g.key, write_dir_);
     // Not durable: an entry lost or cut short by a crash fails its checksum and is written again.
-    if (auto err = io::write_file(path, e, false)) {
+    if (auto err = io::write_file(target, e, false)) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!write_failed_)
             notes_.push_back(fmt::format("cannot write cache entry {}: {}; the results do not depend on it",

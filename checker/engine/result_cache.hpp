@@ -97,10 +97,12 @@ public:
 
 private:
     std::string path_of(const std::array<std::uint64_t, 2>& key) const;
+    static std::string path_of(const std::array<std::uint64_t, 2>& key, const std::string& dir);
     void note(std::string text);
     std::string check_entry(std::string_view e, const group_files& g, std::size_t& payload_at) const;
 
     std::string dir_;
+    std::string write_dir_;  ///< `dir_` made absolute once (empty: it could not be)
     std::uint64_t max_bytes_;
     std::string version_;
     std::uint64_t pack_hash_ = 0;
