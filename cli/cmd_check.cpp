@@ -82,6 +82,7 @@ void apply_config(const project_config& cfg, check_flags& f) {
     if (cfg.only && !given("--only")) f.only = *cfg.only;
     if (cfg.format && !given("--format")) f.format = *cfg.format;
     if (cfg.exclude && !given("--exclude")) f.exclude = *cfg.exclude;
+    if (cfg.cache && !given("--cache")) f.cache = *cfg.cache;
 }
 
 // Print every diagnostic of a project, waiver or baseline file; the exit status of an invalid input.
@@ -206,16 +207,31 @@ check_options evaluation_options(const check_flags& f, const snapshot_set& s, co
     return opt;
 }
 
+// The cache's notes (not under -q: they never change a result) and, with -v, what it did.
+void report_cache(const check_flags& f, result_cache& cache) {
+    for (const auto& n : cache.take_notes())
+        if (!f.quiet) say("note: {}", n);
+    if (!f.verbose) return;
+    cache_stats st = cache.stats();
+    say("note: cache '{}': {} clusters reused, {} evaluated, {} entries written, {} evicted", shown(f.cache), st.hits,
+        st.misses, st.written, st.evicted);
+}
+
 // Check the snapshots found. A sharded run loads every file first (each shard reports the load
 // errors of its share of all the files); any other run streams the fleet cluster by cluster.
 check_result load_and_check(const check_flags& f, const pack& p, snapshot_set& s, const std::vector<report_output>& outs) {
     if (!f.shard.empty()) {
+        if (!f.cache.empty() && !f.no_cache && !f.quiet) say("note: a sharded run does not use the cache '{}'", shown(f.cache));
         load_snapshots(f, p, s);
         return check(p, s.snaps, evaluation_options(f, s, outs));
     }
     fleet_files in{&s.files, {f.max_file_size, f.max_toml_depth, f.max_toml_values}, pack_ci_tables(p)};
     fleet_load load;
-    check_result res = check_fleet(p, in, evaluation_options(f, s, outs), load);
+    std::optional<result_cache> cache;
+    if (!f.cache.empty() && !f.no_cache) cache.emplace(f.cache, f.cache_max_size, std::string(kblint_version));
+    check_options opt = evaluation_options(f, s, outs);
+    check_result res = check_fleet(p, in, opt, load, cache ? &*cache : nullptr);
+    if (cache) report_cache(f, *cache);
     std::move(load.errors.begin(), load.errors.end(), std::back_inserter(s.errors));
     s.failed = std::move(load.failed);
     return res;
@@ -469,6 +485,15 @@ void define_check(CLI::App& sub, check_flags& f) {
                    "check only the clusters of shard K of N (K from 1 to N), for N CI runners; 'kblint merge' joins "
                    "their JSON reports")
         ->type_name("K/N");
+    sub.add_option("--cache", f.cache,
+                   "reuse the results of each cluster whose files, rule pack and options are unchanged, kept in DIR "
+                   "(created when missing); the reports are the same")
+        ->type_name("DIR");
+    sub.add_flag("--no-cache", f.no_cache, "do not use the cache, even one the project file names");
+    sub.add_option("--cache-max-size", f.cache_max_size,
+                   "after the run, remove the least recently used cache entries until they fit in BYTES")
+        ->type_name("BYTES")
+        ->capture_default_str();
     add_limit_options(sub, f);
     add_gate_options(sub, f.gate);
     sub.footer(

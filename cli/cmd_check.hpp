@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "checker/engine/result_cache.hpp"
 #include "cli/cmd_baseline.hpp"
 #include "cli/common.hpp"
 #include "common/limits.hpp"
@@ -39,6 +40,9 @@ struct check_flags {
     std::uint32_t max_runbook_steps = limits::max_runbook_steps;
     std::uint32_t max_cluster_nodes = limits::max_cluster_nodes;
     std::string shard;  ///< --shard K/N: only the clusters of shard K of N (cli/check_shard.hpp)
+    std::string cache;        ///< --cache DIR: the result cache (checker/engine/result_cache.hpp)
+    bool no_cache = false;    ///< --no-cache: no cache, even one the project file names
+    std::uint64_t cache_max_size = default_cache_max_bytes;  ///< --cache-max-size BYTES
     gate_flags gate;  ///< --baseline, --waivers, --waiver-warn-days, --focus; `kblint baseline` too
 };
 

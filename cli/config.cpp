@@ -116,7 +116,7 @@ struct reader {
 
 const std::vector<std::string>& config_keys() {
     static const std::vector<std::string> keys = {"rules",    "no_builtin", "fail_on", "waivers", "baseline",
-                                                  "waiver_warn_days", "skip", "only", "format", "exclude"};
+                                                  "waiver_warn_days", "skip", "only", "format", "exclude", "cache"};
     return keys;
 }
 
@@ -169,6 +169,8 @@ std::optional<project_config> parse_config(const std::string& name, std::string 
             out.format = rd.choice(e, choices.formats);
         } else if (e.key == "exclude") {
             out.exclude = rd.strings(e);
+        } else if (e.key == "cache") {
+            if (auto c = rd.string(e)) out.cache = resolve(name, *c);
         } else {
             std::string near = closest_key(e.key, config_keys());
             if (!near.empty())

@@ -1,6 +1,6 @@
 #pragma once
 // The project file `.kblint.toml`: defaults for `kblint check` (rules, no_builtin, fail_on,
-// waivers, baseline, waiver_warn_days, skip, only, format), found in the current folder or a parent. Flags given on the
+// waivers, baseline, waiver_warn_days, skip, only, format, exclude, cache), found in the current folder or a parent. Flags given on the
 // command line win over it; `--no-config` ignores it.
 #include <filesystem>
 #include <optional>
@@ -30,6 +30,7 @@ struct project_config {
     std::optional<std::string> format;
     /// Globs of paths, relative to each folder given to `check`, that are never snapshots.
     std::optional<std::vector<std::string>> exclude;
+    std::optional<std::string> cache;  ///< `check --cache DIR`: the result cache's folder
 };
 
 /// The values `format` and `fail_on` accept (also the source of "did you mean").

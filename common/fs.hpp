@@ -93,8 +93,11 @@ std::optional<file_id> identify(const std::string& path);
 /// when NAME is too long for that), then a rename; a link is followed and its target replaced, the
 /// link kept; a device, a FIFO, or a link through /proc (/dev/stdout) is written in place. While the
 /// temporary file exists, SIGTERM, SIGINT and SIGHUP remove it before ending the process. Returns
-/// the reason ("no such file or directory") on failure, the old file intact.
-std::optional<std::string> write_file(const std::string& path, std::string_view bytes);
+/// the reason ("no such file or directory") on failure, the old file intact. `durable`: the
+/// temporary file is synced to the disk before the rename (a crash leaves the old file or the new
+/// one); false skips that for files whose reader checks them and can lose them (cache entries): the
+/// replacement is still atomic for every other process.
+std::optional<std::string> write_file(const std::string& path, std::string_view bytes, bool durable = true);
 
 /// Write all of `bytes` to the file descriptor `fd`, retrying short writes; false on any failure
 /// (errno set). Never throws.

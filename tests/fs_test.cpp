@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -73,4 +74,28 @@ TEST_CASE("fs: write_file replaces a file whole, keeps its mode and takes a 250-
     CHECK(kbl::io::write_file(dir + "/missing/r.txt", "x") == std::optional<std::string>("no such file or directory"));
     CHECK(kbl::io::write_file(dir, "x") == std::optional<std::string>("is a directory"));
     CHECK_FALSE(kbl::io::write_file("/dev/null", "x").has_value());
+}
+
+TEST_CASE("fs: write_file without durability still replaces atomically: a new file renamed over the old one", "[fs]") {
+    std::string dir = kbl::test::temp_dir("fs-write-fast");
+    const std::string name = dir + "/entry.kbc";
+    kbl::test::write_file(name, "old entry\n");
+    REQUIRE(::chmod(name.c_str(), 0600) == 0);
+    // A reader that opened the old file keeps reading the old bytes: the file was replaced, not rewritten.
+    std::FILE* reader = std::fopen(name.c_str(), "rb");
+    REQUIRE(reader != nullptr);
+    struct stat before {};
+    REQUIRE(::stat(name.c_str(), &before) == 0);
+    CHECK_FALSE(kbl::io::write_file(name, "new entry, longer\n", false).has_value());
+    char buf[64] = {};
+    const std::size_t got = std::fread(buf, 1, sizeof buf, reader);
+    std::fclose(reader);
+    CHECK(std::string(buf, got) == "old entry\n");
+    CHECK(kbl::test::read_file(name) == "new entry, longer\n");
+    struct stat after {};
+    REQUIRE(::stat(name.c_str(), &after) == 0);
+    CHECK(after.st_ino != before.st_ino);
+    CHECK((after.st_mode & 07777) == 0600);
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);  // no temporary file left
+    CHECK(kbl::io::write_file(dir + "/missing/e.kbc", "x", false) == std::optional<std::string>("no such file or directory"));
 }

@@ -12,6 +12,7 @@
 #include "checker/engine/pack.hpp"
 #include "checker/snapshot/key_scan.hpp"
 #include "common/fs.hpp"
+#include "checker/engine/cache_codec.hpp"
 #include "common/stack_thread.hpp"
 
 namespace kbl {
@@ -45,6 +46,11 @@ std::optional<std::string> file_key(const pack& p, const fleet_files& in, key_mo
     const std::string& name = (*in.files)[i];
     io::read_result r = io::read_file(name, in.lim.max_file_bytes);
     if (!r.ok()) return std::string();  // reported when its group is loaded
+    if (!plan.hashed.empty()) {
+        plan.hashes[i] = content_hash(r.text);
+        plan.sizes[i] = r.text.size();
+        plan.hashed[i] = 1;
+    }
     if (mode == key_mode::scan) {
         snap::key_scan k = snap::scan_string_at(r.text, path);
         if (k.outcome == snap::scan_outcome::found) return cluster_group_key(k.value);
@@ -83,11 +89,16 @@ void for_each_index(std::size_t n, unsigned jobs_wanted, bool fail_for_test, con
     if (failure) std::rethrow_exception(failure);
 }
 
-fleet_plan plan_fleet(const pack& p, const fleet_files& in, unsigned jobs) {
+fleet_plan plan_fleet(const pack& p, const fleet_files& in, unsigned jobs, bool keep_hashes) {
     const std::size_t n = in.files->size();
     fleet_plan plan;
     plan.errors.resize(n);
     plan.failed.assign(n, 0);
+    if (keep_hashes) {
+        plan.hashed.assign(n, 0);
+        plan.sizes.assign(n, 0);
+        plan.hashes.resize(n);
+    }
     std::vector<std::string> path;
     const key_mode mode = mode_for(p, in.ci_tables, path);
     std::vector<std::optional<std::string>> keys(n);

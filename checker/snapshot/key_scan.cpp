@@ -7,7 +7,8 @@ namespace kbl::snap {
 
 namespace {
 
-using key_path = std::vector<std::string>;
+// Key parts are views into the text (a key the scan takes has no escape), never copies.
+using key_path = std::vector<std::string_view>;
 
 bool bare_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -20,7 +21,7 @@ bool starts_with(const key_path& full, const key_path& prefix) {
 // One pass over the text; every method returns false when the scan cannot be sure.
 class key_scanner {
 public:
-    key_scanner(std::string_view s, const key_path& target) : s_(s), target_(target) {}
+    key_scanner(std::string_view s, const std::vector<std::string>& target) : s_(s), target_(target) {}
 
     key_scan run() {
         while (i_ < s_.size())
@@ -45,7 +46,8 @@ private:
         }
     }
     void skip_comment() {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+        const std::size_t nl = s_.find('\n', i_);
+        i_ = nl == std::string_view::npos ? s_.size() : nl;
     }
     // The end of a line: blanks, an optional comment, a newline or the end.
     bool line_end() {
@@ -63,7 +65,8 @@ private:
         const char c = peek();
         if (c == '\n' || c == '\r' || c == '#') return line_end();
         if (c == '[') return header();
-        key_path k;
+        key_path& k = line_key_;
+        k.clear();
         if (!dotted_key(k)) return false;
         blanks();
         if (peek() != '=') return false;
@@ -92,16 +95,16 @@ private:
     bool dotted_key(key_path& out) {
         for (;;) {
             blanks();
-            std::string part;
+            std::string_view part;
             if (!simple_key(part)) return false;
-            out.push_back(std::move(part));
+            out.push_back(part);
             blanks();
             if (peek() != '.') return true;
             ++i_;
         }
     }
 
-    bool simple_key(std::string& out) {
+    bool simple_key(std::string_view& out) {
         const char c = peek();
         if (c == '"' || c == '\'') {
             if (peek(1) == c && peek(2) == c) return false;
@@ -109,12 +112,12 @@ private:
         }
         const std::size_t begin = i_;
         while (bare_char(peek())) ++i_;
-        out.assign(s_.substr(begin, i_ - begin));
+        out = s_.substr(begin, i_ - begin);
         return i_ > begin;
     }
 
     // A one-line string without escapes (a backslash in a basic string makes the scan unsure).
-    bool one_line_string(std::string& out) {
+    bool one_line_string(std::string_view& out) {
         const char q = s_[i_++];
         const std::size_t begin = i_;
         while (i_ < s_.size() && s_[i_] != q) {
@@ -122,7 +125,7 @@ private:
             ++i_;
         }
         if (i_ >= s_.size()) return false;
-        out.assign(s_.substr(begin, i_ - begin));
+        out = s_.substr(begin, i_ - begin);
         ++i_;
         return true;
     }
@@ -148,7 +151,10 @@ private:
             if (found_ || (quote && peek(1) == c && peek(2) == c)) return false;  // twice, or multi-line
             if (quote) {
                 found_ = true;
-                return one_line_string(value_);
+                std::string_view v;
+                if (!one_line_string(v)) return false;
+                value_.assign(v);
+                return true;
             }
         }
         if (where == place::on_the_way && c == '{') return false;
@@ -214,7 +220,8 @@ private:
         for (;;) {
             if (!gaps()) return false;
             if (peek() == '}') break;
-            key_path k;
+            key_path& k = inline_key_;
+            k.clear();
             if (!dotted_key(k)) return false;
             blanks();
             if (peek() != '=') return false;
@@ -251,7 +258,8 @@ private:
     }
 
     std::string_view s_;
-    const key_path& target_;
+    const std::vector<std::string>& target_;
+    key_path line_key_, inline_key_;  // reused: the key of the line, of an inline table's member
     std::size_t i_ = 0;
     key_path table_;
     std::vector<key_path> arrays_;
