@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <system_error>
@@ -520,7 +521,13 @@ mode_t mode_for(const std::string& path) {
     return 0666 & ~mask;
 }
 
+// The signal handlers' one slot (pending_temp), their install and restore, and mode_for's read of
+// the umask are process-wide: replacements are made one at a time (cache entries are written by
+// several workers at once).
+std::mutex replace_mutex;
+
 std::optional<std::string> replace_atomically(const std::string& path, std::string_view bytes, bool durable) {
+    std::lock_guard<std::mutex> one_at_a_time(replace_mutex);
     temp_guard guard;
     std::string tmp;
     const int fd = create_temp(fs::path(path), tmp, guard);

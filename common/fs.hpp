@@ -96,7 +96,8 @@ std::optional<file_id> identify(const std::string& path);
 /// the reason ("no such file or directory") on failure, the old file intact. `durable`: the
 /// temporary file is synced to the disk before the rename (a crash leaves the old file or the new
 /// one); false skips that for files whose reader checks them and can lose them (cache entries): the
-/// replacement is still atomic for every other process.
+/// replacement is still atomic for every other process. Safe to call from several threads (the
+/// replacements are made one at a time).
 std::optional<std::string> write_file(const std::string& path, std::string_view bytes, bool durable = true);
 
 /// Write all of `bytes` to the file descriptor `fd`, retrying short writes; false on any failure
