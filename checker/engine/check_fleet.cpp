@@ -164,14 +164,10 @@ bool cached_group(const fleet_run& run, std::size_t g, const std::vector<std::ui
 // The entry of group `g` just evaluated: its loaded files and load errors by their place in the group.
 void store_group(const fleet_run& run, std::size_t g, const group_files& files, group_out& out) {
     const std::vector<std::uint32_t>& members = run.plan.groups[g];
-    group_out entry;
-    entry.name = out.name;
-    entry.incomplete = out.incomplete;
-    entry.oversized = out.oversized;
-    entry.note = out.note;
-    entry.runbooks = out.runbooks;
-    entry.checked = out.checked;
-    entry.out = out.out;
+    group_out entry = out;  // then its file indices made relative to the group
+    entry.loaded.clear();
+    entry.file_errors.clear();
+    entry.file_failed.clear();
     for (std::uint32_t i : out.loaded)
         entry.loaded.push_back(static_cast<std::uint32_t>(std::find(members.begin(), members.end(), i) - members.begin()));
     for (std::uint32_t i : members) {
