@@ -14,7 +14,7 @@
 #   package   the Debian package from build/: dpkg -i, kblint --version, man -w kblint, a check of
 #             the fixtures with the installed binary, dpkg -r (scripts/test-package.sh; root only,
 #             reported as skipped otherwise).
-#   fuzz      each libFuzzer target for KBLINT_FUZZ_SECONDS (default 45) seconds, two at a time,
+#   fuzz      each libFuzzer target for KBLINT_FUZZ_SECONDS (default 30) seconds, two at a time,
 #             from the sanitize build (scripts/fuzz.sh); a crash, leak, hang or OOM fails the run.
 #
 # Each step prints how long it took; the first failure stops the run with its status.
@@ -65,7 +65,7 @@ for s in "${steps[@]}"; do
       bash scripts/sanitize.sh
       ;;
     fuzz)
-      KBLINT_FUZZ_BUILD=build-sanitize KBLINT_FUZZ_JOBS=2 bash scripts/fuzz.sh "${KBLINT_FUZZ_SECONDS:-45}"
+      KBLINT_FUZZ_BUILD=build-sanitize KBLINT_FUZZ_JOBS=2 bash scripts/fuzz.sh "${KBLINT_FUZZ_SECONDS:-30}"
       ;;
   esac
 done
