@@ -13,7 +13,7 @@ tool=$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ ! -x "$tool" ]; then
   command -v npm >/dev/null 2>&1 || { echo "npm is not installed" >&2; exit 1; }
   mkdir -p "$cache" || exit 1
-  tmp=$(mktemp -d "$cache/install-XXXXXX") || exit 1
+  tmp=$(mktemp -d -p "$cache") || exit 1
   if ! npm install --no-save --no-audit --no-fund --fetch-retries=1 --fetch-timeout=20000 --prefix "$tmp" \
       "@microsoft/sarif-multitool@$pin" "@microsoft/sarif-multitool-linux@$pin" >"$tmp.log" 2>&1; then
     echo "npm could not install @microsoft/sarif-multitool@$pin (is the npm registry reachable?): $(tail -3 "$tmp.log")" >&2
