@@ -435,6 +435,14 @@ bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string
     return true;
 }
 
+// The memo emptied. clear() would zero the whole bucket array, as large as the largest context
+// made it, at every new context (most of which call nothing): a large one is given back instead.
+void evaluator::forget_calls() {
+    constexpr std::size_t kept_buckets = 64;
+    if (memo_.bucket_count() > kept_buckets) memo_ = decltype(memo_){};
+    else if (!memo_.empty()) memo_.clear();
+}
+
 value evaluator::eval_call(const cexpr& c, frame& f) {
     const cdef& d = *c.def;
     if (!d.body) return value::missing(fmt::format("'{}' could not be compiled", d.name));
@@ -447,7 +455,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
     for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
     if (memo_epoch_ != epoch_) {
-        memo_.clear();
+        forget_calls();
         memo_epoch_ = epoch_;
     }
     const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
@@ -468,7 +476,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     cur_file_ = saved;
     if (remember) {
         // Bounded: a context with more distinct calls than this starts over.
-        if (memo_.size() >= 65536) memo_.clear();
+        if (memo_.size() >= 65536) forget_calls();
         memo_.emplace(std::move(key), memo_entry{std::vector<value>(args.begin(), args.end()), v});
     }
     if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
