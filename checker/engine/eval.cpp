@@ -69,7 +69,10 @@ value evaluator::member(const value& base, const std::string& key, pos) {
         std::string path = base.node->path.empty() ? key : base.node->path + "." + key;
         rt::origin o = base.org;
         if (!o.where.valid()) o.where = pos{1, 1};
-        return value::missing(fmt::format("'{}' is missing", path), path, o);
+        std::string why;  // "'PATH' is missing", joined by hand: `x.y ?? z` makes one per absent key
+        why.reserve(path.size() + 13);
+        why.append(1, '\'').append(path).append("' is missing");
+        return value::missing(std::move(why), std::move(path), o);
     }
     return value::missing(fmt::format("cannot read key '{}' of a {} ('{}')", key, rt::type_name(base.k), rt::display(base)), {},
                           base.org);
