@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <span>
@@ -415,10 +416,19 @@ const char* evaluator::trigger_name() const {
 bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string& key) const {
     constexpr std::size_t max_key_bytes = 4096;
     key.clear();
-    const auto put = [&](const auto& x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); };
+    // The fixed-size fields of an argument are copied into a small buffer and appended at once.
+    char buf[128];
+    std::size_t n = 0;
+    const auto put = [&](const auto& x) {
+        static_assert(sizeof x <= 8);
+        std::memcpy(buf + n, &x, sizeof x);
+        n += sizeof x;
+    };
     put(&d);
+    key.append(buf, n);
     for (const value& a : args) {
         if (a.is_missing()) return false;
+        n = 0;
         put(a.k);
         put(static_cast<std::uint8_t>((a.spread ? 1 : 0) | (a.optional ? 2 : 0) | (a.b ? 4 : 0)));
         put(a.org.snap);
@@ -432,6 +442,7 @@ bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string
         put(a.i);
         put(a.f);
         put(a.s.size());
+        key.append(buf, n);
         key += a.s;
         if (key.size() > max_key_bytes) return false;
     }
