@@ -111,8 +111,9 @@ struct result {
     kbl::check_result res;
 };
 
-result run(const std::vector<std::pair<std::string, std::string>>& files, std::vector<kbl::snap::snapshot>* keep = nullptr) {
-    auto pr = kbl::load_pack({std::make_shared<kbl::source_file>("p.kbl", pack_text)});
+result run(const std::vector<std::pair<std::string, std::string>>& files, std::vector<kbl::snap::snapshot>* keep = nullptr,
+           const std::string& pack = pack_text) {
+    auto pr = kbl::load_pack({std::make_shared<kbl::source_file>("p.kbl", pack)});
     for (const auto& d : pr.diags) FAIL_CHECK(kbl::render_diagnostic(d));
     REQUIRE(pr.p);
     std::vector<kbl::snap::snapshot> snaps;
@@ -228,4 +229,75 @@ TEST_CASE("a step naming an unknown node is not evaluated and is reported by the
     for (const auto& k : r.res.skipped)
         if (k.rule == "R-BEFORE" && k.reason == "not evaluated at step 1: it names node 'N9', which is not in this cluster") skipped = true;
     CHECK(skipped);
+}
+
+// A runbook rule whose def is called once per step leaves a large memo behind; the step rules after
+// it (each a new context, calling a def of their own) and the lists of step rules per action must
+// still give exactly the findings of each step.
+const std::string long_pack = R"KBL(schema {
+  node_id node.name
+  cluster_id cluster.name
+  runbook runbook.steps
+  step_action action
+  step_node node
+  field node.name string
+  field cluster.name string
+  field services table nocase
+  field services.*.state enum("running", "stopped")
+  field runbook any
+}
+def is_stop(s) = s.action == "stop_service"
+def state_of(n, svc) = n.services[svc].state ?? "absent"
+action stop_service {
+  set target.services[step.service].state = "stopped"
+}
+action start_service {
+  set target.services[step.service].state = "running"
+}
+rule R-PAIRS {
+  title "t"
+  severity error
+  scope runbook
+  ref KB "s"
+  fix "f"
+  require all s in steps where is_stop(s): any t in steps: not is_stop(t) and step_index(t) == step_index(s) + 1
+  message "step {step_index(s)} stops a service that no later step starts"
+}
+rule R-STATE {
+  title "t"
+  severity warning
+  scope node
+  ref KB "s"
+  fix "f"
+  on before start_service
+  on after stop_service
+  require state_of(self, step.service) == "stopped"
+  message "{step.service} is {state_of(self, step.service)} at step {step_index} ({step.action})"
+}
+)KBL";
+
+TEST_CASE("a long runbook: each step's rules judge exactly that step's state", "[runbook]") {
+    // Step 1 starts a running service; 60 stop/start pairs; step 122 starts it again, step 123
+    // stops it for good. Each step table is 4 lines, the first at line 7.
+    std::string n1 = n1_head;
+    auto step = [&](const char* action) { n1 += fmt::format("[[runbook.steps]]\naction = \"{}\"\nservice = \"ClusSvc\"\n\n", action); };
+    step("start_service");
+    for (int i = 0; i < 60; ++i) {
+        step("stop_service");
+        step("start_service");
+    }
+    step("start_service");
+    step("stop_service");
+    const auto line = [](int index) { return 7 + 4 * (index - 1); };
+    auto r = run({{"N1.toml", n1}}, nullptr, long_pack);
+    CHECK(r.lines == std::vector<std::string>{
+                         "R-STATE N1 N1.toml:7:1 step 1 start_service: ClusSvc is running at step 1 (start_service) | N1.toml:6:9 "
+                         "'services.ClusSvc.state' read here",
+                         fmt::format("R-STATE N1 N1.toml:{}:1 step 122 start_service: ClusSvc is running at step 122 (start_service) | "
+                                     "N1.toml:{}:1 'services.ClusSvc.state' was set by step 121 (start_service)",
+                                     line(122), line(121)),
+                         fmt::format("R-PAIRS N1 N1.toml:{}:1 step 123 stop_service: step 123 stops a service that no later step starts",
+                                     line(123)),
+                     });
+    CHECK(r.res.runbooks == 1);
 }

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "checker/engine/eval_util.hpp"
+#include "common/text.hpp"
 
 namespace kbl {
 
@@ -118,7 +119,7 @@ snap::node_ptr rewrite(const snap::node_ptr& n, const std::vector<snap::path_ste
     std::string child = snap::child_path(path, st.key);
     for (std::size_t k = 0; k < copy->entries.size(); ++k) {
         const auto& e = copy->entries[k];
-        bool same = e.key == st.key || (copy->ci_keys && rt::ascii_lower(e.key) == rt::ascii_lower(st.key));
+        bool same = e.key == st.key || (copy->ci_keys && ascii_iequal(e.key, st.key));
         if (!same) continue;
         auto r = rewrite(e.value, steps, i + 1, child, schema, stamp, fn);
         if (!r) return nullptr;
@@ -146,8 +147,7 @@ snap::node_ptr without(const snap::node_ptr& old, const snap::path_step& last, b
         found = true;
     } else if (!last.is_index && copy->k == snap::kind::table) {
         for (std::size_t i = 0; i < copy->entries.size(); ++i)
-            if (copy->entries[i].key == last.key ||
-                (copy->ci_keys && rt::ascii_lower(copy->entries[i].key) == rt::ascii_lower(last.key))) {
+            if (copy->entries[i].key == last.key || (copy->ci_keys && ascii_iequal(copy->entries[i].key, last.key))) {
                 copy->entries.erase(copy->entries.begin() + static_cast<std::ptrdiff_t>(i));
                 found = true;
                 break;

@@ -238,11 +238,12 @@ void cluster_runner::simulate(std::size_t ci, const change& c, slot& out) {
     }
     std::optional<timeline> tl;
     if (timelines_) tl = start_timeline(ci, c, rb, sw, stop);
+    const std::map<std::string, step_rules> by_action = rules_by_action(rb);
     for (std::size_t i = 0; i < stop; ++i) {
         std::vector<snap::node_ptr> before;
         if (tl)
             for (const auto& s : state) before.push_back(s.root);
-        run_step(ev, sw, rb, c, i, ci, out);
+        run_step(ev, sw, rb, c, i, ci, by_action.at(rb.actions[i]), out);
         if (tl)
             for (std::size_t k = 0; k < state.size(); ++k)
                 diff_state(before[k], state[k].root, sw.snaps[k].node_name, tl->steps[i].effects);
@@ -300,8 +301,21 @@ void cluster_runner::skip_past(const runbook_ctx& rb, std::size_t stop, slot& ou
     for (const auto& id : ids) out.skipped.push_back({id, "", why});
 }
 
+std::map<std::string, step_rules> cluster_runner::rules_by_action(const runbook_ctx& rb) const {
+    std::map<std::string, step_rules> out;
+    for (const auto& action : rb.actions) {
+        auto [it, fresh] = out.try_emplace(action);
+        if (!fresh) continue;
+        for (const crule* r : on_step_) {
+            if (triggered(*r, ast::trigger::kind::before, action)) it->second.before.push_back(r);
+            if (triggered(*r, ast::trigger::kind::after, action)) it->second.after.push_back(r);
+        }
+    }
+    return out;
+}
+
 void cluster_runner::run_step(evaluator& ev, const eval_world& sw, const runbook_ctx& rb, const change& c, std::size_t i,
-                              std::size_t ci, slot& out) {
+                              std::size_t ci, const step_rules& rules, slot& out) {
     const auto& members = w_.clusters[ci].members;
     step_ctx sc;
     sc.step = rb.steps[i];
@@ -319,12 +333,10 @@ void cluster_runner::run_step(evaluator& ev, const eval_world& sw, const runbook
         else if (sc.target != rt::origin::none)
             log(out, *r, sw.snaps[sc.target].node_name, members[sc.target], mark);
     };
-    for (const crule* r : on_step_)
-        if (triggered(*r, ast::trigger::kind::before, sc.action)) run_step_rule(r, false);
+    for (const crule* r : rules.before) run_step_rule(r, false);
     if (auto it = p_.actions.find(sc.action); it != p_.actions.end())
         guarded(out, [&] { ev.apply(*it->second, out.skipped); });
-    for (const crule* r : on_step_)
-        if (triggered(*r, ast::trigger::kind::after, sc.action)) run_step_rule(r, true);
+    for (const crule* r : rules.after) run_step_rule(r, true);
 }
 
 // The rules selected by --only/--skip; the others are listed as skipped. The engine's schema check

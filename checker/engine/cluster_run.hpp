@@ -37,6 +37,11 @@ struct change {
     std::vector<const snap::node*> steps;
 };
 
+/// The step rules of one action, in the pack's order: those triggered before it and after it.
+struct step_rules {
+    std::vector<const crule*> before, after;
+};
+
 /// One cluster's results, its evaluation log resolved to files (the slot's snapshots may then go).
 struct cluster_out {
     std::vector<finding> findings;
@@ -92,8 +97,11 @@ private:
     timeline start_timeline(std::size_t ci, const change& c, const runbook_ctx& rb, const eval_world& sw,
                             std::size_t stop) const;
 
+    /// The step rules of each action of `rb`, looked up once per action instead of once per step.
+    std::map<std::string, step_rules> rules_by_action(const runbook_ctx& rb) const;
+
     void run_step(evaluator& ev, const eval_world& sw, const runbook_ctx& rb, const change& c, std::size_t i, std::size_t ci,
-                  slot& out);
+                  const step_rules& rules, slot& out);
 
     const pack& p_;
     const eval_world& w_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <span>
@@ -69,7 +70,10 @@ value evaluator::member(const value& base, const std::string& key, pos) {
         std::string path = base.node->path.empty() ? key : base.node->path + "." + key;
         rt::origin o = base.org;
         if (!o.where.valid()) o.where = pos{1, 1};
-        return value::missing(fmt::format("'{}' is missing", path), path, o);
+        std::string why;  // "'PATH' is missing", joined by hand: `x.y ?? z` makes one per absent key
+        why.reserve(path.size() + 13);
+        why.append(1, '\'').append(path).append("' is missing");
+        return value::missing(std::move(why), std::move(path), o);
     }
     return value::missing(fmt::format("cannot read key '{}' of a {} ('{}')", key, rt::type_name(base.k), rt::display(base)), {},
                           base.org);
@@ -412,10 +416,19 @@ const char* evaluator::trigger_name() const {
 bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string& key) const {
     constexpr std::size_t max_key_bytes = 4096;
     key.clear();
-    const auto put = [&](const auto& x) { key.append(reinterpret_cast<const char*>(&x), sizeof x); };
+    // The fixed-size fields of an argument are copied into a small buffer and appended at once.
+    char buf[128];
+    std::size_t n = 0;
+    const auto put = [&](const auto& x) {
+        static_assert(sizeof x <= 8);
+        std::memcpy(buf + n, &x, sizeof x);
+        n += sizeof x;
+    };
     put(&d);
+    key.append(buf, n);
     for (const value& a : args) {
         if (a.is_missing()) return false;
+        n = 0;
         put(a.k);
         put(static_cast<std::uint8_t>((a.spread ? 1 : 0) | (a.optional ? 2 : 0) | (a.b ? 4 : 0)));
         put(a.org.snap);
@@ -429,10 +442,19 @@ bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string
         put(a.i);
         put(a.f);
         put(a.s.size());
+        key.append(buf, n);
         key += a.s;
         if (key.size() > max_key_bytes) return false;
     }
     return true;
+}
+
+// The memo emptied. clear() would zero the whole bucket array, as large as the largest context
+// made it, at every new context (most of which call nothing): a large one is given back instead.
+void evaluator::forget_calls() {
+    constexpr std::size_t kept_buckets = 64;
+    if (memo_.bucket_count() > kept_buckets) memo_ = decltype(memo_){};
+    else if (!memo_.empty()) memo_.clear();
 }
 
 value evaluator::eval_call(const cexpr& c, frame& f) {
@@ -447,7 +469,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
     for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
     if (memo_epoch_ != epoch_) {
-        memo_.clear();
+        forget_calls();
         memo_epoch_ = epoch_;
     }
     const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
@@ -468,7 +490,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     cur_file_ = saved;
     if (remember) {
         // Bounded: a context with more distinct calls than this starts over.
-        if (memo_.size() >= 65536) memo_.clear();
+        if (memo_.size() >= 65536) forget_calls();
         memo_.emplace(std::move(key), memo_entry{std::vector<value>(args.begin(), args.end()), v});
     }
     if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));

@@ -240,6 +240,8 @@ private:
     std::string memo_buf_;  ///< the key of the call being looked up
     std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
     bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
+    /// Empty the memo without zeroing a large bucket array (a new context, or the bound reached).
+    void forget_calls();
 };
 
 } // namespace kbl

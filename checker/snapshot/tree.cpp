@@ -66,8 +66,15 @@ std::string quote_key(std::string_view k) {
     return out;
 }
 
+// Joined by hand, not with fmt::format: a simulated step makes one path per table on its way.
 std::string child_path(const std::string& parent, std::string_view key) {
-    return parent.empty() ? quote_key(key) : fmt::format("{}.{}", parent, quote_key(key));
+    if (parent.empty()) return quote_key(key);
+    std::string out;
+    if (bare_key_safe(key)) {
+        out.reserve(parent.size() + 1 + key.size());
+        return out.append(parent).append(1, '.').append(key);
+    }
+    return out.append(parent).append(1, '.').append(quote_key(key));
 }
 
 std::vector<path_step> split_path(std::string_view p) {
