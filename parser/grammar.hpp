@@ -13,6 +13,9 @@
 // its own `message`, quantifier bodies take the rest of the expression, and message/fix strings
 // are templates whose `{expr}` parts are parsed here, so their errors are located exactly.
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
+
+#include <string_view>
 
 #include "parser/depth.hpp"
 
@@ -45,8 +48,52 @@ struct kw_the : TAO_PEGTL_KEYWORD( "the" ) {};
 struct kw_count : TAO_PEGTL_KEYWORD( "count" ) {};
 struct kw_map : TAO_PEGTL_KEYWORD( "map" ) {};
 struct kw_filter : TAO_PEGTL_KEYWORD( "filter" ) {};
+// The reserved words: `ident` refuses them (through `reserved_words`, the same list).
 struct reserved : sor< kw_and, kw_or, kw_not, kw_in, kw_where, kw_contains, kw_matches, kw_true, kw_false,
                        kw_if, kw_then, kw_else, kw_all, kw_any, kw_none, kw_the > {};
+// clang-format on
+
+/// The words of `reserved` as a table (tests/parse_test.cpp checks that the two agree), so that
+/// `ident` is `seq< not_at< reserved >, identifier >` with one scan of the word, not one per keyword.
+struct reserved_words {
+    static constexpr std::string_view list[] = {"and", "or",   "not",  "in",  "where", "contains", "matches", "true",
+                                                "false", "if", "then", "else", "all", "any",   "none",     "the"};
+};
+/// The words `quant_kw` accepts, as `sor< kw_all, kw_any, kw_none, kw_the, kw_count, kw_map, kw_filter >` would.
+struct quant_words {
+    static constexpr std::string_view list[] = {"all", "any", "none", "the", "count", "map", "filter"};
+};
+
+/// A word ([A-Za-z_][A-Za-z0-9_]*, PEGTL's `identifier`) that is in `Words::list` (Listed) or not in
+/// it (!Listed), scanned once. The same match as a keyword alternative (each keyword followed by a
+/// character that cannot continue a word) before or instead of `identifier`, without a scan per word.
+template <typename Words, bool Listed>
+struct word {
+    using rule_t = word;
+    using subs_t = pegtl::empty_list;
+
+    static constexpr bool first(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+    static constexpr bool other(char c) noexcept { return first(c) || (c >= '0' && c <= '9'); }
+    static bool listed(std::string_view w) noexcept {
+        for (std::string_view l : Words::list)
+            if (l[0] == w[0] && l == w) return true;
+        return false;
+    }
+    template <typename ParseInput>
+    static bool match(ParseInput& in) noexcept(noexcept(in.bump_in_this_line(1))) {
+        const char* p = in.current();
+        const char* const end = in.end();
+        if (p == end || !first(*p)) return false;
+        const char* q = p + 1;
+        while (q != end && other(*q)) ++q;
+        const auto n = static_cast<std::size_t>(q - p);
+        if (listed(std::string_view(p, n)) != Listed) return false;
+        in.bump_in_this_line(n);
+        return true;
+    }
+};
+
+// clang-format off
 
 // Declaration and item keywords (contextual: only recognised where a declaration or item starts).
 struct kw_rule : TAO_PEGTL_KEYWORD( "rule" ) {};
@@ -96,7 +143,7 @@ struct kw_step_arg : TAO_PEGTL_KEYWORD( "step_arg" ) {};
 struct kw_arg : TAO_PEGTL_KEYWORD( "arg" ) {};
 struct kw_at : TAO_PEGTL_KEYWORD( "at" ) {};
 
-struct ident : seq< not_at< reserved >, identifier > {};
+struct ident : word< reserved_words, false > {};  // a name: not a reserved word
 struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
 struct rule_id : seq< alpha, star< sor< alnum, one< '-', '_' > > > > {};
 
@@ -158,9 +205,11 @@ struct call_name : sor< kw_count, kw_map, kw_filter, ident > {};
 // `x.f(...)`: a def of the module `use "..." as x` (the whole `x.f` must be followed by `(`, or it
 // is a path: `x.f` with `x` a name).
 struct call_module : seq< ident > {};
+// What a call starts with, matched ahead (no node) so that a name is not taken apart as a call first.
+struct call_head : seq< opt< ident, one< '.' > >, ident, one< '(' > > {};
 struct call : seq< opt< call_module, one< '.' > >, call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
 struct name : seq< ident > {};
-struct primary : sor< literal, list_lit, record_lit, paren, if_expr, call, name > {};
+struct primary : sor< literal, list_lit, record_lit, paren, if_expr, seq< at< call_head >, call >, name > {};
 
 struct member_key : sor< one< '*' >, any_name, any_string > {};
 struct member : seq< one< '.' >, must< member_key > > {};
@@ -201,7 +250,7 @@ struct and_expr : seq< not_expr, star< sep, kw_and, sep, must< and_rhs > > > {};
 struct or_rhs : seq< and_expr > {};
 struct or_expr : seq< and_expr, star< sep, kw_or, sep, must< or_rhs > > > {};
 
-struct quant_kw : sor< kw_all, kw_any, kw_none, kw_the, kw_count, kw_map, kw_filter > {};
+struct quant_kw : word< quant_words, true > {};
 struct quant_var : seq< ident > {};
 struct quant_in : seq< kw_in > {};
 struct quant_coll : seq< default_expr > {};
@@ -365,3 +414,7 @@ struct file : seq< sep, star< declaration, sep >, eof > {};
 // clang-format on
 
 } // namespace kbl::grammar
+
+/// For `analyze<>`: a word consumes input when it matches.
+template <typename Name, typename Words, bool Listed>
+struct tao::pegtl::analyze_traits<Name, kbl::grammar::word<Words, Listed>> : tao::pegtl::analyze_any_traits<> {};
