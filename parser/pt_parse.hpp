@@ -6,14 +6,15 @@
 // of nodes made and dropped per operand. Here finished nodes wait on one flat stack (`pending`);
 // each open attempt of a selected or a possibly-holding rule keeps a mark (the stack's size, and
 // for a selected rule where it started). A selected rule's node is made only when the rule
-// succeeds: it takes the nodes above its mark as its children. A failed attempt drops what it
-// pushed. The tree is the same as PEGTL's; selected rules behave exactly as in PEGTL (Node's
+// succeeds: it takes the nodes above its mark as its children; a fold_one rule with one child
+// makes none (fold_one would replace it by that child). A failed attempt drops what it pushed. The tree is the same as PEGTL's; selected rules behave exactly as in PEGTL (Node's
 // start/success, store/transform, their Control's hooks). Built on parse_tree's internals of
 // PEGTL 3.2.7 (transform, is_selected_node, is_leaf), which this header mirrors.
 #include <cassert>
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <tao/pegtl.hpp>
@@ -107,6 +108,14 @@ struct make_control<Node, Selector, Control>::state_handler<Rule, true, Leaf> : 
     }
     template <typename ParseInput, typename... States>
     static void success(const ParseInput& in, state<Node>& s, States&&... st) {
+        if constexpr (std::is_same_v<Selector<Rule>, pegtl::parse_tree::fold_one>) {
+            // fold_one would make a node and replace it by its one child: leave the child where it is.
+            if (s.pending.size() == s.back().count + 1) {
+                --s.top;
+                Control<Rule>::success(in, st...);
+                return;
+            }
+        }
         auto n = std::make_unique<Node>();
         n->template start<Rule>(in, st...);
         n->m_begin = s.back().begin;
