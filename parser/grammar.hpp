@@ -15,6 +15,7 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/analyze_traits.hpp>
 
+#include <cstring>
 #include <string_view>
 
 #include "parser/depth.hpp"
@@ -24,9 +25,34 @@ namespace kbl::grammar {
 namespace pegtl = tao::pegtl;
 using namespace pegtl;
 
+// White space and `#` comments, newlines included: `star< sor< space, comment > >` with
+// `comment : seq< one< '#' >, until< eolf > >`, scanned in one loop (a comment runs to the end of
+// its line, which ends in LF or CRLF: parse_rules refuses any other CR before the parse).
+struct sep {
+    using rule_t = sep;
+    using subs_t = pegtl::empty_list;
+    template <typename ParseInput>
+    static bool match(ParseInput& in) noexcept(noexcept(in.bump(1))) {
+        const char* const p = in.current();
+        const char* const end = in.end();
+        const char* q = p;
+        while (q != end) {
+            const char c = *q;
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') {
+                ++q;
+            } else if (c == '#') {
+                const void* nl = std::memchr(q, '\n', static_cast<std::size_t>(end - q));
+                q = nl ? static_cast<const char*>(nl) + 1 : end;
+            } else {
+                break;
+            }
+        }
+        if (q != p) in.bump(static_cast<std::size_t>(q - p));
+        return true;
+    }
+};
+
 // clang-format off
-struct comment : seq< one< '#' >, until< eolf > > {};
-struct sep : star< sor< space, comment > > {};
 
 // Keywords: reserved ones may not be identifiers.
 struct kw_and : TAO_PEGTL_KEYWORD( "and" ) {};
@@ -74,7 +100,13 @@ struct word {
 
     static constexpr bool first(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
     static constexpr bool other(char c) noexcept { return first(c) || (c >= '0' && c <= '9'); }
+    static constexpr std::size_t longest = [] {
+        std::size_t n = 0;
+        for (std::string_view l : Words::list) n = l.size() > n ? l.size() : n;
+        return n;
+    }();
     static bool listed(std::string_view w) noexcept {
+        if (w.size() > longest) return false;
         for (std::string_view l : Words::list)
             if (l[0] == w[0] && l == w) return true;
         return false;
@@ -169,7 +201,9 @@ struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > 
 struct float_lit : seq< plus< digit >, sor< seq< one< '.' >, plus< digit >, opt< exponent > >, exponent >, not_at< identifier_other > > {};
 struct int_lit : seq< plus< digit >, not_at< identifier_other > > {};
 struct bool_lit : sor< kw_true, kw_false > {};
-struct literal : sor< date_lit, hex_lit, float_lit, int_lit, any_string, bool_lit > {};
+// The first character of a literal, checked before its forms are tried one by one.
+struct literal_first : sor< digit, one< '"', '\'', 't', 'f' > > {};
+struct literal : seq< at< literal_first >, sor< date_lit, hex_lit, float_lit, int_lit, any_string, bool_lit > > {};
 
 // Message templates: "text {expr} text", `{{` and `}}` are literal braces.
 struct expr;
@@ -218,7 +252,8 @@ struct index_expr : seq< expr > {};
 struct index_close : one< ']' > {};
 struct index : seq< one< '[' >, sep, sor< index_star, index_expr >, sep, must< index_close > > {};
 struct optional_mark : seq< one< '?' >, not_at< one< '?' > > > {};
-struct postfix : seq< primary, star< sor< member, index, optional_mark > > > {};
+struct postfix_first : one< '.', '[', '?' > {};  // what a postfix operator starts with
+struct postfix : seq< primary, star< at< postfix_first >, sor< member, index, optional_mark > > > {};
 
 struct unary;
 struct neg_operand : seq< unary > {};
@@ -235,8 +270,9 @@ struct add_expr : seq< mul_expr, star< sep, add_op, sep, must< add_rhs > > > {};
 struct default_rhs : seq< add_expr > {};
 struct default_expr : seq< add_expr, star< sep, TAO_PEGTL_STRING( "??" ), sep, must< default_rhs > > > {};
 struct op_not_in : seq< kw_not, sep, kw_in > {};
-struct cmp_op : sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
-                     TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > {};
+struct cmp_first : one< '=', '!', '<', '>', '~', 'n', 'i', 'c', 'm' > {};  // what a comparison operator starts with
+struct cmp_op : seq< at< cmp_first >, sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
+                     TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > > {};
 struct cmp_rhs : seq< default_expr > {};
 // Comparisons do not chain: a second operator (`0 <= x <= 1024`) is parsed, then refused by the
 // builder with the `and` form to write instead.
@@ -414,6 +450,10 @@ struct file : seq< sep, star< declaration, sep >, eof > {};
 // clang-format on
 
 } // namespace kbl::grammar
+
+/// For `analyze<>`: `sep` may match nothing.
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, kbl::grammar::sep> : tao::pegtl::analyze_opt_traits<> {};
 
 /// For `analyze<>`: a word consumes input when it matches.
 template <typename Name, typename Words, bool Listed>

@@ -535,3 +535,24 @@ TEST_CASE("the word tables agree with the keyword rules they stand for", "[parse
     CHECK(std::size(g::reserved_words::list) == g::reserved::subs_t::size);  // one word per alternative
     CHECK(std::size(g::quant_words::list) == old_quant_kw::subs_t::size);
 }
+
+TEST_CASE("sep skips what the white space and comment rules it stands for skip, lines counted", "[parser]") {
+    namespace g = kbl::grammar;
+    namespace pegtl = tao::pegtl;
+    struct old_comment : pegtl::seq<pegtl::one<'#'>, pegtl::until<pegtl::eolf>> {};
+    struct old_sep : pegtl::star<pegtl::sor<pegtl::space, old_comment>> {};
+    // Where a rule leaves the input: byte, line and column.
+    auto stop = [](auto rule, const std::string& text) {
+        pegtl::memory_input<> in(text, "t");
+        const bool ok = pegtl::parse<decltype(rule)>(in);
+        const auto p = in.position();
+        return std::to_string(ok) + ":" + std::to_string(p.byte) + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+    };
+    const std::vector<std::string> inputs{"",         "x",          "  x",         "\t\v\f\r\n x",   "# c",
+                                          "# c\nx",   "# c\r\n  y", "#\n#\n\n  #", "# \xc3\xa9 \n z", " \n # a # b\n\n\t-",
+                                          "#x\n#y\n"};
+    for (const auto& t : inputs) {
+        INFO(t);
+        CHECK(stop(g::sep{}, t) == stop(old_sep{}, t));
+    }
+}
