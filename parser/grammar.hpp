@@ -15,6 +15,7 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/analyze_traits.hpp>
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -100,13 +101,13 @@ struct word {
 
     static constexpr bool first(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
     static constexpr bool other(char c) noexcept { return first(c) || (c >= '0' && c <= '9'); }
-    static constexpr std::size_t longest = [] {
-        std::size_t n = 0;
-        for (std::string_view l : Words::list) n = l.size() > n ? l.size() : n;
-        return n;
+    static constexpr std::uint64_t lengths = [] {  // bit n: a word of the list has n characters
+        std::uint64_t m = 0;
+        for (std::string_view l : Words::list) m |= std::uint64_t{1} << l.size();
+        return m;
     }();
     static bool listed(std::string_view w) noexcept {
-        if (w.size() > longest) return false;
+        if (w.size() >= 64 || !((lengths >> w.size()) & 1)) return false;
         for (std::string_view l : Words::list)
             if (l[0] == w[0] && l == w) return true;
         return false;
@@ -243,7 +244,9 @@ struct call_module : seq< ident > {};
 struct call_head : seq< opt< ident, one< '.' > >, ident, one< '(' > > {};
 struct call : seq< opt< call_module, one< '.' > >, call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
 struct name : seq< ident > {};
-struct primary : sor< literal, list_lit, record_lit, paren, if_expr, seq< at< call_head >, call >, name > {};
+// A bracket or `if` is checked before the rule it opens is tried (and its node started).
+struct primary : sor< literal, seq< at< one< '[' > >, list_lit >, seq< at< one< '{' > >, record_lit >, seq< at< one< '(' > >, paren >,
+                      seq< at< one< 'i' > >, if_expr >, seq< at< call_head >, call >, name > {};
 
 struct member_key : sor< one< '*' >, any_name, any_string > {};
 struct member : seq< one< '.' >, must< member_key > > {};
