@@ -69,9 +69,30 @@ pos end_of(const pt_node& n) {
     return pos{static_cast<std::uint32_t>(n.m_end.line), static_cast<std::uint32_t>(n.m_end.column)};
 }
 
+namespace {
+
+// A character of a string's body that is copied as it is: not a control character, a backslash or
+// (in a template) a brace.
+bool plain_char(char c, bool braces) {
+    const auto uc = static_cast<unsigned char>(c);
+    if ((uc < 0x20 && c != '\t') || uc == 0x7F || c == '\\') return false;
+    return !(braces && (c == '{' || c == '}'));
+}
+
+} // namespace
+
 std::string unescape(std::string_view body, pos where, bool braces) {
     std::string out;
+    out.reserve(body.size());
     for (std::size_t i = 0; i < body.size(); ++i) {
+        // A run of characters that stand for themselves is copied at once.
+        std::size_t run = i;
+        while (run < body.size() && plain_char(body[run], braces)) ++run;
+        if (run != i) {
+            out.append(body.data() + i, run - i);
+            i = run;
+            if (i == body.size()) break;
+        }
         char c = body[i];
         auto uc = static_cast<unsigned char>(c);
         if ((uc < 0x20 && c != '\t') || uc == 0x7F)

@@ -13,6 +13,11 @@
 // its own `message`, quantifier bodies take the rest of the expression, and message/fix strings
 // are templates whose `{expr}` parts are parsed here, so their errors are located exactly.
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
 
 #include "parser/depth.hpp"
 
@@ -21,9 +26,34 @@ namespace kbl::grammar {
 namespace pegtl = tao::pegtl;
 using namespace pegtl;
 
+// White space and `#` comments, newlines included: `star< sor< space, comment > >` with
+// `comment : seq< one< '#' >, until< eolf > >`, scanned in one loop (a comment runs to the end of
+// its line, which ends in LF or CRLF: parse_rules refuses any other CR before the parse).
+struct sep {
+    using rule_t = sep;
+    using subs_t = pegtl::empty_list;
+    template <typename ParseInput>
+    static bool match(ParseInput& in) noexcept(noexcept(in.bump(1))) {
+        const char* const p = in.current();
+        const char* const end = in.end();
+        const char* q = p;
+        while (q != end) {
+            const char c = *q;
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') {
+                ++q;
+            } else if (c == '#') {
+                const void* nl = std::memchr(q, '\n', static_cast<std::size_t>(end - q));
+                q = nl ? static_cast<const char*>(nl) + 1 : end;
+            } else {
+                break;
+            }
+        }
+        if (q != p) in.bump(static_cast<std::size_t>(q - p));
+        return true;
+    }
+};
+
 // clang-format off
-struct comment : seq< one< '#' >, until< eolf > > {};
-struct sep : star< sor< space, comment > > {};
 
 // Keywords: reserved ones may not be identifiers.
 struct kw_and : TAO_PEGTL_KEYWORD( "and" ) {};
@@ -45,8 +75,58 @@ struct kw_the : TAO_PEGTL_KEYWORD( "the" ) {};
 struct kw_count : TAO_PEGTL_KEYWORD( "count" ) {};
 struct kw_map : TAO_PEGTL_KEYWORD( "map" ) {};
 struct kw_filter : TAO_PEGTL_KEYWORD( "filter" ) {};
+// The reserved words: `ident` refuses them (through `reserved_words`, the same list).
 struct reserved : sor< kw_and, kw_or, kw_not, kw_in, kw_where, kw_contains, kw_matches, kw_true, kw_false,
                        kw_if, kw_then, kw_else, kw_all, kw_any, kw_none, kw_the > {};
+// clang-format on
+
+/// The words of `reserved` as a table (tests/parse_test.cpp checks that the two agree), so that
+/// `ident` is `seq< not_at< reserved >, identifier >` with one scan of the word, not one per keyword.
+struct reserved_words {
+    static constexpr std::string_view list[] = {"and", "or",   "not",  "in",  "where", "contains", "matches", "true",
+                                                "false", "if", "then", "else", "all", "any",   "none",     "the"};
+};
+/// The words `quant_kw` accepts, as `sor< kw_all, kw_any, kw_none, kw_the, kw_count, kw_map, kw_filter >` would.
+struct quant_words {
+    static constexpr std::string_view list[] = {"all", "any", "none", "the", "count", "map", "filter"};
+};
+
+/// A word ([A-Za-z_][A-Za-z0-9_]*, PEGTL's `identifier`) that is in `Words::list` (Listed) or not in
+/// it (!Listed), scanned once. The same match as a keyword alternative (each keyword followed by a
+/// character that cannot continue a word) before or instead of `identifier`, without a scan per word.
+template <typename Words, bool Listed>
+struct word {
+    using rule_t = word;
+    using subs_t = pegtl::empty_list;
+
+    static constexpr bool first(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+    static constexpr bool other(char c) noexcept { return first(c) || (c >= '0' && c <= '9'); }
+    static constexpr std::uint64_t lengths = [] {  // bit n: a word of the list has n characters
+        std::uint64_t m = 0;
+        for (std::string_view l : Words::list) m |= std::uint64_t{1} << l.size();
+        return m;
+    }();
+    static bool listed(std::string_view w) noexcept {
+        if (w.size() >= 64 || !((lengths >> w.size()) & 1)) return false;
+        for (std::string_view l : Words::list)
+            if (l[0] == w[0] && l == w) return true;
+        return false;
+    }
+    template <typename ParseInput>
+    static bool match(ParseInput& in) noexcept(noexcept(in.bump_in_this_line(1))) {
+        const char* p = in.current();
+        const char* const end = in.end();
+        if (p == end || !first(*p)) return false;
+        const char* q = p + 1;
+        while (q != end && other(*q)) ++q;
+        const auto n = static_cast<std::size_t>(q - p);
+        if (listed(std::string_view(p, n)) != Listed) return false;
+        in.bump_in_this_line(n);
+        return true;
+    }
+};
+
+// clang-format off
 
 // Declaration and item keywords (contextual: only recognised where a declaration or item starts).
 struct kw_rule : TAO_PEGTL_KEYWORD( "rule" ) {};
@@ -96,7 +176,7 @@ struct kw_step_arg : TAO_PEGTL_KEYWORD( "step_arg" ) {};
 struct kw_arg : TAO_PEGTL_KEYWORD( "arg" ) {};
 struct kw_at : TAO_PEGTL_KEYWORD( "at" ) {};
 
-struct ident : seq< not_at< reserved >, identifier > {};
+struct ident : word< reserved_words, false > {};  // a name: not a reserved word
 struct any_name : seq< identifier > {};  // member keys may be keywords: `x.count`, `n.node`
 struct rule_id : seq< alpha, star< sor< alnum, one< '-', '_' > > > > {};
 
@@ -122,7 +202,9 @@ struct exponent : seq< one< 'e', 'E' >, opt< one< '+', '-' > >, plus< digit > > 
 struct float_lit : seq< plus< digit >, sor< seq< one< '.' >, plus< digit >, opt< exponent > >, exponent >, not_at< identifier_other > > {};
 struct int_lit : seq< plus< digit >, not_at< identifier_other > > {};
 struct bool_lit : sor< kw_true, kw_false > {};
-struct literal : sor< date_lit, hex_lit, float_lit, int_lit, any_string, bool_lit > {};
+// The first character of a literal, checked before its forms are tried one by one.
+struct literal_first : sor< digit, one< '"', '\'', 't', 'f' > > {};
+struct literal : seq< at< literal_first >, sor< date_lit, hex_lit, float_lit, int_lit, any_string, bool_lit > > {};
 
 // Message templates: "text {expr} text", `{{` and `}}` are literal braces.
 struct expr;
@@ -158,9 +240,13 @@ struct call_name : sor< kw_count, kw_map, kw_filter, ident > {};
 // `x.f(...)`: a def of the module `use "..." as x` (the whole `x.f` must be followed by `(`, or it
 // is a path: `x.f` with `x` a name).
 struct call_module : seq< ident > {};
+// What a call starts with, matched ahead (no node) so that a name is not taken apart as a call first.
+struct call_head : seq< opt< ident, one< '.' > >, ident, one< '(' > > {};
 struct call : seq< opt< call_module, one< '.' > >, call_name, one< '(' >, sep, opt< call_arg, sep, star< one< ',' >, sep, must< call_arg >, sep > >, must< call_close > > {};
 struct name : seq< ident > {};
-struct primary : sor< literal, list_lit, record_lit, paren, if_expr, call, name > {};
+// A bracket or `if` is checked before the rule it opens is tried (and its node started).
+struct primary : sor< literal, seq< at< one< '[' > >, list_lit >, seq< at< one< '{' > >, record_lit >, seq< at< one< '(' > >, paren >,
+                      seq< at< one< 'i' > >, if_expr >, seq< at< call_head >, call >, name > {};
 
 struct member_key : sor< one< '*' >, any_name, any_string > {};
 struct member : seq< one< '.' >, must< member_key > > {};
@@ -169,7 +255,8 @@ struct index_expr : seq< expr > {};
 struct index_close : one< ']' > {};
 struct index : seq< one< '[' >, sep, sor< index_star, index_expr >, sep, must< index_close > > {};
 struct optional_mark : seq< one< '?' >, not_at< one< '?' > > > {};
-struct postfix : seq< primary, star< sor< member, index, optional_mark > > > {};
+struct postfix_first : one< '.', '[', '?' > {};  // what a postfix operator starts with
+struct postfix : seq< primary, star< at< postfix_first >, sor< member, index, optional_mark > > > {};
 
 struct unary;
 struct neg_operand : seq< unary > {};
@@ -186,8 +273,9 @@ struct add_expr : seq< mul_expr, star< sep, add_op, sep, must< add_rhs > > > {};
 struct default_rhs : seq< add_expr > {};
 struct default_expr : seq< add_expr, star< sep, TAO_PEGTL_STRING( "??" ), sep, must< default_rhs > > > {};
 struct op_not_in : seq< kw_not, sep, kw_in > {};
-struct cmp_op : sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
-                     TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > {};
+struct cmp_first : one< '=', '!', '<', '>', '~', 'n', 'i', 'c', 'm' > {};  // what a comparison operator starts with
+struct cmp_op : seq< at< cmp_first >, sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ), TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
+                     TAO_PEGTL_STRING( "~=" ), one< '<' >, one< '>' >, op_not_in, kw_in, kw_contains, kw_matches > > {};
 struct cmp_rhs : seq< default_expr > {};
 // Comparisons do not chain: a second operator (`0 <= x <= 1024`) is parsed, then refused by the
 // builder with the `and` form to write instead.
@@ -201,7 +289,7 @@ struct and_expr : seq< not_expr, star< sep, kw_and, sep, must< and_rhs > > > {};
 struct or_rhs : seq< and_expr > {};
 struct or_expr : seq< and_expr, star< sep, kw_or, sep, must< or_rhs > > > {};
 
-struct quant_kw : sor< kw_all, kw_any, kw_none, kw_the, kw_count, kw_map, kw_filter > {};
+struct quant_kw : word< quant_words, true > {};
 struct quant_var : seq< ident > {};
 struct quant_in : seq< kw_in > {};
 struct quant_coll : seq< default_expr > {};
@@ -365,3 +453,11 @@ struct file : seq< sep, star< declaration, sep >, eof > {};
 // clang-format on
 
 } // namespace kbl::grammar
+
+/// For `analyze<>`: `sep` may match nothing.
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, kbl::grammar::sep> : tao::pegtl::analyze_opt_traits<> {};
+
+/// For `analyze<>`: a word consumes input when it matches.
+template <typename Name, typename Words, bool Listed>
+struct tao::pegtl::analyze_traits<Name, kbl::grammar::word<Words, Listed>> : tao::pegtl::analyze_any_traits<> {};

@@ -25,6 +25,16 @@ std::string first_error(const std::string& text) {
     return std::to_string(d[0].where.line) + ":" + std::to_string(d[0].where.column) + ": " + d[0].message;
 }
 
+// Every diagnostic, as `line:col: message`, one a line.
+std::string all_errors(const std::string& text) {
+    kbl::diagnostics d;
+    parse(text, d);
+    std::string out;
+    for (const auto& e : d)
+        out += (out.empty() ? "" : "\n") + std::to_string(e.where.line) + ":" + std::to_string(e.where.column) + ": " + e.message;
+    return out;
+}
+
 const std::string head = "rule R-1 {\n  title \"t\"\n";  // lines 1-2
 
 } // namespace
@@ -347,4 +357,202 @@ TEST_CASE("actions, statements and triggers build the AST", "[parser]") {
     CHECK(f.schemas[0].step_node->at(0).key == "node");
     CHECK(first_error("action a { set f(x) = 1 }") == "1:16: the target of a statement must be a path such as 'target.services[name].state'");
     CHECK(first_error("rule R { on final\n on final }") == "2:2: this 'on' is given twice in rule 'R'");
+}
+
+// Broken inputs around the expression grammar (missing operands, bad tokens, unclosed strings and
+// brackets, keywords as names, chained comparisons, calls and names, recovery): every diagnostic,
+// line, column and message, as the parser gave them before its cheaper forms.
+TEST_CASE("broken inputs keep their exact messages and positions", "[parser]") {
+    struct error_case {
+        std::string src;
+        std::string expected;  // every diagnostic as `line:col: message`, one a line
+    };
+    const std::vector<error_case> cases{
+        {"rule R-1 {\n  require a <\n}\n",
+         "3:1: expected a value after the comparison operator"},
+        {"rule R-1 {\n  require a == == b\n}\n",
+         "2:16: expected a value after the comparison operator"},
+        {"rule R-1 {\n  require 0 <= x <= 1024\n}\n",
+         "2:18: comparisons do not chain; write '0 <= x and x <= 1024'"},
+        {"rule R-1 {\n  require a == b != c\n}\n",
+         "2:18: comparisons do not chain; write 'a == b and b != c'"},
+        {"rule R-1 {\n  require a $ b\n}\n",
+         "2:13: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
+        {"rule R-1 {\n  title \"abc\n}\n",
+         "2:13: unterminated string: expected '\"' before the end of the line"},
+        {"rule R-1 {\n  require f(a, b\n}\n",
+         "3:1: expected ',' or ')' in the argument list"},
+        {"rule R-1 {\n  require ((((a)))\n}\n",
+         "3:1: expected ')' to close the parenthesis"},
+        {"rule R-1 {\n  require [1, 2, 3\n}\n",
+         "3:1: expected ',' or ']' in the list"},
+        {"rule R-1 {\n  let and = 1\n  require and\n}\n",
+         "2:7: expected a name after 'let'"},
+        {"def if = 1\n",
+         "1:5: expected a name after 'def'"},
+        {"def f(in) = in\n",
+         "1:7: expected ',' or ')' in the parameter list"},
+        {"rule R-1 {\n  require all in in nodes: true\n}\n",
+         "2:11: expected a condition after 'require'"},
+        {"rule R-1 {\n  require x.count(\n}\n",
+         "3:1: expected ',' or ')' in the argument list"},
+        {"rule R-1 {\n  require m.f(1,\n}\n",
+         "3:1: expected an argument after ','"},
+        {"rule R-1 {\n  require a.\n}\n",
+         "2:13: expected a key name, a quoted key or '*' after '.'"},
+        {"rule R-1 {\n  require not not\n}\n",
+         "3:1: expected an operand after 'not'"},
+        {"rule R-1 {\n  require a and or b\n}\n",
+         "2:17: expected an operand after 'and'"},
+        {"rule R-1 {\n  require true == truex.y\n  require x in nodes where\n}\n",
+         "3:22: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}', found 'where'"},
+        {"rule R-1 {\n  message \"a {x.y + } b\"\n}\n",
+         "2:21: expected an operand after the operator"},
+        {"rule R-1 {\n  require if a then b\n}\n",
+         "3:1: expected 'else': an 'if' expression needs both branches"},
+        {"rule R-1 {\n  require count x in nodes where: 1\n}\n",
+         "2:33: expected a condition after 'where'"},
+        {"rule R-1 {\n  require a.b[1\n}\n",
+         "3:1: expected ']' to close the index"},
+        {"rule R-1 {\n  require a ?" "? \n}\n",
+         "3:1: expected a default value after '?" "?'"},
+        {"rule R-1 {\n  require x ~= \n}\n",
+         "3:1: expected a value after the comparison operator"},
+        {"rule R-1 {\n  require x not y\n}\n",
+         "2:13: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}', found 'not'"},
+        {"rule R-1 {\n  require x matches\n}\n",
+         "3:1: expected a value after the comparison operator"},
+        {"rule R-1 {\n  require {a = 1, b}\n}\n",
+         "2:20: expected '=' after the record key"},
+        {"rule R-1 {\n  require 12abc\n}\n",
+         "2:11: expected a condition after 'require'"},
+        {"rule R-1 {\n  require 0x\n}\n",
+         "2:11: expected a condition after 'require'"},
+        {"rule R-1 {\n  require 2024-01-01T10:00\n}\n",
+         "2:19: expected an operand after the operator"},
+        {"rule R-1 {\n  require -\n}\n",
+         "3:1: expected an operand after '-'"},
+        {"rule R-1 {\n  require a * * b\n}\n",
+         "2:15: expected an operand after the operator"},
+        {"rule R-1 {\n  require a[*\n}\n",
+         "3:1: expected ']' to close the index"},
+        {"rule R-1 {\n  require all x in nodes: \n}\n",
+         "3:1: expected an expression after ':'"},
+        {"rule R-1 {\n  require the x in nodes where x.a: x.b\n  require notx and andy or orz\n  require a.count(1) + m.count + m.f(2) - count(x) + map(1)\n}\nrule R-2 {\n  require a.\n}\nrule R-3 { require ( }\n",
+         "2:37: 'the' takes no ':' body; put the condition after 'where'\n7:13: expected a key name, a quoted key or '*' after '.'\n9:22: expected an expression after '('"},
+        {"action A {\n  set a.b = \n}\n",
+         "3:1: expected a value"},
+        {"action A {\n  for in in x { }\n}\n",
+         "2:7: expected a name after 'for'"},
+        {"action A {\n  if a { set x = 1 } else \n}\n",
+         "3:1: expected '{' to open a block"},
+        {"table T {\n  1 = \n}\n",
+         "3:1: expected a value after '='"},
+        {"schema {\n  field a.b strin\n}\n",
+         "2:13: unknown type 'strin', did you mean 'string'?"},
+        {"use \"x.kbl\" as if\n",
+         "1:16: expected a module name after 'as'"},
+        {"rule R-1 {\n  require a\n",
+         "1:10: '{' of rule 'R-1' is never closed"},
+        {"rule R-1 {\n  require a(\n",
+         "3:1: expected ',' or ')' in the argument list"},
+        {"rule R-1 {\n  require a <= b < c\n}\n",
+         "2:18: comparisons do not chain; write 'a <= b and b < c'"},
+        {"rule R-1 {\n  require a .b\n}\n",
+         "2:13: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
+        {"rule R-1 {\n  require a\n  b\n}\n",
+         "3:3: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}', found 'b'"},
+        {"rule R-1 {\n  require f (1)\n}\n",
+         "2:13: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
+        {"rule R-1 {\n  require m . f(1)\n}\n",
+         "2:13: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
+        {"rule R-1 {\n  require truefalse == true_ && nonex\n}\n",
+         "2:30: expected a rule item (title, severity, scope, ref, tags, doc, fix, on, when, let, require, message) or '}'"},
+        {"rule R-1 {\n  require any\n}\n",
+         "2:11: expected a condition after 'require'"},
+        {"rule R-1 {\n  require any x\n}\n",
+         "3:1: expected 'in' after the quantifier's variable"},
+        {"rule R-1 {\n  require in\n}\n",
+         "2:11: expected a condition after 'require'"},
+        {"rule R-1 {\n  require x.y in\n}\n",
+         "3:1: expected a value after the comparison operator"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.src);
+        CHECK(all_errors(c.src) == c.expected);
+    }
+}
+
+TEST_CASE("nesting past the limit is reported where the limit is crossed, in every nesting form", "[parser]") {
+    auto repeat = [](const std::string& s, int n) {
+        std::string r;
+        for (int i = 0; i < n; ++i) r += s;
+        return r;
+    };
+    const std::string open = "rule R-1 {\n  require ";
+    CHECK(all_errors(open + repeat("(", 250) + "a" + repeat(")", 250) + "\n}\n") ==
+          "2:111: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("- ", 300) + "1\n}\n") ==
+          "2:409: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("not ", 300) + "a\n}\n") ==
+          "2:811: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("[", 250) + repeat("]", 250) + "\n}\n") ==
+          "2:111: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("f(", 150) + "a" + repeat(")", 150) + "\n}\n") ==
+          "2:211: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("if a then ", 150) + "b" + repeat(" else c", 150) + "\n}\n") ==
+          "2:1004: expression nesting is deeper than the limit of 200 (--max-rule-depth)");
+    CHECK(all_errors(open + repeat("all x in y: ", 150) + "b\n}\n") == "");
+}
+
+TEST_CASE("the word tables agree with the keyword rules they stand for", "[parser]") {
+    namespace g = kbl::grammar;
+    namespace pegtl = tao::pegtl;
+    // What `ident` and `quant_kw` were written as before they became one scan of a word.
+    struct old_ident : pegtl::seq<pegtl::not_at<g::reserved>, pegtl::identifier> {};
+    struct old_quant_kw : pegtl::sor<g::kw_all, g::kw_any, g::kw_none, g::kw_the, g::kw_count, g::kw_map, g::kw_filter> {};
+    // How far a rule matches at the start of `text`, or -1 when it does not.
+    auto reach = [](auto rule, const std::string& text) -> long {
+        pegtl::memory_input<> in(text, "t");
+        if (!pegtl::parse<decltype(rule)>(in)) return -1;
+        return static_cast<long>(in.current() - text.data());
+    };
+    std::vector<std::string> words{"", "x", "_", "_1", "1x", "x1", "a.b", "a(", "node_id", "Count", "countx", "count(",
+                                   "map", "filter", "not in", "and-", "the_", "in1", "ifx", "é", "a\xc3\xa9"};
+    for (std::string_view w : g::reserved_words::list) {
+        words.emplace_back(w);
+        words.push_back(std::string(w) + "x");
+        words.push_back(std::string(w) + " ");
+        words.push_back(std::string(w) + ".");
+        words.push_back(std::string(w.substr(0, w.size() - 1)));
+    }
+    for (std::string_view w : g::quant_words::list) words.push_back(std::string(w) + ")");
+    for (const auto& w : words) {
+        INFO(w);
+        CHECK(reach(g::ident{}, w) == reach(old_ident{}, w));
+        CHECK(reach(g::quant_kw{}, w) == reach(old_quant_kw{}, w));
+    }
+    CHECK(std::size(g::reserved_words::list) == g::reserved::subs_t::size);  // one word per alternative
+    CHECK(std::size(g::quant_words::list) == old_quant_kw::subs_t::size);
+}
+
+TEST_CASE("sep skips what the white space and comment rules it stands for skip, lines counted", "[parser]") {
+    namespace g = kbl::grammar;
+    namespace pegtl = tao::pegtl;
+    struct old_comment : pegtl::seq<pegtl::one<'#'>, pegtl::until<pegtl::eolf>> {};
+    struct old_sep : pegtl::star<pegtl::sor<pegtl::space, old_comment>> {};
+    // Where a rule leaves the input: byte, line and column.
+    auto stop = [](auto rule, const std::string& text) {
+        pegtl::memory_input<> in(text, "t");
+        const bool ok = pegtl::parse<decltype(rule)>(in);
+        const auto p = in.position();
+        return std::to_string(ok) + ":" + std::to_string(p.byte) + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+    };
+    const std::vector<std::string> inputs{"",         "x",          "  x",         "\t\v\f\r\n x",   "# c",
+                                          "# c\nx",   "# c\r\n  y", "#\n#\n\n  #", "# \xc3\xa9 \n z", " \n # a # b\n\n\t-",
+                                          "#x\n#y\n"};
+    for (const auto& t : inputs) {
+        INFO(t);
+        CHECK(stop(g::sep{}, t) == stop(old_sep{}, t));
+    }
 }
