@@ -12,14 +12,12 @@
 
 #include "cli/choices.hpp"
 #include "cli/common.hpp"
+#include "cli/exit_status.hpp"
 
 namespace kbl::cli {
 
 namespace {
 
-constexpr int exit_clean = 0;
-constexpr int exit_findings = 1;
-constexpr int exit_usage = 2;
 constexpr std::string_view default_waiver_file = ".kblint-waivers.toml";
 constexpr int max_warn_days = 3660;
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "checker/snapshot/snapshot.hpp"
+#include "cli/console.hpp"
 #include "common/fs.hpp"
 
 namespace kbl::cli {
@@ -30,13 +31,6 @@ diagnostic located(const source_ptr& file, pos where, std::string message, std::
     diagnostic d = error_at(file, where.valid() ? where : pos{1, 1}, std::move(message), std::string(check_id));
     if (!help.empty()) add_help_note(d, std::move(help));
     return d;
-}
-
-std::string choice_list(const std::vector<std::string>& items) {
-    if (items.empty()) return {};
-    if (items.size() == 1) return items[0];
-    std::vector<std::string> head(items.begin(), items.end() - 1);
-    return fmt::format("{} or {}", fmt::join(head, ", "), items.back());
 }
 
 // `value` relative to the folder of the project file (absolute paths stay as they are).

@@ -19,11 +19,11 @@ namespace kbl {
 namespace {
 
 
-constexpr std::string_view check_id = check_ids::waivers;
+constexpr std::string_view waivers_check_id = check_ids::waivers;
 
 // An error of the waiver file at `where` (1:1 when the place is unknown).
 diagnostic located(const source_ptr& file, pos where, std::string message) {
-    return error_at(file, where.valid() ? where : pos{1, 1}, std::move(message), std::string(check_id));
+    return error_at(file, where.valid() ? where : pos{1, 1}, std::move(message), std::string(waivers_check_id));
 }
 
 // Read one string key of a waiver; an error when it has another type or is blank.

@@ -132,7 +132,7 @@ std::string testcase_xml(const rule_case& c, suite_counts& n) {
     return fmt::format("    <testcase {}>\n{}    </testcase>\n", attrs, body);
 }
 
-std::string error_place(const diagnostic& d) {
+std::string junit_error_place(const diagnostic& d) {
     std::string out = d.name().empty() ? std::string("kblint") : d.name();
     if (d.where.valid()) out += fmt::format(":{}", d.where.line);
     if (d.where.valid() && d.where.column != 0) out += fmt::format(":{}", d.where.column);
@@ -162,7 +162,7 @@ std::string render_junit(const report& r) {
         std::string inner;
         std::string notes;
         for (const auto& d : r.errors) {
-            std::string text = fmt::format("{}: {}: {}{}\n", error_place(d), input_severity(d), d.message,
+            std::string text = fmt::format("{}: {}: {}{}\n", junit_error_place(d), input_severity(d), d.message,
                                            d.check_id.empty() ? std::string() : fmt::format(" [{}]", d.check_id));
             if (d.severity != diag_severity::error) {
                 notes += text;  // a note (incomplete-cluster) is no failed test: it goes beside the notifications
@@ -172,7 +172,7 @@ std::string render_junit(const report& r) {
             ++n.errors;
             inner += fmt::format(
                 "    <testcase name=\"{}\" classname=\"input\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
-                xml_attr(error_place(d)), xml_attr(d.message), xml_attr(d.check_id.empty() ? check_ids::input_error : d.check_id),
+                xml_attr(junit_error_place(d)), xml_attr(d.message), xml_attr(d.check_id.empty() ? check_ids::input_error : d.check_id),
                 xml_text(text));
         }
         for (const auto& nt : r.notifications) {

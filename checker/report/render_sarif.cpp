@@ -88,7 +88,7 @@ ojson location_json(const location& l) {
     return j;
 }
 
-ojson rule_json(const rule_info& r) {
+ojson sarif_rule_json(const rule_info& r) {
     ojson j = ojson::object();
     j["id"] = r.id;
     j["name"] = pascal_name(r.title, r.id);
@@ -292,7 +292,7 @@ std::string render_sarif(const report& r) {
     for (const auto& ri : r.rules) {
         if (rule_index.contains(ri.id)) continue;
         rule_index.emplace(ri.id, rules.size());
-        rules.push_back(rule_json(ri));
+        rules.push_back(sarif_rule_json(ri));
     }
     // A finding of a rule that is not in the list (never expected) still gets a descriptor.
     for (const auto& f : r.findings) {
@@ -304,7 +304,7 @@ std::string render_sarif(const report& r) {
         ri.scope = f.scope;
         ri.ref = f.ref;
         rule_index.emplace(ri.id, rules.size());
-        rules.push_back(rule_json(ri));
+        rules.push_back(sarif_rule_json(ri));
     }
 
     ojson driver = ojson::object();
