@@ -5,26 +5,11 @@
 #include <fmt/format.h>
 
 #include "checker/engine/engine.hpp"
+#include "tests/test_util.hpp"
 
 namespace {
 
-const std::string pack_text = R"KBL(schema {
-  node_id node.name
-  cluster_id cluster.name
-  planned planned
-  runbook runbook.steps
-  step_action action
-  step_node node
-  field node.name string
-  field cluster.name string
-  field services table nocase
-  field services.*.state enum("running", "stopped")
-  field pkgs list(string)
-  field planned any
-  field runbook any
-  field flags any
-}
-action stop_service {
+const std::string pack_text = kbl::test::runbook_test_schema({"pkgs list(string)", "flags any"}, true) + R"KBL(action stop_service {
   for name in (step.services ?? [step.service]) {
     set target.services[name].state = "stopped"
   }
@@ -234,19 +219,7 @@ TEST_CASE("a step naming an unknown node is not evaluated and is reported by the
 // A runbook rule whose def is called once per step leaves a large memo behind; the step rules after
 // it (each a new context, calling a def of their own) and the lists of step rules per action must
 // still give exactly the findings of each step.
-const std::string long_pack = R"KBL(schema {
-  node_id node.name
-  cluster_id cluster.name
-  runbook runbook.steps
-  step_action action
-  step_node node
-  field node.name string
-  field cluster.name string
-  field services table nocase
-  field services.*.state enum("running", "stopped")
-  field runbook any
-}
-def is_stop(s) = s.action == "stop_service"
+const std::string long_pack = kbl::test::runbook_test_schema({}) + R"KBL(def is_stop(s) = s.action == "stop_service"
 def state_of(n, svc) = n.services[svc].state ?? "absent"
 action stop_service {
   set target.services[step.service].state = "stopped"

@@ -126,4 +126,15 @@ run_output run_kblint(const std::vector<std::string>& args, const std::string& c
     return r;
 }
 
+std::string runbook_test_schema(const std::vector<std::string>& extra, bool planned) {
+    std::string s = "schema {\n  node_id node.name\n  cluster_id cluster.name\n";
+    if (planned) s += "  planned planned\n";
+    s += "  runbook runbook.steps\n  step_action action\n  step_node node\n"
+         "  field node.name string\n  field cluster.name string\n  field services table nocase\n"
+         "  field services.*.state enum(\"running\", \"stopped\")\n  field runbook any\n";
+    if (planned) s += "  field planned any\n";
+    for (const auto& f : extra) s += "  field " + f + "\n";
+    return s + "}\n";
+}
+
 } // namespace kbl::test

@@ -40,4 +40,9 @@ struct run_output {
 run_output run_kblint(const std::vector<std::string>& args, const std::string& cwd = "",
                       const std::vector<std::string>& env = {});
 
+/// The schema block of the small runbook packs of the runbook, trace and timeline tests: nodes and
+/// clusters by name, services with a running/stopped state, a runbook of steps (and, with
+/// `planned`, a planned change), then one `field` line per entry of `extra` ("pkgs list(string)").
+std::string runbook_test_schema(const std::vector<std::string>& extra, bool planned = false);
+
 } // namespace kbl::test

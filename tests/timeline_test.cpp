@@ -20,23 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string pack_text = R"KBL(schema {
-  node_id node.name
-  cluster_id cluster.name
-  planned planned
-  runbook runbook.steps
-  step_action action
-  step_node node
-  field node.name string
-  field cluster.name string
-  field services table nocase
-  field services.*.state enum("running", "stopped")
-  field pkgs list(string)
-  field runbook any
-  field planned any
-  field flags any
-}
-action stop_service {
+const std::string pack_text = kbl::test::runbook_test_schema({"pkgs list(string)", "flags any"}, true) + R"KBL(action stop_service {
   for name in step.services { set target.services[name].state = "stopped" }
 }
 action uninstall {

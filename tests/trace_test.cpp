@@ -7,27 +7,14 @@
 #include <vector>
 
 #include "checker/engine/trace.hpp"
-#include "test_util.hpp"
+#include "tests/test_util.hpp"
 
 using kbl::test::run_kblint;
 using kbl::test::run_output;
 
 namespace {
 
-const std::string pack_text = R"KBL(schema {
-  node_id node.name
-  cluster_id cluster.name
-  runbook runbook.steps
-  step_action action
-  step_node node
-  field node.name string
-  field cluster.name string
-  field services table nocase
-  field services.*.state enum("running", "stopped")
-  field flags any
-  field runbook any
-}
-action stop_service {
+const std::string pack_text = kbl::test::runbook_test_schema({"flags any"}) + R"KBL(action stop_service {
   arg service string required
   set target.services[step.service].state = "stopped"
 }
