@@ -54,6 +54,23 @@ struct state {
     }
 };
 
+// A failed or unwound attempt of a rule that set a mark drops the nodes it pushed, then calls the
+// rule's own control: the end of every attempt that passes through `push`.
+template <typename Node, template <typename...> class Control, typename Rule>
+struct drop_attempt : pegtl::remove_first_state<Control<Rule>> {
+    template <typename ParseInput, typename... States>
+    static void failure(const ParseInput& in, state<Node>& s, States&&... st) {
+        s.drop_since_mark();
+        Control<Rule>::failure(in, st...);
+    }
+    template <typename ParseInput, typename... States>
+    static void unwind(const ParseInput& in, state<Node>& s, States&&... st) {
+        s.drop_since_mark();
+        if constexpr (pegtl::internal::has_unwind<Control<Rule>, void, const ParseInput&, States...>)
+            Control<Rule>::unwind(in, st...);
+    }
+};
+
 template <typename Node, template <typename...> class Selector, template <typename...> class Control>
 struct make_control {
     template <typename Rule, bool Selected, bool Leaf>
@@ -72,7 +89,7 @@ struct make_control<Node, Selector, Control>::state_handler<Rule, false, true> :
 // Not selected, may hold selected rules: a mark, no node.
 template <typename Node, template <typename...> class Selector, template <typename...> class Control>
 template <typename Rule>
-struct make_control<Node, Selector, Control>::state_handler<Rule, false, false> : pegtl::remove_first_state<Control<Rule>> {
+struct make_control<Node, Selector, Control>::state_handler<Rule, false, false> : drop_attempt<Node, Control, Rule> {
     static constexpr bool enable = true;
     template <typename ParseInput, typename... States>
     static void start(const ParseInput& in, state<Node>& s, States&&... st) {
@@ -84,23 +101,12 @@ struct make_control<Node, Selector, Control>::state_handler<Rule, false, false> 
         --s.top;
         Control<Rule>::success(in, st...);
     }
-    template <typename ParseInput, typename... States>
-    static void failure(const ParseInput& in, state<Node>& s, States&&... st) {
-        s.drop_since_mark();
-        Control<Rule>::failure(in, st...);
-    }
-    template <typename ParseInput, typename... States>
-    static void unwind(const ParseInput& in, state<Node>& s, States&&... st) {
-        s.drop_since_mark();
-        if constexpr (pegtl::internal::has_unwind<Control<Rule>, void, const ParseInput&, States...>)
-            Control<Rule>::unwind(in, st...);
-    }
 };
 
 // Selected: the node is made on success, from where the rule started and the nodes its attempt pushed.
 template <typename Node, template <typename...> class Selector, template <typename...> class Control>
 template <typename Rule, bool Leaf>
-struct make_control<Node, Selector, Control>::state_handler<Rule, true, Leaf> : pegtl::remove_first_state<Control<Rule>> {
+struct make_control<Node, Selector, Control>::state_handler<Rule, true, Leaf> : drop_attempt<Node, Control, Rule> {
     template <typename ParseInput, typename... States>
     static void start(const ParseInput& in, state<Node>& s, States&&... st) {
         Control<Rule>::start(in, st...);
@@ -130,17 +136,6 @@ struct make_control<Node, Selector, Control>::state_handler<Rule, true, Leaf> : 
         pti::transform<Selector<Rule>>(in, n, st...);
         if (n) s.pending.push_back(std::move(n));
         Control<Rule>::success(in, st...);
-    }
-    template <typename ParseInput, typename... States>
-    static void failure(const ParseInput& in, state<Node>& s, States&&... st) {
-        s.drop_since_mark();
-        Control<Rule>::failure(in, st...);
-    }
-    template <typename ParseInput, typename... States>
-    static void unwind(const ParseInput& in, state<Node>& s, States&&... st) {
-        s.drop_since_mark();
-        if constexpr (pegtl::internal::has_unwind<Control<Rule>, void, const ParseInput&, States...>)
-            Control<Rule>::unwind(in, st...);
     }
 };
 
