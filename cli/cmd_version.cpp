@@ -37,7 +37,7 @@ std::string version_line() {
     std::vector<source_ptr> sources = builtin_sources();
     std::string rules = "empty";
     if (!sources.empty()) {
-        pack_result r = load_pack(sources);
+        pack_result r = load_pack(sources, limits::max_rule_depth, limits::max_file_bytes, builtin_images(sources));
         rules = r.p ? plural(pack_rules(*r.p).size(), "rule", "rules") : std::string("invalid");
     }
     return fmt::format("kblint {} (rule pack {}, {:016x})\n", kblint_version, rules, h);

@@ -101,6 +101,13 @@ std::vector<source_ptr> builtin_sources() {
     return out;
 }
 
+std::vector<prebuilt_ast> builtin_images(const std::vector<source_ptr>& sources) {
+    std::vector<prebuilt_ast> out;
+    const auto& files = builtin_rule_files();
+    for (std::size_t i = 0; i < sources.size() && i < files.size(); ++i) out.push_back({sources[i], files[i].image});
+    return out;
+}
+
 const std::vector<io::skipped_name>& non_snapshot_names() {
     static const std::vector<io::skipped_name> names = {
         {".kblint.toml", "a kblint configuration file"},
@@ -150,7 +157,11 @@ void keep_until_exit(std::shared_ptr<const pack> p) {
 loaded_pack load_rules(const pack_flags& f, const load_settings& s) {
     loaded_pack out;
     std::vector<source_ptr> sources;
-    if (!f.no_builtin) sources = builtin_sources();
+    std::vector<prebuilt_ast> prebuilt;
+    if (!f.no_builtin) {
+        sources = builtin_sources();
+        prebuilt = builtin_images(sources);
+    }
     diagnostics errs;
     out.files = find_inputs(f.rules, ".kbl", false, errs, out.notes);
     for (const auto& file : out.files)
@@ -165,7 +176,7 @@ loaded_pack load_rules(const pack_flags& f, const load_settings& s) {
         out.status = usage_error("no rule to load: '--no-builtin' was given and no '--rules' path holds a '*.kbl' file");
         return out;
     }
-    pack_result r = load_pack(sources, s.max_rule_depth, s.max_file_bytes);
+    pack_result r = load_pack(sources, s.max_rule_depth, s.max_file_bytes, prebuilt);
     out.diags = std::move(r.diags);
     if (!r.p || has_errors(out.diags)) {
         out.status = pack_failed(out.diags, s.color);

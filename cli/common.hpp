@@ -67,6 +67,9 @@ struct load_settings {
 /// The files of the built-in pack as sources.
 std::vector<source_ptr> builtin_sources();
 
+/// The encoded ASTs of `sources` (builtin_sources()'s, in its order), for load_pack.
+std::vector<prebuilt_ast> builtin_images(const std::vector<source_ptr>& sources);
+
 /// Load the built-in pack (unless --no-builtin) and every `--rules` file; on failure print every
 /// diagnostic and set the exit status. Warnings are printed unless `quiet`.
 loaded_pack load_rules(const pack_flags& f, const load_settings& s);

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
             try {
                 status = kbl::run_app(argc, argv);
                 std::fflush(stdout);
+                // The process ends here rather than after this thread: a thread's end hands its
+                // allocator state back page by page, which costs more than a small command's work.
+                std::exit(status);
             } catch (const std::exception& e) {
                 report_internal_error(e.what());
                 status = internal_error_status;

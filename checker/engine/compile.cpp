@@ -15,6 +15,7 @@
 
 #include "common/check_ids.hpp"
 #include "common/fs.hpp"
+#include "parser/ast_codec.hpp"
 #include "parser/parse.hpp"
 #include "checker/engine/builtins.hpp"
 #include "checker/engine/compile_internal.hpp"
@@ -354,31 +355,44 @@ unsigned parse_jobs(std::size_t files) {
     return static_cast<unsigned>(std::min<std::size_t>({files, cores, 4}));
 }
 
+// The ASTs of queue[done, done + asts.size()): decoded from their image when `prebuilt` has one that
+// fits, else parsed, in parallel, largest file first so that the threads end together.
+void parse_wave(const std::vector<source_ptr>& queue, std::size_t done, const parse_options& popt,
+                const std::vector<prebuilt_ast>& prebuilt, std::vector<ast::file>& asts, std::vector<diagnostics>& diags) {
+    std::vector<std::size_t> to_parse;
+    for (std::size_t i = 0; i < asts.size(); ++i) {
+        const auto image = std::find_if(prebuilt.begin(), prebuilt.end(), [&](const prebuilt_ast& b) { return b.src == queue[done + i]; });
+        std::optional<ast::file> decoded;
+        if (image != prebuilt.end()) decoded = decode_ast(image->image, queue[done + i], popt.max_depth);
+        if (decoded) asts[i] = std::move(*decoded);
+        else to_parse.push_back(i);
+    }
+    std::stable_sort(to_parse.begin(), to_parse.end(), [&](std::size_t a, std::size_t b) {
+        return queue[done + a]->text().size() > queue[done + b]->text().size();
+    });
+    for_each_index(to_parse.size(), parse_jobs(to_parse.size()), false, [&](std::size_t k) {
+        const std::size_t i = to_parse[k];
+        asts[i] = parse_rules(queue[done + i], popt, diags[i]);
+    });
+}
+
 } // namespace
 
 pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth,
-                      std::size_t max_file_bytes) {
+                      std::size_t max_file_bytes, const std::vector<prebuilt_ast>& prebuilt) {
     pack_result res;
     auto p = std::make_shared<pack>();
     pack_loader loader{*p, res, max_file_bytes, rule_files, {}};
     for (const auto& f : rule_files) loader.seen.emplace(std::filesystem::path(f->name()).lexically_normal().string(), pack_loader::origin::given);
     parse_options popt;
     popt.max_depth = max_rule_depth;
-    // The files queued so far are parsed in parallel (a pack's files are independent until `use`);
+    // The files queued so far are parsed together (a pack's files are independent until `use`);
     // then, in queue order, each one's diagnostics are kept and its `use`s queue the next wave.
     for (std::size_t done = 0; done < loader.queue.size();) {
         const std::size_t wave = loader.queue.size() - done;
         std::vector<ast::file> asts(wave);
         std::vector<diagnostics> diags(wave);
-        std::vector<std::size_t> largest_first(wave);  // the threads end together
-        std::iota(largest_first.begin(), largest_first.end(), done);
-        std::stable_sort(largest_first.begin(), largest_first.end(), [&](std::size_t a, std::size_t b) {
-            return loader.queue[a]->text().size() > loader.queue[b]->text().size();
-        });
-        for_each_index(wave, parse_jobs(wave), false, [&](std::size_t k) {
-            const std::size_t i = largest_first[k] - done;
-            asts[i] = parse_rules(loader.queue[done + i], popt, diags[i]);
-        });
+        parse_wave(loader.queue, done, popt, prebuilt, asts, diags);
         for (std::size_t i = 0; i < wave; ++i) {
             source_ptr src = loader.queue[done + i];
             p->files.push_back(src);

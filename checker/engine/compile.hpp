@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/engine/finding.hpp"
@@ -36,10 +37,18 @@ struct pack_result {
     diagnostics diags;
 };
 
+/// A rule file parsed ahead of time (the built-in pack's, at build time): `image` is its AST as
+/// parser/ast_codec.hpp encodes it.
+struct prebuilt_ast {
+    source_ptr src;
+    std::string_view image;
+};
+
 /// Parse, statically check and compile the given rule files together (and the files they `use`,
-/// each a regular file of at most `max_file_bytes`).
+/// each a regular file of at most `max_file_bytes`). A file of `prebuilt` whose image fits
+/// (decode_ast) is decoded instead of parsed.
 pack_result load_pack(const std::vector<source_ptr>& rule_files, std::uint32_t max_rule_depth = limits::max_rule_depth,
-                      std::size_t max_file_bytes = limits::max_file_bytes);
+                      std::size_t max_file_bytes = limits::max_file_bytes, const std::vector<prebuilt_ast>& prebuilt = {});
 
 /// Every rule of the pack in id order.
 std::vector<rule_info> pack_rules(const pack& p);
