@@ -9,6 +9,14 @@ namespace kbl::snap {
 
 namespace {
 
+// A byte that ends a number, boolean, date or time: white space, a separator or a comment.
+bool scalar_end(char c) {
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case ',': case ']': case '}': case '#': return true;
+    default: return false;
+    }
+}
+
 // Key parts are views into the text (a key the scan takes has no escape), never copies.
 using key_path = std::vector<std::string_view>;
 
@@ -241,7 +249,7 @@ private:
     bool scalar() {
         auto run = [&] {
             const std::size_t begin = i_;
-            while (i_ < s_.size() && std::string_view(" \t\r\n,]}#").find(s_[i_]) == std::string_view::npos) ++i_;
+            while (i_ < s_.size() && !scalar_end(s_[i_])) ++i_;
             return i_ - begin;
         };
         const std::size_t begin = i_;

@@ -88,6 +88,9 @@ bool scalar_char(char c) {
     }
 }
 
+// A byte a one-line string's scan must look at: a quote, a backslash or a newline.
+bool string_stop(char c) { return c == '"' || c == '\'' || c == '\\' || c == '\n'; }
+
 // A header segment as a name (quotes removed when it holds no escape), to match array-of-tables paths.
 std::string_view key_name(std::string_view raw) {
     if (raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'') && raw.find('\\') == std::string_view::npos)
@@ -177,6 +180,9 @@ void toml_scanner::skip_string() {
     if (!multi) {
         ++i_;
         while (i_ < n) {
+            // Past the bytes that cannot end the string or escape (most of it) in one tight loop.
+            while (i_ < n && !string_stop(s_[i_])) ++i_;
+            if (i_ >= n) return;
             const char c = s_[i_];
             if (c == '\n') return;
             ++i_;
