@@ -38,5 +38,9 @@ inline constexpr std::size_t worker_stack_bytes = 256ull * 1024 * 1024;
 inline constexpr std::uint32_t max_runbook_steps = 1000;
 /// Most nodes in one cluster (--max-cluster-nodes); cross-node rules make the cost quadratic in it.
 inline constexpr std::uint32_t max_cluster_nodes = 64;
+/// Most bytes of a fleet's files that `check` keeps from the pre-scan that groups them by cluster
+/// for their load, so that those files are read once; the files past it are read again when their
+/// cluster is loaded. A fixed budget: memory does not grow with the fleet.
+inline constexpr std::size_t max_kept_scan_bytes = 32ull * 1024 * 1024;
 
 } // namespace kbl::limits

@@ -1,12 +1,19 @@
 #include "common/source.hpp"
 
+#include <cstring>
+
 namespace kbl {
 
 source_file::source_file(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
     line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text_.size(); ++i) {
-        char c = text_[i];
-        if (c == '\n') line_starts_.push_back(i + 1);  // as PEGTL and toml++ count lines
+    // Each line's start after its '\n' (as PEGTL and toml++ count lines), found by memchr.
+    const char* const begin = text_.data();
+    const char* const end = begin + text_.size();
+    for (const char* at = begin; at != end;) {
+        const auto* nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+        if (nl == nullptr) break;
+        at = nl + 1;
+        line_starts_.push_back(static_cast<std::size_t>(at - begin));
     }
     if (line_starts_.size() > 1 && line_starts_.back() == text_.size()) line_starts_.pop_back();
 }

@@ -1,13 +1,18 @@
 // `kblint check` streams a fleet cluster by cluster (checker/engine/fleet.hpp): its reports equal
 // those of the run that loads every file first (a sharded run, `--shard 1/1`, still does), for
 // every -j, with files the pre-scan cannot read, files that fail only at their full parse, and the
-// incomplete clusters those leave.
+// incomplete clusters those leave. The pre-scan keeps the bytes it read for the load.
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "checker/engine/engine.hpp"
+#include "checker/engine/fleet.hpp"
 #include "tests/test_util.hpp"
 
 namespace {
@@ -84,4 +89,31 @@ TEST_CASE("files the pre-scan cannot read and files that fail their parse late")
     CHECK(messages[4].find(dir + "/d/d1.toml: cluster 'D' is incomplete: '" + dir + "/d/bad.toml' failed to load") == 0);
     CHECK(j["summary"]["snapshots"] == 7);
     CHECK(j["summary"]["clusters"] == 4);
+}
+
+TEST_CASE("the grouping keeps the bytes it scanned for the load and not those it could not scan") {
+    const std::string schema = "schema {\n  node_id node.name\n  cluster_id cluster.name\n"
+                               "  field node.name string required\n  field cluster.name string\n}\n";
+    auto res = kbl::load_pack({std::make_shared<kbl::source_file>("s.kbl", schema)});
+    REQUIRE(res.p);
+    const std::string dir = kbl::test::temp_dir("fleet_kept");
+    const std::vector<std::string> texts = {
+        "[node]\nname = \"n1\"\n[cluster]\nname = \"A\"\n",        // found
+        "[node]\nname = \"n2\"\n",                                 // absent
+        "[node]\nname = \"n3\"\n[cluster]\nname = \"\\u0041\"\n",  // unsure: parsed by the grouping
+    };
+    std::vector<std::string> files;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        files.push_back(dir + "/n" + std::to_string(i + 1) + ".toml");
+        kbl::test::write_file(files.back(), texts[i]);
+    }
+    kbl::fleet_files in;
+    in.files = &files;
+    in.ci_tables = kbl::pack_ci_tables(*res.p);
+    const kbl::fleet_plan plan = kbl::plan_fleet(*res.p, in, 2);
+    REQUIRE(plan.kept.size() == 3);
+    CHECK(plan.kept[0] == std::optional<std::string>(texts[0]));
+    CHECK(plan.kept[1] == std::optional<std::string>(texts[1]));
+    CHECK_FALSE(plan.kept[2].has_value());
+    CHECK(plan.groups == std::vector<std::vector<std::uint32_t>>{{0, 2}, {1}});
 }

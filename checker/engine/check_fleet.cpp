@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/engine/cache_codec.hpp"
@@ -35,6 +36,17 @@ struct fleet_run {
     result_cache* cache;  ///< null: no cache
 };
 
+// File `i`, the `k`th of its group, loaded from the bytes the cache read (`read`), else from those
+// the grouping kept, else read now. The kept bytes are taken either way: released with the snapshot.
+std::optional<snap::snapshot> load_group_file(const fleet_run& run, std::uint32_t i, const group_files* read, std::size_t k,
+                                              diagnostics& errs) {
+    const std::string& name = (*run.in.files)[i];
+    std::optional<std::string> kept = std::exchange(run.plan.kept[i], std::nullopt);
+    if (read) return snap::load_snapshot(name, read->bytes[k], run.in.lim, run.in.ci_tables, errs);
+    if (!kept) return snap::load_snapshot_file(name, run.in.lim, run.in.ci_tables, errs);
+    return snap::load_snapshot(name, std::move(*kept), run.in.lim, run.in.ci_tables, errs);
+}
+
 // The snapshots of group `g` that load, normalised; each must be in the cluster the scan put it in.
 // `held` keeps the loaded trees, which the normalised ones share nodes with.
 // `read`: the files' bytes when the cache read them (a file is then never read twice).
@@ -44,9 +56,7 @@ std::vector<snap::snapshot> load_group(const fleet_run& run, std::size_t g, cons
     for (std::size_t k = 0; k < run.plan.groups[g].size(); ++k) {
         const std::uint32_t i = run.plan.groups[g][k];
         diagnostics errs;
-        std::optional<snap::snapshot> s =
-            read ? snap::load_snapshot((*run.in.files)[i], read->bytes[k], run.in.lim, run.in.ci_tables, errs)
-                 : snap::load_snapshot_file((*run.in.files)[i], run.in.lim, run.in.ci_tables, errs);
+        std::optional<snap::snapshot> s = load_group_file(run, i, read, k, errs);
         run.plan.errors[i] = std::move(errs);
         run.plan.failed[i] = s ? 0 : 1;
         if (!s) continue;

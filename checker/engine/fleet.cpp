@@ -12,6 +12,7 @@
 #include "checker/engine/pack.hpp"
 #include "checker/snapshot/key_scan.hpp"
 #include "common/fs.hpp"
+#include "common/limits.hpp"
 #include "checker/engine/cache_codec.hpp"
 #include "common/stack_thread.hpp"
 
@@ -39,9 +40,20 @@ key_mode mode_for(const pack& p, const std::vector<std::string>& ci_tables, std:
     return ignores_case ? key_mode::parse : key_mode::scan;
 }
 
+// The bytes of file `i` kept for its load when they fit what is left of the budget `used`.
+void keep_bytes(fleet_plan& plan, std::uint32_t i, std::string&& text, std::atomic<std::size_t>& used) {
+    const std::size_t size = text.size();
+    std::size_t before = used.load();
+    do {
+        if (size > limits::max_kept_scan_bytes - before) return;
+    } while (!used.compare_exchange_weak(before, before + size));
+    plan.kept[i] = std::move(text);
+}
+
 // The cluster key of file `i` (empty: a cluster of its own); nullopt when it failed to load.
+// The bytes of a file the scan read for sure are kept within the budget `used`.
 std::optional<std::string> file_key(const pack& p, const fleet_files& in, key_mode mode, const std::vector<std::string>& path,
-                                    std::uint32_t i, fleet_plan& plan) {
+                                    std::uint32_t i, fleet_plan& plan, std::atomic<std::size_t>& used) {
     if (mode == key_mode::none) return std::string();
     const std::string& name = (*in.files)[i];
     io::read_result r = io::read_file(name, in.lim.max_file_bytes);
@@ -53,8 +65,10 @@ std::optional<std::string> file_key(const pack& p, const fleet_files& in, key_mo
     }
     if (mode == key_mode::scan) {
         snap::key_scan k = snap::scan_string_at(r.text, path);
-        if (k.outcome == snap::scan_outcome::found) return cluster_group_key(k.value);
-        if (k.outcome == snap::scan_outcome::absent) return std::string();
+        if (k.outcome != snap::scan_outcome::unsure) {
+            keep_bytes(plan, i, std::move(r.text), used);
+            return k.outcome == snap::scan_outcome::found ? cluster_group_key(k.value) : std::string();
+        }
     }
     std::optional<snap::snapshot> s = snap::load_snapshot(name, std::move(r.text), in.lim, in.ci_tables, plan.errors[i]);
     if (!s) {
@@ -94,6 +108,7 @@ fleet_plan plan_fleet(const pack& p, const fleet_files& in, unsigned jobs, bool 
     fleet_plan plan;
     plan.errors.resize(n);
     plan.failed.assign(n, 0);
+    plan.kept.resize(n);
     if (keep_hashes) {
         plan.hashed.assign(n, 0);
         plan.sizes.assign(n, 0);
@@ -102,8 +117,9 @@ fleet_plan plan_fleet(const pack& p, const fleet_files& in, unsigned jobs, bool 
     std::vector<std::string> path;
     const key_mode mode = mode_for(p, in.ci_tables, path);
     std::vector<std::optional<std::string>> keys(n);
+    std::atomic<std::size_t> used{0};
     for_each_index(mode == key_mode::none ? 0 : n, jobs, false, [&](std::size_t i) {
-        keys[i] = file_key(p, in, mode, path, static_cast<std::uint32_t>(i), plan);
+        keys[i] = file_key(p, in, mode, path, static_cast<std::uint32_t>(i), plan, used);
     });
     std::map<std::string, std::uint32_t> group_of;
     for (std::uint32_t i = 0; i < n; ++i) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct fleet_plan {
     std::vector<std::string> keys;                   ///< per group: its cluster_ref::key, empty for a file of its own
     std::vector<diagnostics> errors;                 ///< per file: the errors of loading it
     std::vector<char> failed;                        ///< per file: it failed to load
+    /// Per file: the bytes the grouping read, kept for the load within limits::max_kept_scan_bytes
+    /// (nullopt: read again when loaded). The load takes them, which releases them.
+    std::vector<std::optional<std::string>> kept;
     /// With `keep_hashes`: per file read by the grouping, its size and content_hash (cache_codec.hpp)
     /// (`hashed` 1), so that the result cache never reads a file again to key its cluster.
     std::vector<char> hashed;
@@ -28,6 +32,7 @@ struct fleet_plan {
 
 /// Group the files of `in` by cluster, ordered by their first file, reading them on `jobs` threads.
 /// A file whose cluster only a parse can tell that fails to load is in no group, with its errors.
+/// The bytes of the files scanned are kept in `kept` while they fit the budget.
 /// `keep_hashes`: fill `hashed`, `sizes` and `hashes` for the files read.
 fleet_plan plan_fleet(const pack& p, const fleet_files& in, unsigned jobs, bool keep_hashes = false);
 

@@ -3,6 +3,7 @@
 // positions (positions.cpp), the checks on the bytes before toml++ sees them and the flat scanner
 // (prescan.cpp), toml++'s errors in kblint's words (toml_error.cpp), and the parse by toml++ with
 // the conversion of its tree into one arena of nodes (convert.cpp).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -20,10 +21,17 @@ namespace kbl::snap::detail {
 /// The UTF-8 byte order mark some Windows editors write at the start of a file.
 inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
-/// A character of a TOML bare key: A-Z a-z 0-9 _ -.
-constexpr bool bare_key_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
+/// Per byte value: true for the characters of a TOML bare key (A-Z a-z 0-9 _ -).
+inline constexpr std::array<bool, 256> bare_key_chars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<std::size_t>(c)] =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    return t;
+}();
+
+/// A character of a TOML bare key: A-Z a-z 0-9 _ - (one table lookup: the scanners' inner loop).
+constexpr bool bare_key_char(char c) { return bare_key_chars[static_cast<unsigned char>(c)]; }
 
 // ---------------------------------------------------------------------------------------------
 // Positions (positions.cpp)

@@ -3,16 +3,22 @@
 #include <algorithm>
 #include <optional>
 
+#include "checker/snapshot/internal.hpp"
+
 namespace kbl::snap {
 
 namespace {
 
+// A byte that ends a number, boolean, date or time: white space, a separator or a comment.
+bool scalar_end(char c) {
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case ',': case ']': case '}': case '#': return true;
+    default: return false;
+    }
+}
+
 // Key parts are views into the text (a key the scan takes has no escape), never copies.
 using key_path = std::vector<std::string_view>;
-
-bool bare_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
 
 bool starts_with(const key_path& full, const key_path& prefix) {
     return prefix.size() <= full.size() && std::equal(prefix.begin(), prefix.end(), full.begin());
@@ -111,7 +117,7 @@ private:
             return one_line_string(out);
         }
         const std::size_t begin = i_;
-        while (bare_char(peek())) ++i_;
+        while (detail::bare_key_char(peek())) ++i_;
         out = s_.substr(begin, i_ - begin);
         return i_ > begin;
     }
@@ -243,7 +249,7 @@ private:
     bool scalar() {
         auto run = [&] {
             const std::size_t begin = i_;
-            while (i_ < s_.size() && std::string_view(" \t\r\n,]}#").find(s_[i_]) == std::string_view::npos) ++i_;
+            while (i_ < s_.size() && !scalar_end(s_[i_])) ++i_;
             return i_ - begin;
         };
         const std::size_t begin = i_;

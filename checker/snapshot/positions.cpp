@@ -1,15 +1,29 @@
 // Positions in a snapshot: toml++ counts columns in code points and starts line 1 after a BOM;
 // kbl::pos counts bytes of the file as written.
 #include <algorithm>
+#include <cstring>
 
 #include "checker/snapshot/internal.hpp"
 
 namespace kbl::snap::detail {
 
+namespace {
+
+// True when no byte of `s` from `i` on is above 0x7F (eight bytes at a time).
+bool ascii_from(std::string_view s, std::size_t i) {
+    for (std::uint64_t w = 0; i + 8 <= s.size(); i += 8) {
+        std::memcpy(&w, s.data() + i, 8);
+        if ((w & 0x8080808080808080ULL) != 0) return false;
+    }
+    return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+} // namespace
+
 position_map::position_map(std::string_view text) : text_(text) {
     bom_ = text_.starts_with(utf8_bom);
-    ascii_ = std::all_of(text_.begin() + (bom_ ? 3 : 0), text_.end(),
-                         [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    ascii_ = ascii_from(text_, bom_ ? 3 : 0);
 }
 
 pos position_map::convert(std::uint32_t line, std::uint32_t cp_column) {

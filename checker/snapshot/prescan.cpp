@@ -1,6 +1,7 @@
 // The checks on a snapshot's bytes before toml++ sees them: NUL bytes, invalid UTF-8 and lone CRs,
 // then the nesting depth and the number of values, counted by a flat scanner that never recurses.
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -34,11 +35,23 @@ std::string utf8_problem(std::string_view s, std::size_t i) {
     return "invalid utf-8: code point above U+10FFFF";
 }
 
+// True when the eight bytes at `s[i]` are ASCII with no NUL and no CR: nothing to check there.
+bool plain_word(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    const std::uint64_t cr = w ^ (ones * '\r');
+    return (w & highs) == 0 && ((w - ones) & ~w & highs) == 0 && ((cr - ones) & ~cr & highs) == 0;
+}
+
 // The first NUL byte, lone CR or byte that is not UTF-8, located at that byte.
 std::optional<byte_problem> find_byte_problem(std::string_view s) {
     const std::size_t n = s.size();
     std::size_t i = s.starts_with(utf8_bom) ? 3 : 0;
     while (i < n) {
+        while (i + 8 <= n && plain_word(s, i)) i += 8;
+        if (i >= n) break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (c == 0) {
             const bool utf16 = (n >= 2 && (s[0] == '\0' || s[1] == '\0'));
@@ -74,6 +87,9 @@ bool scalar_char(char c) {
         return c != '\0';
     }
 }
+
+// A byte a one-line string's scan must look at: a quote, a backslash or a newline.
+bool string_stop(char c) { return c == '"' || c == '\'' || c == '\\' || c == '\n'; }
 
 // A header segment as a name (quotes removed when it holds no escape), to match array-of-tables paths.
 std::string_view key_name(std::string_view raw) {
@@ -164,6 +180,9 @@ void toml_scanner::skip_string() {
     if (!multi) {
         ++i_;
         while (i_ < n) {
+            // Past the bytes that cannot end the string or escape (most of it) in one tight loop.
+            while (i_ < n && !string_stop(s_[i_])) ++i_;
+            if (i_ >= n) return;
             const char c = s_[i_];
             if (c == '\n') return;
             ++i_;

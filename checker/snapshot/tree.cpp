@@ -1,6 +1,7 @@
 // Queries on a loaded tree: key lookup, kind names, and the dotted paths the loader writes.
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -71,8 +72,12 @@ std::string child_path(const std::string& parent, std::string_view key) {
     if (parent.empty()) return quote_key(key);
     std::string out;
     if (bare_key_safe(key)) {
-        out.reserve(parent.size() + 1 + key.size());
-        return out.append(parent).append(1, '.').append(key);
+        // Sized once and copied into: the loader makes one path per value.
+        out.resize(parent.size() + 1 + key.size());
+        std::memcpy(out.data(), parent.data(), parent.size());
+        out[parent.size()] = '.';
+        std::memcpy(out.data() + parent.size() + 1, key.data(), key.size());
+        return out;
     }
     return out.append(parent).append(1, '.').append(quote_key(key));
 }
