@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <limits>
 #include <span>
@@ -40,6 +40,11 @@ void evaluator::too_many_steps(pos where) const {
     limit_hit(where, fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
                                  rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
                                  w_.lim.max_steps == 1 ? "" : "s"));
+}
+
+void evaluator::too_deep(pos where) const {
+    limit_hit(where, fmt::format("evaluating rule '{}' nested deeper than {} (--max-eval-depth)",
+                                 rule_ ? rule_->info.id : std::string("?"), w_.lim.max_depth));
 }
 
 std::size_t runbook_ctx::step_index_of(const value& s) const {
@@ -100,10 +105,7 @@ value evaluator::index(const value& base, const value& idx, pos where) {
 value evaluator::eval_op(const cexpr& c, frame& f) {
     tick(c.where);
     depth_guard g(depth_);
-    if (depth_ > w_.lim.max_depth)
-        limit_hit(c.where,
-                               fmt::format("evaluating rule '{}' nested deeper than {} (--max-eval-depth)",
-                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_depth));
+    if (depth_ > w_.lim.max_depth) too_deep(c.where);
     switch (c.op) {
     case cop::constant: return c.k;
     case cop::var: return f[c.slot];
@@ -189,15 +191,16 @@ value evaluator::eval_nodes() {
 // `.key` and `[i]`, mapped over a spread list.
 value evaluator::eval_member(const cexpr& c, frame& f) {
     const bool drop = std::exchange(drop_missing_, false);
-    value base = eval(*c.kids[0], f);
-    value idx;
-    if (c.op == cop::index) idx = eval(*c.kids[1], f);
+    value base_tmp, idx_tmp, elem_tmp;
+    const value& base = eval_ref(*c.kids[0], f, base_tmp);
+    const value& idx = c.op == cop::index ? eval_ref(*c.kids[1], f, idx_tmp) : idx_tmp;
     if (!base.spread) return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
     // One rule with `map`: an element where the path is missing makes the whole result
     // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
     std::vector<value> out;
     for (std::size_t i = 0; i < base.size(); ++i) {
-        value v = c.op == cop::member ? member(base.at(i), c.key, c.where) : index(base.at(i), idx, c.where);
+        const value& e = base.at_ref(i, elem_tmp);
+        value v = c.op == cop::member ? member(e, c.key, c.where) : index(e, idx, c.where);
         if (!v.is_missing()) out.push_back(std::move(v));
         else if (!drop && !optional_by_schema(v.missing_path)) return v;
     }
@@ -410,43 +413,56 @@ const char* evaluator::trigger_name() const {
     return rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final";
 }
 
-// The key of a call for the memo: the def, then each argument's kind, flags, origin and content
-// (snapshot tables and computed lists by identity). False when the call must not be remembered:
-// an argument is missing (its reason and path vary) or the key would be large.
-bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string& key) const {
+namespace {
+
+// One step of the memo's hash (a 64-bit multiply-xorshift mix).
+std::uint64_t memo_mix(std::uint64_t h, std::uint64_t x) {
+    h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+// Two arguments are the same for the memo: same kind, flags, origin and content (snapshot
+// tables and computed lists by identity, floats bit for bit).
+bool same_memo_arg(const value& a, const value& b) {
+    return a.k == b.k && a.spread == b.spread && a.optional == b.optional && a.b == b.b && a.org.snap == b.org.snap &&
+           a.org.where == b.org.where && a.org.path == b.org.path && a.org.file == b.org.file &&
+           a.org.step == b.org.step && a.node == b.node && a.items == b.items && a.i == b.i &&
+           std::bit_cast<std::uint64_t>(a.f) == std::bit_cast<std::uint64_t>(b.f) && a.s == b.s;
+}
+
+} // namespace
+
+// The hash of a call for the memo: the def, then each argument's kind, flags, origin and content.
+// Nullopt when the call must not be remembered: an argument is missing (its reason and path vary)
+// or the call's arguments are large (their fixed fields and strings over 4 KB).
+std::optional<std::uint64_t> evaluator::memo_hash(const cdef& d, std::span<const value> args) const {
     constexpr std::size_t max_key_bytes = 4096;
-    key.clear();
-    // The fixed-size fields of an argument are copied into a small buffer and appended at once.
-    char buf[128];
-    std::size_t n = 0;
-    const auto put = [&](const auto& x) {
-        static_assert(sizeof x <= 8);
-        std::memcpy(buf + n, &x, sizeof x);
-        n += sizeof x;
-    };
-    put(&d);
-    key.append(buf, n);
+    constexpr std::size_t fixed_bytes = 2 + 4 * sizeof(std::uint32_t) + 4 * sizeof(void*) + 3 * 8;
+    std::size_t bytes = sizeof(&d);
+    std::uint64_t h = memo_mix(0, reinterpret_cast<std::uintptr_t>(&d));
     for (const value& a : args) {
-        if (a.is_missing()) return false;
-        n = 0;
-        put(a.k);
-        put(static_cast<std::uint8_t>((a.spread ? 1 : 0) | (a.optional ? 2 : 0) | (a.b ? 4 : 0)));
-        put(a.org.snap);
-        put(a.org.where.line);
-        put(a.org.where.column);
-        put(a.org.path);
-        put(a.org.file);
-        put(a.org.step);
-        put(a.node);
-        put(a.items.get());
-        put(a.i);
-        put(a.f);
-        put(a.s.size());
-        key.append(buf, n);
-        key += a.s;
-        if (key.size() > max_key_bytes) return false;
+        if (a.is_missing()) return std::nullopt;
+        h = memo_mix(h, static_cast<std::uint64_t>(a.k) | (a.spread ? 0x100u : 0u) | (a.optional ? 0x200u : 0u) |
+                            (a.b ? 0x400u : 0u) | (std::uint64_t{a.org.snap} << 32));
+        h = memo_mix(h, (std::uint64_t{a.org.where.line} << 32) | a.org.where.column);
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.org.path) ^ (std::uint64_t{a.org.step} << 48));
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.org.file) ^ reinterpret_cast<std::uintptr_t>(a.node));
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.items.get()) ^ static_cast<std::uint64_t>(a.i));
+        h = memo_mix(h, std::bit_cast<std::uint64_t>(a.f) ^ std::hash<std::string_view>{}(a.s));
+        bytes += fixed_bytes + a.s.size();
+        if (bytes > max_key_bytes) return std::nullopt;
     }
-    return true;
+    return h;
+}
+
+const value* evaluator::recall(std::uint64_t h, const cdef& d, std::span<const value> args) const {
+    auto [it, end] = memo_.equal_range(h);
+    for (; it != end; ++it) {
+        const memo_entry& e = it->second;
+        if (e.def == &d && std::equal(args.begin(), args.end(), e.args.begin(), e.args.end(), same_memo_arg))
+            return &e.result;
+    }
+    return nullptr;
 }
 
 // The memo emptied. clear() would zero the whole bucket array, as large as the largest context
@@ -465,33 +481,32 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     if (!frame_pool_.empty()) {
         callee = std::move(frame_pool_.back());
         frame_pool_.pop_back();
+        callee.clear();
     }
-    callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
-    for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
+    const std::size_t size = std::max<std::uint32_t>(d.frame_size, d.params);
+    callee.reserve(size);
+    for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee.push_back(eval(*c.kids[i], f));
+    callee.resize(size);
     if (memo_epoch_ != epoch_) {
         forget_calls();
         memo_epoch_ = epoch_;
     }
-    const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
-    // The key is built in a reused buffer; only a call not seen before copies it (nested calls
-    // reuse the buffer while the body is evaluated).
-    std::string key;
-    const bool remember = memo_key(d, args, memo_buf_);
-    if (remember) {
-        if (auto hit = memo_.find(memo_buf_); hit != memo_.end()) {
+    const std::span<value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
+    const std::optional<std::uint64_t> h = memo_hash(d, args);
+    if (h)
+        if (const value* hit = recall(*h, d, args)) {
             if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
-            return hit->second.result;
+            return *hit;
         }
-        key = memo_buf_;
-    }
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
-    if (remember) {
+    if (h) {
         // Bounded: a context with more distinct calls than this starts over.
         if (memo_.size() >= 65536) forget_calls();
-        memo_.emplace(std::move(key), memo_entry{std::vector<value>(args.begin(), args.end()), v});
+        memo_.emplace(*h, memo_entry{&d, std::vector<value>(std::make_move_iterator(args.begin()),
+                                                             std::make_move_iterator(args.end())), v});
     }
     if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     return v;
@@ -510,16 +525,17 @@ value evaluator::call(const cdef& d, std::vector<value> args) {
 
 value evaluator::eval_compare(const cexpr& c, frame& f) {
     using ast::binop;
-    value a = eval(*c.kids[0], f);
+    value a_tmp, b_tmp, e_tmp;
+    const value& a = eval_ref(*c.kids[0], f, a_tmp);
     if (a.is_missing()) return a;
-    value b = eval(*c.kids[1], f);
+    const value& b = eval_ref(*c.kids[1], f, b_tmp);
     if (b.is_missing()) return b;
     rt::origin o = a.org.valid() ? a.org : b.org;
     auto result = [&](bool r) { return value::boolean(r, o); };
     auto member_of = [&](const value& x, const value& coll) -> value {
         if (coll.k == vkind::list) {
             for (std::size_t i = 0; i < coll.size(); ++i)
-                if (rt::compare(x, coll.at(i)) == rt::cmp_result::equal) return result(true);
+                if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
             return result(false);
         }
         if (coll.k == vkind::string && x.k == vkind::string) return result(coll.s.find(x.s) != std::string::npos);

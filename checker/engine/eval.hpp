@@ -3,6 +3,7 @@
 // snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
 // frames and the findings it returns. One evaluator per thread.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -122,6 +123,14 @@ private:
         return eval_op(c, f);
     }
     rt::value eval_op(const cexpr& c, frame& f);
+    /// The value of `c` without a copy when `c` is a variable or a constant (a reference into the
+    /// frame or the pack, counted as one step like `eval`); else `tmp`, made to hold it.
+    const rt::value& eval_ref(const cexpr& c, frame& f, rt::value& tmp) {
+        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return tmp = eval(c, f);
+        tick(c.where);
+        if (depth_ + 1 > w_.lim.max_depth) too_deep(c.where);
+        return c.op == cop::var ? f[c.slot] : c.k;
+    }
     rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
     /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
     /// end it with what the evaluation gave (findings and skips after the marks).
@@ -154,6 +163,7 @@ private:
         if (++steps_ > w_.lim.max_steps) too_many_steps(where);
     }
     [[noreturn]] void too_many_steps(pos where) const;
+    [[noreturn]] void too_deep(pos where) const;  ///< --max-eval-depth was exceeded at `where`
     /// Throw eval_limit_error at `where` of the current rule file, naming the snapshot evaluated.
     [[noreturn]] void limit_hit(pos where, const std::string& message) const;
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
@@ -233,13 +243,16 @@ private:
     // node and group are computed once. The argument values are kept in the entry, so that the
     // tables they point to stay alive and their addresses cannot be reused by other tables.
     struct memo_entry {
+        const cdef* def = nullptr;
         std::vector<rt::value> args;
         rt::value result;
     };
-    std::unordered_map<std::string, memo_entry> memo_;
-    std::string memo_buf_;  ///< the key of the call being looked up
+    std::unordered_multimap<std::uint64_t, memo_entry> memo_;  ///< by memo_hash
     std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
-    bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
+    /// The hash of a call for the memo, or nullopt when the call must not be remembered.
+    std::optional<std::uint64_t> memo_hash(const cdef& d, std::span<const rt::value> args) const;
+    /// The remembered value of the call of `d` with `args` (hash `h`), or null.
+    const rt::value* recall(std::uint64_t h, const cdef& d, std::span<const rt::value> args) const;
     /// Empty the memo without zeroing a large bucket array (a new context, or the bound reached).
     void forget_calls();
 };
