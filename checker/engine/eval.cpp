@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <span>
 #include <utility>
@@ -106,6 +107,7 @@ value evaluator::eval_op(const cexpr& c, frame& f) {
     tick(c.where);
     depth_guard g(depth_);
     if (depth_ > w_.lim.max_depth) too_deep(c.where);
+    depth_peak_ = std::max(depth_peak_, depth_);
     switch (c.op) {
     case cop::constant: return c.k;
     case cop::var: return f[c.slot];
@@ -223,7 +225,8 @@ value evaluator::eval_spread(const cexpr& c, frame& f) {
         }
     };
     if (base.spread) {
-        for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at(i));
+        value tmp;
+        for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at_ref(i, tmp));
     } else if ((values && base.k != vkind::table) || (!values && base.k != vkind::list)) {
         return value::missing(fmt::format("'{}' needs a {}, but the value is a {}", values ? ".*" : "[*]",
                                           values ? "table" : "list", rt::type_name(base.k)),
@@ -455,22 +458,46 @@ std::optional<std::uint64_t> evaluator::memo_hash(const cdef& d, std::span<const
     return h;
 }
 
-const value* evaluator::recall(std::uint64_t h, const cdef& d, std::span<const value> args) const {
-    auto [it, end] = memo_.equal_range(h);
+evaluator::memo_entry* evaluator::recall(memo_map& m, std::uint64_t h, const cdef& d, std::span<const value> args) {
+    auto [it, end] = m.equal_range(h);
     for (; it != end; ++it) {
-        const memo_entry& e = it->second;
-        if (e.def == &d && std::equal(args.begin(), args.end(), e.args.begin(), e.args.end(), same_memo_arg))
-            return &e.result;
+        memo_entry& e = it->second;
+        if (e.def == &d && std::equal(args.begin(), args.end(), e.args.begin(), e.args.end(), same_memo_arg)) return &e;
     }
     return nullptr;
 }
 
-// The memo emptied. clear() would zero the whole bucket array, as large as the largest context
+// A call remembered in the context that made or last used it is free, as any repeated call in one
+// context. From an earlier context it costs what its evaluation would cost here: its own steps and
+// those of the calls it made that this context has not made yet; it is evaluated again when that
+// would pass --max-eval-steps or could pass --max-eval-depth, so that the limit is hit where the
+// evaluation hits it.
+std::optional<std::uint64_t> evaluator::charge(memo_entry& e) {
+    if (e.epoch == epoch_) return 0;
+    if (depth_ + e.depth > w_.lim.max_depth) return std::nullopt;
+    std::vector<memo_entry*> seen;
+    const std::uint64_t cost = walk_cost(e, ++walks_, seen);
+    if (steps_ + cost > w_.lim.max_steps) return std::nullopt;
+    for (memo_entry* m : seen) m->epoch = epoch_;
+    steps_ += cost;
+    return cost;
+}
+
+std::uint64_t evaluator::walk_cost(memo_entry& e, std::uint64_t walk, std::vector<memo_entry*>& seen) const {
+    e.walk = walk;
+    seen.push_back(&e);
+    std::uint64_t cost = e.own_steps;
+    for (memo_entry* m : e.calls)
+        if (m->epoch != epoch_ && m->walk != walk) cost += walk_cost(*m, walk, seen);
+    return cost;
+}
+
+// A memo emptied. clear() would zero the whole bucket array, as large as the largest context
 // made it, at every new context (most of which call nothing): a large one is given back instead.
-void evaluator::forget_calls() {
+void evaluator::forget_calls(memo_map& m) {
     constexpr std::size_t kept_buckets = 64;
-    if (memo_.bucket_count() > kept_buckets) memo_ = decltype(memo_){};
-    else if (!memo_.empty()) memo_.clear();
+    if (m.bucket_count() > kept_buckets) m = memo_map{};
+    else if (!m.empty()) m.clear();
 }
 
 value evaluator::eval_call(const cexpr& c, frame& f) {
@@ -487,29 +514,70 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     callee.reserve(size);
     for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee.push_back(eval(*c.kids[i], f));
     callee.resize(size);
+    // A new context (none of whose calls is being evaluated): a new memo, and a new lasting one
+    // when a step changed the cluster.
     if (memo_epoch_ != epoch_) {
-        forget_calls();
+        forget_calls(memo_);
         memo_epoch_ = epoch_;
-    }
-    const std::span<value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
-    const std::optional<std::uint64_t> h = memo_hash(d, args);
-    if (h)
-        if (const value* hit = recall(*h, d, args)) {
-            if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
-            return *hit;
+        if (lasting_state_ != state_version_) {
+            forget_calls(lasting_);
+            lasting_state_ = state_version_;
         }
+    }
+    const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
+    memo_map& memo = d.reads_context || trace_ ? memo_ : lasting_;
+    const std::optional<std::uint64_t> h = memo_hash(d, args);
+    memo_entry* hit = h ? recall(memo, *h, d, args) : nullptr;
+    std::optional<std::uint64_t> cost = hit ? charge(*hit) : std::nullopt;
+    value v;
+    if (cost) {
+        depth_peak_ = std::max(depth_peak_, depth_ + hit->depth);
+        if (log_) {
+            log_->calls.push_back(hit);
+            log_->steps += *cost;
+        }
+        v = hit->result;
+    } else {
+        v = evaluate_call(d, callee, memo, h, hit);
+    }
+    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
+    return v;
+}
+
+value evaluator::evaluate_call(const cdef& d, frame& callee, memo_map& m, std::optional<std::uint64_t> h, memo_entry* stale) {
+    call_log mine;
+    call_log* outer = log_;
+    if (h) log_ = &mine;  // a call not remembered leaves the calls it makes to the one around it
+    const std::uint32_t outer_peak = std::exchange(depth_peak_, depth_);
+    const std::uint64_t before = steps_;
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
-    if (h) {
-        // Bounded: a context with more distinct calls than this starts over.
-        if (memo_.size() >= 65536) forget_calls();
-        memo_.emplace(*h, memo_entry{&d, std::vector<value>(std::make_move_iterator(args.begin()),
-                                                             std::make_move_iterator(args.end())), v});
+    const std::uint64_t spent = steps_ - before;
+    const std::uint32_t depth = depth_peak_ - depth_;
+    depth_peak_ = std::max(outer_peak, depth_peak_);
+    log_ = outer;
+    if (!h) return v;
+    memo_entry* e = stale;
+    if (stale) stale->epoch = epoch_;
+    else
+        e = remember(m, *h, d, std::span<value>(callee.data(), d.params), v, spent - mine.steps, depth, std::move(mine));
+    if (log_) {
+        log_->calls.push_back(e);
+        log_->steps += spent;
     }
-    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     return v;
+}
+
+// Bounded: a context with more distinct calls than this starts over (`begin` bounds `lasting_`).
+evaluator::memo_entry* evaluator::remember(memo_map& m, std::uint64_t h, const cdef& d, std::span<value> args,
+                                           const value& v, std::uint64_t steps, std::uint32_t depth, call_log&& log) {
+    if (&m == &memo_ && m.size() >= 65536) forget_calls(m);
+    auto it = m.emplace(h, memo_entry{&d,
+                                      std::vector<value>(std::make_move_iterator(args.begin()), std::make_move_iterator(args.end())),
+                                      v, steps, depth, epoch_, 0, std::move(log.calls)});
+    return &it->second;
 }
 
 value evaluator::call(const cdef& d, std::vector<value> args) {
@@ -520,6 +588,7 @@ value evaluator::call(const cdef& d, std::vector<value> args) {
     steps_ = 0;
     ++epoch_;
     depth_ = 0;
+    log_ = nullptr;
     return eval(*d.body, callee);
 }
 
@@ -582,7 +651,10 @@ value evaluator::eval_compare(const cexpr& c, frame& f) {
 }
 
 value evaluator::eval_quant(const cexpr& c, frame& f) {
-    value coll = eval(*c.kids[0], f);
+    // The collection may be a variable of an enclosing scope, read in place: its slot is below
+    // the quantifier's.
+    value coll_tmp;
+    const value& coll = eval_ref(*c.kids[0], f, coll_tmp);
     if (coll.is_missing()) return coll;
     // Elements are made one at a time into the variable's slot, which nested expressions never
     // reuse (a nested quantifier takes the next slot).
