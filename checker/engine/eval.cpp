@@ -521,6 +521,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
         memo_epoch_ = epoch_;
         if (lasting_state_ != state_version_) {
             forget_calls(lasting_);
+            lasting_kept_.clear();
             lasting_state_ = state_version_;
         }
     }
