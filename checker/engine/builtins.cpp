@@ -526,6 +526,14 @@ const builtin_def* find_builtin(std::string_view name) {
     return nullptr;
 }
 
+// The implementations that read the evaluator (`x.ev`) for more than the pack and the cluster's
+// current state (which `other` and `others` read): a built-in added with such an implementation is
+// added here.
+bool builtin_reads_context(const builtin_def& b) {
+    constexpr std::array<builtin_impl, 4> contextual{fn_schema_violations, fn_step_index, fn_node_of, fn_trigger};
+    return std::find(contextual.begin(), contextual.end(), b.impl) != contextual.end();
+}
+
 value evaluator::eval_builtin(const cexpr& c, frame& f) {
     std::array<value, max_builtin_args> a;
     const std::size_t na = std::min(c.kids.size(), a.size());

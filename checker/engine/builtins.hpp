@@ -59,4 +59,8 @@ std::span<const builtin_def> builtin_table();
 /// The row of the built-in named `name`, or null.
 const builtin_def* find_builtin(std::string_view name);
 
+/// True when the built-in's value depends on the evaluation's context (the node in scope, the step,
+/// the runbook, the trigger), not only on its arguments and the cluster's current state.
+bool builtin_reads_context(const builtin_def& b);
+
 } // namespace kbl

@@ -105,6 +105,7 @@ void compiler::run() {
     for (const auto& f : p_.asts)
         for (const auto& r : f.rules) compile_rule(f, r);
     compile_defs();
+    mark_context_defs();
     unused_globals();
     std::sort(p_.rules.begin(), p_.rules.end(), [](const auto& a, const auto& b) { return a->info.id < b->info.id; });
 }
@@ -243,6 +244,48 @@ void compiler::compile_defs() {
         if (!next) return;
         compile_def(*next);
     }
+}
+
+namespace {
+
+enum class def_mark : std::uint8_t { visiting, reads, pure };
+
+bool def_reads_context(const cdef& d, std::map<const cdef*, def_mark>& marks);
+
+// True when `c` or one of its parts reads the evaluation's context (a def calling itself counts).
+bool expr_reads_context(const cexpr& c, std::map<const cdef*, def_mark>& marks) {
+    switch (c.op) {
+    case cop::self:
+    case cop::root_key:
+    case cop::step:
+    case cop::step_index:
+    case cop::target:
+    case cop::steps:
+    case cop::runbook: return true;
+    case cop::builtin:
+        if (builtin_reads_context(*c.fn)) return true;
+        break;
+    case cop::call:
+        if (def_reads_context(*c.def, marks)) return true;
+        break;
+    default: break;
+    }
+    return std::any_of(c.kids.begin(), c.kids.end(), [&](const cexpr_ptr& k) { return k && expr_reads_context(*k, marks); });
+}
+
+bool def_reads_context(const cdef& d, std::map<const cdef*, def_mark>& marks) {
+    auto [it, fresh] = marks.emplace(&d, def_mark::visiting);
+    if (!fresh) return it->second != def_mark::pure;
+    const bool reads = !d.body || expr_reads_context(*d.body, marks);
+    marks[&d] = reads ? def_mark::reads : def_mark::pure;
+    return reads;
+}
+
+} // namespace
+
+void compiler::mark_context_defs() {
+    std::map<const cdef*, def_mark> marks;
+    for (auto& [name, d] : p_.defs) d->reads_context = def_reads_context(*d, marks);
 }
 
 // A call of `d` with arguments of types `args`: `d` is used, and its parameters take those types

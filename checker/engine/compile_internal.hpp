@@ -105,6 +105,8 @@ private:
     void compile_table(ctable& t);
     void compile_def(cdef& d);
     void compile_defs();
+    /// Set `reads_context` of every def (after all are compiled).
+    void mark_context_defs();
     void note_def_call(cdef& d, std::span<const stype> args);
     void unused_globals();
     bool allowed(const source_ptr& f, std::string_view id);

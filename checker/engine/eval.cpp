@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <span>
 #include <utility>
@@ -40,6 +41,11 @@ void evaluator::too_many_steps(pos where) const {
     limit_hit(where, fmt::format("evaluating rule '{}' took more than {} step{} (--max-eval-steps)",
                                  rule_ ? rule_->info.id : std::string("?"), w_.lim.max_steps,
                                  w_.lim.max_steps == 1 ? "" : "s"));
+}
+
+void evaluator::too_deep(pos where) const {
+    limit_hit(where, fmt::format("evaluating rule '{}' nested deeper than {} (--max-eval-depth)",
+                                 rule_ ? rule_->info.id : std::string("?"), w_.lim.max_depth));
 }
 
 std::size_t runbook_ctx::step_index_of(const value& s) const {
@@ -100,10 +106,8 @@ value evaluator::index(const value& base, const value& idx, pos where) {
 value evaluator::eval_op(const cexpr& c, frame& f) {
     tick(c.where);
     depth_guard g(depth_);
-    if (depth_ > w_.lim.max_depth)
-        limit_hit(c.where,
-                               fmt::format("evaluating rule '{}' nested deeper than {} (--max-eval-depth)",
-                                           rule_ ? rule_->info.id : std::string("?"), w_.lim.max_depth));
+    if (depth_ > w_.lim.max_depth) too_deep(c.where);
+    depth_peak_ = std::max(depth_peak_, depth_);
     switch (c.op) {
     case cop::constant: return c.k;
     case cop::var: return f[c.slot];
@@ -189,15 +193,16 @@ value evaluator::eval_nodes() {
 // `.key` and `[i]`, mapped over a spread list.
 value evaluator::eval_member(const cexpr& c, frame& f) {
     const bool drop = std::exchange(drop_missing_, false);
-    value base = eval(*c.kids[0], f);
-    value idx;
-    if (c.op == cop::index) idx = eval(*c.kids[1], f);
+    value base_tmp, idx_tmp, elem_tmp;
+    const value& base = eval_ref(*c.kids[0], f, base_tmp);
+    const value& idx = c.op == cop::index ? eval_ref(*c.kids[1], f, idx_tmp) : idx_tmp;
     if (!base.spread) return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
     // One rule with `map`: an element where the path is missing makes the whole result
     // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
     std::vector<value> out;
     for (std::size_t i = 0; i < base.size(); ++i) {
-        value v = c.op == cop::member ? member(base.at(i), c.key, c.where) : index(base.at(i), idx, c.where);
+        const value& e = base.at_ref(i, elem_tmp);
+        value v = c.op == cop::member ? member(e, c.key, c.where) : index(e, idx, c.where);
         if (!v.is_missing()) out.push_back(std::move(v));
         else if (!drop && !optional_by_schema(v.missing_path)) return v;
     }
@@ -220,7 +225,8 @@ value evaluator::eval_spread(const cexpr& c, frame& f) {
         }
     };
     if (base.spread) {
-        for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at(i));
+        value tmp;
+        for (std::size_t i = 0; i < base.size(); ++i) spread_one(base.at_ref(i, tmp));
     } else if ((values && base.k != vkind::table) || (!values && base.k != vkind::list)) {
         return value::missing(fmt::format("'{}' needs a {}, but the value is a {}", values ? ".*" : "[*]",
                                           values ? "table" : "list", rt::type_name(base.k)),
@@ -410,51 +416,88 @@ const char* evaluator::trigger_name() const {
     return rule_ && rule_->info.scope == rule_scope::runbook ? "runbook" : "final";
 }
 
-// The key of a call for the memo: the def, then each argument's kind, flags, origin and content
-// (snapshot tables and computed lists by identity). False when the call must not be remembered:
-// an argument is missing (its reason and path vary) or the key would be large.
-bool evaluator::memo_key(const cdef& d, std::span<const value> args, std::string& key) const {
-    constexpr std::size_t max_key_bytes = 4096;
-    key.clear();
-    // The fixed-size fields of an argument are copied into a small buffer and appended at once.
-    char buf[128];
-    std::size_t n = 0;
-    const auto put = [&](const auto& x) {
-        static_assert(sizeof x <= 8);
-        std::memcpy(buf + n, &x, sizeof x);
-        n += sizeof x;
-    };
-    put(&d);
-    key.append(buf, n);
-    for (const value& a : args) {
-        if (a.is_missing()) return false;
-        n = 0;
-        put(a.k);
-        put(static_cast<std::uint8_t>((a.spread ? 1 : 0) | (a.optional ? 2 : 0) | (a.b ? 4 : 0)));
-        put(a.org.snap);
-        put(a.org.where.line);
-        put(a.org.where.column);
-        put(a.org.path);
-        put(a.org.file);
-        put(a.org.step);
-        put(a.node);
-        put(a.items.get());
-        put(a.i);
-        put(a.f);
-        put(a.s.size());
-        key.append(buf, n);
-        key += a.s;
-        if (key.size() > max_key_bytes) return false;
-    }
-    return true;
+namespace {
+
+// One step of the memo's hash (a 64-bit multiply-xorshift mix).
+std::uint64_t memo_mix(std::uint64_t h, std::uint64_t x) {
+    h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
 }
 
-// The memo emptied. clear() would zero the whole bucket array, as large as the largest context
+// Two arguments are the same for the memo: same kind, flags, origin and content (snapshot
+// tables and computed lists by identity, floats bit for bit).
+bool same_memo_arg(const value& a, const value& b) {
+    return a.k == b.k && a.spread == b.spread && a.optional == b.optional && a.b == b.b && a.org.snap == b.org.snap &&
+           a.org.where == b.org.where && a.org.path == b.org.path && a.org.file == b.org.file &&
+           a.org.step == b.org.step && a.node == b.node && a.items == b.items && a.i == b.i &&
+           std::bit_cast<std::uint64_t>(a.f) == std::bit_cast<std::uint64_t>(b.f) && a.s == b.s;
+}
+
+} // namespace
+
+// The hash of a call for the memo: the def, then each argument's kind, flags, origin and content.
+// Nullopt when the call must not be remembered: an argument is missing (its reason and path vary)
+// or the call's arguments are large (their fixed fields and strings over 4 KB).
+std::optional<std::uint64_t> evaluator::memo_hash(const cdef& d, std::span<const value> args) const {
+    constexpr std::size_t max_key_bytes = 4096;
+    constexpr std::size_t fixed_bytes = 2 + 4 * sizeof(std::uint32_t) + 4 * sizeof(void*) + 3 * 8;
+    std::size_t bytes = sizeof(&d);
+    std::uint64_t h = memo_mix(0, reinterpret_cast<std::uintptr_t>(&d));
+    for (const value& a : args) {
+        if (a.is_missing()) return std::nullopt;
+        h = memo_mix(h, static_cast<std::uint64_t>(a.k) | (a.spread ? 0x100u : 0u) | (a.optional ? 0x200u : 0u) |
+                            (a.b ? 0x400u : 0u) | (std::uint64_t{a.org.snap} << 32));
+        h = memo_mix(h, (std::uint64_t{a.org.where.line} << 32) | a.org.where.column);
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.org.path) ^ (std::uint64_t{a.org.step} << 48));
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.org.file) ^ reinterpret_cast<std::uintptr_t>(a.node));
+        h = memo_mix(h, reinterpret_cast<std::uintptr_t>(a.items.get()) ^ static_cast<std::uint64_t>(a.i));
+        h = memo_mix(h, std::bit_cast<std::uint64_t>(a.f) ^ std::hash<std::string_view>{}(a.s));
+        bytes += fixed_bytes + a.s.size();
+        if (bytes > max_key_bytes) return std::nullopt;
+    }
+    return h;
+}
+
+evaluator::memo_entry* evaluator::recall(memo_map& m, std::uint64_t h, const cdef& d, std::span<const value> args) {
+    auto [it, end] = m.equal_range(h);
+    for (; it != end; ++it) {
+        memo_entry& e = it->second;
+        if (e.def == &d && std::equal(args.begin(), args.end(), e.args.begin(), e.args.end(), same_memo_arg)) return &e;
+    }
+    return nullptr;
+}
+
+// A call remembered in the context that made or last used it is free, as any repeated call in one
+// context. From an earlier context it costs what its evaluation would cost here: its own steps and
+// those of the calls it made that this context has not made yet; it is evaluated again when that
+// would pass --max-eval-steps or could pass --max-eval-depth, so that the limit is hit where the
+// evaluation hits it.
+std::optional<std::uint64_t> evaluator::charge(memo_entry& e) {
+    if (e.epoch == epoch_) return 0;
+    if (depth_ + e.depth > w_.lim.max_depth) return std::nullopt;
+    std::vector<memo_entry*> seen;
+    const std::uint64_t cost = walk_cost(e, ++walks_, seen);
+    if (steps_ + cost > w_.lim.max_steps) return std::nullopt;
+    for (memo_entry* m : seen) m->epoch = epoch_;
+    steps_ += cost;
+    return cost;
+}
+
+std::uint64_t evaluator::walk_cost(memo_entry& e, std::uint64_t walk, std::vector<memo_entry*>& seen) const {
+    e.walk = walk;
+    seen.push_back(&e);
+    std::uint64_t cost = e.own_steps;
+    for (memo_entry* m : e.calls)
+        if (m->epoch != epoch_ && m->walk != walk) cost += walk_cost(*m, walk, seen);
+    return cost;
+}
+
+// A memo emptied. clear() would zero the whole bucket array, as large as the largest context
 // made it, at every new context (most of which call nothing): a large one is given back instead.
-void evaluator::forget_calls() {
+void evaluator::forget_calls(memo_map& m) {
     constexpr std::size_t kept_buckets = 64;
-    if (memo_.bucket_count() > kept_buckets) memo_ = decltype(memo_){};
-    else if (!memo_.empty()) memo_.clear();
+    if (m.bucket_count() > kept_buckets) m = memo_map{};
+    else if (!m.empty()) m.clear();
 }
 
 value evaluator::eval_call(const cexpr& c, frame& f) {
@@ -465,36 +508,77 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
     if (!frame_pool_.empty()) {
         callee = std::move(frame_pool_.back());
         frame_pool_.pop_back();
+        callee.clear();
     }
-    callee.assign(std::max<std::uint32_t>(d.frame_size, d.params), value{});
-    for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee[i] = eval(*c.kids[i], f);
+    const std::size_t size = std::max<std::uint32_t>(d.frame_size, d.params);
+    callee.reserve(size);
+    for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee.push_back(eval(*c.kids[i], f));
+    callee.resize(size);
+    // A new context (none of whose calls is being evaluated): a new memo, and a new lasting one
+    // when a step changed the cluster.
     if (memo_epoch_ != epoch_) {
-        forget_calls();
+        forget_calls(memo_);
         memo_epoch_ = epoch_;
+        if (lasting_state_ != state_version_) {
+            forget_calls(lasting_);
+            lasting_kept_.clear();
+            lasting_state_ = state_version_;
+        }
     }
     const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
-    // The key is built in a reused buffer; only a call not seen before copies it (nested calls
-    // reuse the buffer while the body is evaluated).
-    std::string key;
-    const bool remember = memo_key(d, args, memo_buf_);
-    if (remember) {
-        if (auto hit = memo_.find(memo_buf_); hit != memo_.end()) {
-            if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
-            return hit->second.result;
+    memo_map& memo = d.reads_context || trace_ ? memo_ : lasting_;
+    const std::optional<std::uint64_t> h = memo_hash(d, args);
+    memo_entry* hit = h ? recall(memo, *h, d, args) : nullptr;
+    std::optional<std::uint64_t> cost = hit ? charge(*hit) : std::nullopt;
+    value v;
+    if (cost) {
+        depth_peak_ = std::max(depth_peak_, depth_ + hit->depth);
+        if (log_) {
+            log_->calls.push_back(hit);
+            log_->steps += *cost;
         }
-        key = memo_buf_;
+        v = hit->result;
+    } else {
+        v = evaluate_call(d, callee, memo, h, hit);
     }
+    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
+    return v;
+}
+
+value evaluator::evaluate_call(const cdef& d, frame& callee, memo_map& m, std::optional<std::uint64_t> h, memo_entry* stale) {
+    call_log mine;
+    call_log* outer = log_;
+    if (h) log_ = &mine;  // a call not remembered leaves the calls it makes to the one around it
+    const std::uint32_t outer_peak = std::exchange(depth_peak_, depth_);
+    const std::uint64_t before = steps_;
     source_ptr saved = cur_file_;
     cur_file_ = d.file;
     value v = eval(*d.body, callee);
     cur_file_ = saved;
-    if (remember) {
-        // Bounded: a context with more distinct calls than this starts over.
-        if (memo_.size() >= 65536) forget_calls();
-        memo_.emplace(std::move(key), memo_entry{std::vector<value>(args.begin(), args.end()), v});
+    const std::uint64_t spent = steps_ - before;
+    const std::uint32_t depth = depth_peak_ - depth_;
+    depth_peak_ = std::max(outer_peak, depth_peak_);
+    log_ = outer;
+    if (!h) return v;
+    memo_entry* e = stale;
+    if (stale) stale->epoch = epoch_;
+    else
+        e = remember(m, *h, d, std::span<value>(callee.data(), d.params), v, spent - mine.steps, depth, std::move(mine));
+    if (log_) {
+        log_->calls.push_back(e);
+        log_->steps += spent;
     }
-    if (frame_pool_.size() < 64) frame_pool_.push_back(std::move(callee));
     return v;
+}
+
+// Bounded: a context with more distinct calls than this starts over (`begin` bounds `lasting_`).
+evaluator::memo_entry* evaluator::remember(memo_map& m, std::uint64_t h, const cdef& d, std::span<value> args,
+                                           const value& v, std::uint64_t steps, std::uint32_t depth, call_log&& log) {
+    if (&m == &memo_ && m.size() >= 65536) forget_calls(m);
+    auto it = m.emplace(h, memo_entry{&d,
+                                      std::vector<value>(std::make_move_iterator(args.begin()), std::make_move_iterator(args.end())),
+                                      v, steps, depth, epoch_, 0, std::move(log.calls)});
+    return &it->second;
 }
 
 value evaluator::call(const cdef& d, std::vector<value> args) {
@@ -505,21 +589,23 @@ value evaluator::call(const cdef& d, std::vector<value> args) {
     steps_ = 0;
     ++epoch_;
     depth_ = 0;
+    log_ = nullptr;
     return eval(*d.body, callee);
 }
 
 value evaluator::eval_compare(const cexpr& c, frame& f) {
     using ast::binop;
-    value a = eval(*c.kids[0], f);
+    value a_tmp, b_tmp, e_tmp;
+    const value& a = eval_ref(*c.kids[0], f, a_tmp);
     if (a.is_missing()) return a;
-    value b = eval(*c.kids[1], f);
+    const value& b = eval_ref(*c.kids[1], f, b_tmp);
     if (b.is_missing()) return b;
     rt::origin o = a.org.valid() ? a.org : b.org;
     auto result = [&](bool r) { return value::boolean(r, o); };
     auto member_of = [&](const value& x, const value& coll) -> value {
         if (coll.k == vkind::list) {
             for (std::size_t i = 0; i < coll.size(); ++i)
-                if (rt::compare(x, coll.at(i)) == rt::cmp_result::equal) return result(true);
+                if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
             return result(false);
         }
         if (coll.k == vkind::string && x.k == vkind::string) return result(coll.s.find(x.s) != std::string::npos);
@@ -566,7 +652,10 @@ value evaluator::eval_compare(const cexpr& c, frame& f) {
 }
 
 value evaluator::eval_quant(const cexpr& c, frame& f) {
-    value coll = eval(*c.kids[0], f);
+    // The collection may be a variable of an enclosing scope, read in place: its slot is below
+    // the quantifier's.
+    value coll_tmp;
+    const value& coll = eval_ref(*c.kids[0], f, coll_tmp);
     if (coll.is_missing()) return coll;
     // Elements are made one at a time into the variable's slot, which nested expressions never
     // reuse (a nested quantifier takes the next slot).

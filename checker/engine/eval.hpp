@@ -2,7 +2,9 @@
 // The evaluator (internal to checker/): evaluates compiled expressions and rules against the
 // snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
 // frames and the findings it returns. One evaluator per thread.
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -122,6 +124,15 @@ private:
         return eval_op(c, f);
     }
     rt::value eval_op(const cexpr& c, frame& f);
+    /// The value of `c` without a copy when `c` is a variable or a constant (a reference into the
+    /// frame or the pack, counted as one step like `eval`); else `tmp`, made to hold it.
+    const rt::value& eval_ref(const cexpr& c, frame& f, rt::value& tmp) {
+        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return tmp = eval(c, f);
+        tick(c.where);
+        if (depth_ + 1 > w_.lim.max_depth) too_deep(c.where);
+        depth_peak_ = std::max(depth_peak_, depth_ + 1);
+        return c.op == cop::var ? f[c.slot] : c.k;
+    }
     rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
     /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
     /// end it with what the evaluation gave (findings and skips after the marks).
@@ -154,6 +165,7 @@ private:
         if (++steps_ > w_.lim.max_steps) too_many_steps(where);
     }
     [[noreturn]] void too_many_steps(pos where) const;
+    [[noreturn]] void too_deep(pos where) const;  ///< --max-eval-depth was exceeded at `where`
     /// Throw eval_limit_error at `where` of the current rule file, naming the snapshot evaluated.
     [[noreturn]] void limit_hit(pos where, const std::string& message) const;
     /// Start a new evaluation context (a rule on one node, cluster, step or runbook, or an action):
@@ -225,23 +237,56 @@ private:
     /// record lives until the context's findings are made, whatever value still holds it.
     std::vector<snap::node_ptr> kept_;
 
-    // Calls of `def` functions, remembered for one evaluation context (`epoch_`: one rule on one
-    // node, cluster, step or runbook, on one state of the cluster; anything that changes the
-    // context starts a new epoch). A def is a pure function of its arguments and that context, so
-    // a call with the same arguments (same values, same origins, the same snapshot tables by
-    // identity) gives the same value: the merged-view helpers that cross-node rules call once per
-    // node and group are computed once. The argument values are kept in the entry, so that the
-    // tables they point to stay alive and their addresses cannot be reused by other tables.
+    // Calls of `def` functions, remembered. A def is a pure function of its arguments and of the
+    // evaluation context (`epoch_`: one rule on one node, cluster, step or runbook, on one state of
+    // the cluster; anything that changes the context starts a new epoch), so a call with the same
+    // arguments (same values, same origins, the same snapshot tables by identity) gives the same
+    // value: the merged-view helpers that cross-node rules call once per node and group are
+    // computed once. A def that reads the context (`cdef::reads_context`) is remembered for one
+    // context (`memo_`); any other for every context of this evaluator (one cluster or one
+    // simulation) on one state of the cluster (`lasting_`), except while tracing. The argument values are kept in the entry, so
+    // that the tables they point to stay alive and their addresses cannot be reused by other tables.
     struct memo_entry {
+        const cdef* def = nullptr;
         std::vector<rt::value> args;
         rt::value result;
+        std::uint64_t own_steps = 0;  ///< the steps of its evaluation outside the remembered calls it made
+        std::uint32_t depth = 0;      ///< the deepest its evaluation nests without the memo, below the call
+        std::uint64_t epoch = 0;      ///< the last context that used it
+        std::uint64_t walk = 0;       ///< charge's mark
+        std::vector<memo_entry*> calls;  ///< the remembered calls its evaluation made, in order
     };
-    std::unordered_map<std::string, memo_entry> memo_;
-    std::string memo_buf_;  ///< the key of the call being looked up
-    std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull;
-    bool memo_key(const cdef& d, std::span<const rt::value> args, std::string& key) const;
-    /// Empty the memo without zeroing a large bucket array (a new context, or the bound reached).
-    void forget_calls();
+    /// The remembered calls made by the evaluation of a call, and the steps they were charged.
+    struct call_log {
+        std::vector<memo_entry*> calls;
+        std::uint64_t steps = 0;
+    };
+    using memo_map = std::unordered_multimap<std::uint64_t, memo_entry>;  ///< by memo_hash
+    memo_map memo_;
+    memo_map lasting_;
+    /// The records of past contexts (`kept_`), kept while `lasting_` may hold values that point into them.
+    std::vector<snap::node_ptr> lasting_kept_;
+    std::uint64_t epoch_ = 0, memo_epoch_ = ~0ull, walks_ = 0, lasting_state_ = 0;
+    call_log* log_ = nullptr;      ///< of the innermost remembered call being evaluated
+    std::uint32_t depth_peak_ = 0;  ///< the deepest the evaluation of that call went (or would without the memo)
+    /// The hash of a call for the memo, or nullopt when the call must not be remembered.
+    std::optional<std::uint64_t> memo_hash(const cdef& d, std::span<const rt::value> args) const;
+    /// The entry of `m` for the call of `d` with `args` (hash `h`), or null.
+    memo_entry* recall(memo_map& m, std::uint64_t h, const cdef& d, std::span<const rt::value> args);
+    /// Count the steps a remembered call would take evaluated here; nullopt when it must be
+    /// evaluated again (see eval.cpp).
+    std::optional<std::uint64_t> charge(memo_entry& e);
+    /// The steps of `e` and of the calls it made that this context has not made yet (marked `walk`).
+    std::uint64_t walk_cost(memo_entry& e, std::uint64_t walk, std::vector<memo_entry*>& seen) const;
+    /// The value of the call of `d` with `args`, evaluated in `callee` and remembered in `m` under
+    /// `h` when `h` is set (`stale`: its entry there, which `charge` refused).
+    rt::value evaluate_call(const cdef& d, frame& callee, memo_map& m, std::optional<std::uint64_t> h, memo_entry* stale);
+    /// Remember the value `v` of the call of `d` with `args` (moved from), whose evaluation took
+    /// `steps` outside the remembered calls in `log`, and nested `depth` below the call.
+    memo_entry* remember(memo_map& m, std::uint64_t h, const cdef& d, std::span<rt::value> args, const rt::value& v,
+                         std::uint64_t steps, std::uint32_t depth, call_log&& log);
+    /// Empty a memo without zeroing a large bucket array (a new context, or the bound reached).
+    static void forget_calls(memo_map& m);
 };
 
 } // namespace kbl

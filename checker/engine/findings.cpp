@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <span>
 
@@ -306,6 +307,14 @@ void evaluator::begin(const crule* r, const source_ptr& file, std::vector<not_ev
     steps_ = 0;
     ++epoch_;
     depth_ = 0;
+    log_ = nullptr;
+    // The calls remembered across contexts (eval.cpp), bounded here, where none is being evaluated.
+    if (lasting_.size() >= 8192) {
+        forget_calls(lasting_);
+        lasting_kept_.clear();
+    }
+    if (!lasting_.empty())
+        lasting_kept_.insert(lasting_kept_.end(), std::make_move_iterator(kept_.begin()), std::make_move_iterator(kept_.end()));
     kept_.clear();
 }
 

@@ -76,6 +76,10 @@ struct cdef {
     const ast::def_decl* decl = nullptr;
     bool compiling = false;
     bool compiled = false;
+    /// Its body, or a def it calls, reads the evaluation's context (`self`, a root key, the step, the
+    /// runbook, or a built-in that reads them): its value depends on more than its arguments and the
+    /// cluster's current state.
+    bool reads_context = true;
 };
 
 struct ctable {

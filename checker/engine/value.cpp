@@ -204,8 +204,9 @@ cmp_result compare(const value& a, const value& b, bool ignore_case) {
     case vkind::datetime: return from_int(datetime_key(a.s).compare(datetime_key(b.s)));
     case vkind::list: {
         std::size_t n = a.size(), m = b.size();
+        value x, y;
         for (std::size_t i = 0; i < std::min(n, m); ++i) {
-            cmp_result c = compare(a.at(i), b.at(i), ignore_case);
+            cmp_result c = compare(a.at_ref(i, x), b.at_ref(i, y), ignore_case);
             if (c != cmp_result::equal) return c == cmp_result::type_mismatch ? cmp_result::unordered : c;
         }
         return from_int(n < m ? -1 : n > m ? 1 : 0);

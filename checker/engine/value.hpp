@@ -56,6 +56,12 @@ struct value {
     [[nodiscard]] std::size_t size() const;
     /// Element `idx` of a list, with its origin.
     [[nodiscard]] value at(std::size_t idx) const;
+    /// Element `idx` of a list without a copy when the list is computed (a reference into it); else
+    /// `tmp`, made to hold the element.
+    [[nodiscard]] const value& at_ref(std::size_t idx, value& tmp) const {
+        if (node) return tmp = at(idx);
+        return items->at(idx);
+    }
 };
 
 /// What a tree made from a value records about where it was made.
