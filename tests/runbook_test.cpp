@@ -274,3 +274,36 @@ TEST_CASE("a long runbook: each step's rules judge exactly that step's state", "
                      });
     CHECK(r.res.runbooks == 1);
 }
+
+TEST_CASE("a def that reads the trigger or the node is evaluated again in each rule, never remembered across them", "[runbook]") {
+    // The evaluator remembers a def's calls across a cluster's rules only when the def reads nothing
+    // but its arguments and the cluster's state (builtin_def::context_free, compiler::mark_context_defs).
+    const std::string rule_on = R"KBL(rule R-PHASE-{0} {{
+  title "t"
+  severity info
+  scope node
+  ref KB "s"
+  fix "f"
+  on {1} uninstall
+  let p = phase("!")
+  let w = named("?")
+  require p == "none"
+  message "{{p}} {{w}} {{plain(1)}}"
+}}
+)KBL";
+    const std::string pack = pack_text + "def phase(x) = trigger() + x\ndef named(x) = node.name + x\ndef plain(x) = x + 1\n" +
+                             fmt::format(fmt::runtime(rule_on), "B", "before") + fmt::format(fmt::runtime(rule_on), "A", "after");
+    std::string n1 = n1_head + "[runbook]\nname = \"two\"\n"                      // 7-8
+                     "[[runbook.steps]]\nnode = \"N2\"\naction = \"uninstall\"\n"  // 9-11
+                     "[[runbook.steps]]\nnode = \"N1\"\naction = \"uninstall\"\n";  // 12-14
+    auto r = run({{"N1.toml", n1}, {"N2.toml", n2}}, nullptr, pack);
+    std::vector<std::string> phase;
+    for (const auto& l : r.lines)
+        if (l.starts_with("R-PHASE")) phase.push_back(l);
+    CHECK(phase == std::vector<std::string>{
+                       "R-PHASE-A N2 N1.toml:9:1 step 1 uninstall: after! N2? 2 | N2.toml:1:1 this value read here",
+                       "R-PHASE-B N2 N1.toml:9:1 step 1 uninstall: before! N2? 2 | N2.toml:1:1 this value read here",
+                       "R-PHASE-A N1 N1.toml:12:1 step 2 uninstall: after! N1? 2 | N1.toml:1:1 this value read here",
+                       "R-PHASE-B N1 N1.toml:12:1 step 2 uninstall: before! N1? 2 | N1.toml:1:1 this value read here",
+                   });
+}

@@ -51,6 +51,10 @@ struct builtin_def {
     missing_args missing;
     std::string_view signature;  ///< how it is called, e.g. `substr(s, start[, len])`
     std::string_view doc;        ///< what it gives, one line (docs/language.md says more)
+    /// Its value depends only on its arguments and the cluster's current state, not on the node in
+    /// scope, the step, the runbook or the trigger: a def that calls it may be remembered across a
+    /// cluster's rules. False unless its row says so, so that a new built-in is never wrongly remembered.
+    bool context_free = false;
 };
 
 /// Every built-in function, one row each.
@@ -59,8 +63,5 @@ std::span<const builtin_def> builtin_table();
 /// The row of the built-in named `name`, or null.
 const builtin_def* find_builtin(std::string_view name);
 
-/// True when the built-in's value depends on the evaluation's context (the node in scope, the step,
-/// the runbook, the trigger), not only on its arguments and the cluster's current state.
-bool builtin_reads_context(const builtin_def& b);
 
 } // namespace kbl

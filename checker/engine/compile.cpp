@@ -263,12 +263,16 @@ bool expr_reads_context(const cexpr& c, std::map<const cdef*, def_mark>& marks) 
     case cop::steps:
     case cop::runbook: return true;
     case cop::builtin:
-        if (builtin_reads_context(*c.fn)) return true;
+        if (!c.fn->context_free) return true;
         break;
     case cop::call:
         if (def_reads_context(*c.def, marks)) return true;
         break;
-    default: break;
+    // No default: a new operation must be put on one side or the other (-Wswitch).
+    case cop::constant: case cop::var: case cop::nodes: case cop::member: case cop::member_star: case cop::index:
+    case cop::index_star: case cop::optional: case cop::table_lookup: case cop::neg: case cop::not_: case cop::and_:
+    case cop::or_: case cop::compare: case cop::default_: case cop::add: case cop::sub: case cop::mul: case cop::div:
+    case cop::mod: case cop::quant: case cop::cond: case cop::list: case cop::record: break;
     }
     return std::any_of(c.kids.begin(), c.kids.end(), [&](const cexpr_ptr& k) { return k && expr_reads_context(*k, marks); });
 }
