@@ -184,14 +184,14 @@ diagnostic get_diagnostic(reader& r) {
     return d;
 }
 
-void put(writer& w, const std::optional<diagnostic>& d) {
+void put(writer& w, const std::shared_ptr<const diagnostic>& d) {
     w.u8(d ? 1 : 0);
     if (d) put(w, *d);
 }
 
-std::optional<diagnostic> get_optional_diagnostic(reader& r) {
-    if (!r.flag()) return std::nullopt;
-    return get_diagnostic(r);
+std::shared_ptr<const diagnostic> get_optional_diagnostic(reader& r) {
+    if (!r.flag()) return nullptr;
+    return std::make_shared<const diagnostic>(get_diagnostic(r));
 }
 
 void put(writer& w, const location& l) {

@@ -102,10 +102,10 @@ void evaluate_group(const fleet_run& run, std::size_t g, const std::vector<std::
     }
     record_checked(run.p, w, 0, out.checked);
     out.incomplete = incomplete_reason(out.name, files, failed_names(run, g, failed_before));
-    if (!out.incomplete.empty()) out.note = incomplete_note(out.incomplete, norm.front().file);
+    if (!out.incomplete.empty()) out.note = std::make_shared<const diagnostic>(incomplete_note(out.incomplete, norm.front().file));
     diagnostics over;
     if (oversized_clusters(run.p, w, norm, run.opt, over).front()) {
-        out.oversized = std::move(over.front());
+        out.oversized = std::make_shared<const diagnostic>(std::move(over.front()));
         return;
     }
     cluster_runner runner(run.p, w, norm, run.rules, run.opt.keep_evaluated, run.opt.keep_timelines);
@@ -228,10 +228,10 @@ void assemble(std::vector<group_out>& outs, fleet_run& run, check_result& res, f
         auto& c = outs[g].checked;
         std::move(c.snapshots.begin(), c.snapshots.end(), std::back_inserter(res.checked.snapshots));
         std::move(c.changes.begin(), c.changes.end(), std::back_inserter(res.checked.changes));
-        if (outs[g].oversized) res.errors.push_back(std::move(*outs[g].oversized));
+        if (outs[g].oversized) res.errors.push_back(*outs[g].oversized);
     }
     for (std::size_t g : order)
-        if (outs[g].note) res.errors.push_back(std::move(*outs[g].note));
+        if (outs[g].note) res.errors.push_back(*outs[g].note);
     for (std::size_t g : order) append_cluster(outs[g].out, res);
     sort_findings(res);
     for (std::size_t i = 0; i < run.plan.errors.size(); ++i) {

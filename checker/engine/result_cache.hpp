@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,9 @@ struct group_result {
     std::vector<std::uint32_t> loaded;  ///< its files that loaded (fleet indices; in an entry, indices in the group)
     std::string name;
     std::string incomplete;  ///< why it is incomplete, as its evaluation was told
-    std::optional<diagnostic> oversized, note;
+    /// A cluster over --max-cluster-nodes, and why it is incomplete: behind pointers, since few
+    /// clusters have either and every cluster's result is held until the report.
+    std::shared_ptr<const diagnostic> oversized, note;
     cluster_out out;
     std::size_t runbooks = 0;
     checked_list checked;
