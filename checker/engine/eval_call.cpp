@@ -26,6 +26,15 @@ std::uint64_t memo_mix(std::uint64_t h, std::uint64_t x) {
     return h ^ (h >> 29);
 }
 
+// same_memo_arg and memo_hash name every member of a value (but the missing reason and path: a
+// missing argument is never remembered, and `hold` only keeps `node` alive). A member they miss
+// would let two different arguments share one remembered result, so a change of the structs fails
+// the build here until both are updated.
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+static_assert(sizeof(value) == 168 && sizeof(rt::origin) == 40,
+              "rt::value or rt::origin changed: update same_memo_arg and evaluator::memo_hash");
+#endif
+
 // Two arguments are the same for the memo: same kind, flags, origin and content (snapshot
 // tables and computed lists by identity, floats bit for bit).
 bool same_memo_arg(const value& a, const value& b) {
