@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/report/json_fields.hpp"
 #include "checker/report/report.hpp"
 #include "checker/report/shard_json.hpp"
 #include "common/check_ids.hpp"
@@ -12,6 +13,8 @@ namespace kbl {
 namespace {
 
 using ojson = nlohmann::ordered_json;
+using render::name_or_null;
+using render::position_field;
 
 const std::string& file_name(const location& l) {
     static const std::string none;
@@ -20,10 +23,6 @@ const std::string& file_name(const location& l) {
 
 // A finding always has a place: line 1 column 1 of its file when nothing better is known.
 pos finding_pos(const location& l) { return l.where.valid() ? l.where : pos{1, 1}; }
-
-ojson name_or_null(const std::string& s) { return s.empty() ? ojson(nullptr) : ojson(s); }
-
-ojson position_field(std::uint32_t v, bool valid) { return valid ? ojson(v) : ojson(nullptr); }
 
 ojson location_json(const location& l) {
     pos p = finding_pos(l);

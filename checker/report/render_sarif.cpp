@@ -82,7 +82,7 @@ ojson physical(const std::string& file, pos where, std::uint32_t column, const s
     return p;
 }
 
-ojson location_json(const location& l) {
+ojson sarif_location(const location& l) {
     ojson j = ojson::object();
     j["physicalLocation"] = physical(render::file_of(l), render::shown_pos(l), render::code_point_column(l), l.file);
     return j;
@@ -190,12 +190,12 @@ ojson result_json(const finding& f, const std::map<std::string, std::size_t>& ru
     if (auto it = rule_index.find(f.rule); it != rule_index.end()) j["ruleIndex"] = it->second;
     j["level"] = sarif_level(f.sev);
     j["message"] = text(f.message);
-    if (f.loc.file) j["locations"] = ojson::array({location_json(f.loc)});
+    if (f.loc.file) j["locations"] = ojson::array({sarif_location(f.loc)});
     if (!f.related.empty()) {
         ojson rel = ojson::array();
         std::size_t id = 1;
         for (const auto& r : f.related) {
-            ojson rj = location_json(r.loc);
+            ojson rj = sarif_location(r.loc);
             rj = ojson{{"id", id++}, {"physicalLocation", rj["physicalLocation"]}, {"message", text(r.message)}};
             rel.push_back(std::move(rj));
         }
@@ -274,7 +274,7 @@ ojson error_notification(const diagnostic& d) {
     return j;
 }
 
-ojson notification_json(const notification& n) {
+ojson sarif_notification(const notification& n) {
     ojson j = ojson::object();
     if (!n.file.empty())
         j["locations"] = ojson::array({ojson{{"physicalLocation", physical(n.file, n.where, n.where.column, nullptr)}}});
@@ -319,7 +319,7 @@ std::string render_sarif(const report& r) {
     invocation["exitCode"] = r.exit_status;
     ojson notes = ojson::array();
     for (const auto& d : r.errors) notes.push_back(error_notification(d));
-    for (const auto& n : r.notifications) notes.push_back(notification_json(n));
+    for (const auto& n : r.notifications) notes.push_back(sarif_notification(n));
     if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
 
     ojson results = ojson::array();

@@ -20,7 +20,7 @@ namespace kbl {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using ojson = nlohmann::ordered_json;
 using tkind = ast::type_ref::kind;
 
 // TOML date-times and times as TOML editors hand them to a JSON Schema: strings. A local date-time
@@ -57,7 +57,7 @@ static_assert(std::size(kinds) == static_cast<std::size_t>(tkind::any) + 1, "one
 
 const kind_info& info(tkind k) { return kinds[static_cast<std::size_t>(k)]; }
 
-std::string json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string json_text(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
 
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -152,11 +152,11 @@ std::string padded(const std::string& s, std::size_t width) {
 
 // The JSON Schema type constraints of `t` as eval.cpp's type_matches() checks them: one schema per
 // accepted type (deduplicated), none at all when `any` is among them.
-std::vector<json> type_branches(const ast::type_ref& t) {
-    std::vector<json> out;
+std::vector<ojson> type_branches(const ast::type_ref& t) {
+    std::vector<ojson> out;
     if (!t.alternatives.empty()) {
         for (const auto& a : t.alternatives) {
-            std::vector<json> more = type_branches(a);
+            std::vector<ojson> more = type_branches(a);
             if (more.empty()) return {};
             for (auto& m : more)
                 if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
@@ -165,12 +165,12 @@ std::vector<json> type_branches(const ast::type_ref& t) {
     }
     const kind_info& k = info(t.k);
     if (k.json_type.empty()) return out;
-    json j = json::object();
+    ojson j = ojson::object();
     j["type"] = k.json_type;
-    json format = json::object(), pattern = json::object();
+    ojson format = ojson::object(), pattern = ojson::object();
     if (!k.format.empty()) format["format"] = k.format;
     if (!k.pattern.empty()) pattern["pattern"] = k.pattern;
-    if (!format.empty() && !pattern.empty()) j["anyOf"] = json::array({std::move(format), std::move(pattern)});
+    if (!format.empty() && !pattern.empty()) j["anyOf"] = ojson::array({std::move(format), std::move(pattern)});
     else if (!format.empty()) j.update(format);
     else if (!pattern.empty()) j.update(pattern);
     out.push_back(std::move(j));
@@ -178,14 +178,14 @@ std::vector<json> type_branches(const ast::type_ref& t) {
 }
 
 // Add the constraints of `branches` to `s`: their keys, a list of types, or an `anyOf`.
-void add_types(json& s, const std::vector<json>& branches) {
+void add_types(ojson& s, const std::vector<ojson>& branches) {
     if (branches.size() == 1) {
         for (const auto& [key, value] : branches[0].items()) s[key] = value;
         return;
     }
     if (branches.empty()) return;
-    if (std::all_of(branches.begin(), branches.end(), [](const json& b) { return b.size() == 1; })) {
-        json types = json::array();
+    if (std::all_of(branches.begin(), branches.end(), [](const ojson& b) { return b.size() == 1; })) {
+        ojson types = ojson::array();
         for (const auto& b : branches) types.push_back(b["type"]);
         s["type"] = std::move(types);
     } else {
@@ -195,8 +195,8 @@ void add_types(json& s, const std::vector<json>& branches) {
 
 // An enumeration: kblint compares the values ignoring case, so a pattern accepts every spelling;
 // the canonical values stay listed for the editor's completion.
-void add_enum(json& s, const std::vector<std::string>& values) {
-    json canonical = json::array();
+void add_enum(ojson& s, const std::vector<std::string>& values) {
+    ojson canonical = ojson::array();
     for (const auto& v : values)
         if (std::find(canonical.begin(), canonical.end(), v) == canonical.end()) canonical.push_back(v);
     if (!std::any_of(values.begin(), values.end(), [](const std::string& v) { return has_letter(v); })) {
@@ -205,25 +205,25 @@ void add_enum(json& s, const std::vector<std::string>& values) {
     }
     std::vector<std::string> alternatives;
     for (const auto& v : values) alternatives.push_back(any_case(v));
-    json by_value = json::object();
+    ojson by_value = ojson::object();
     by_value["enum"] = std::move(canonical);
-    json by_pattern = json::object();
+    ojson by_pattern = ojson::object();
     by_pattern["pattern"] = fmt::format("^(?:{})$", fmt::join(alternatives, "|"));
-    s["anyOf"] = json::array({std::move(by_value), std::move(by_pattern)});
+    s["anyOf"] = ojson::array({std::move(by_value), std::move(by_pattern)});
 }
 
 // "a key matching `pattern` is present" for an object; anything else passes.
-json key_present(const std::string& pattern) {
-    json name = json::object();
+ojson key_present(const std::string& pattern) {
+    ojson name = ojson::object();
     name["pattern"] = pattern;
-    json other = json::object();
+    ojson other = ojson::object();
     other["not"] = std::move(name);
-    json names = json::object();
+    ojson names = ojson::object();
     names["propertyNames"] = std::move(other);
-    json then = json::object();
+    ojson then = ojson::object();
     then["not"] = std::move(names);
-    json rule = json::object();
-    rule["if"] = json{{"type", "object"}};
+    ojson rule = ojson::object();
+    rule["if"] = ojson{{"type", "object"}};
     rule["then"] = std::move(then);
     return rule;
 }
@@ -237,19 +237,19 @@ public:
 
     // The schema of the values at `n` (path `path`, "" for the snapshot root). `elem` holds the
     // element type of the list declared by the parent, for the schema of its `[*]`.
-    json node(const schema_node& n, const std::string& path, const json& elem = json()) const {
-        json s = json::object();
+    ojson node(const schema_node& n, const std::string& path, const ojson& elem = ojson()) const {
+        ojson s = ojson::object();
         if (!path.empty()) s["description"] = describe(n, path);
-        json my_elem;
+        ojson my_elem;
         if (n.type) {
             const ast::type_ref& t = *n.type;
             add_types(s, type_branches(t));
             // Like schema_violations(): enumerations and list elements of a single type only.
             if (t.alternatives.empty() && t.k == tkind::enum_) add_enum(s, t.enum_values);
             if (t.alternatives.empty() && t.k == tkind::list && !t.elem.empty()) {
-                std::vector<json> item_types = type_branches(t.elem[0]);
+                std::vector<ojson> item_types = type_branches(t.elem[0]);
                 if (!item_types.empty()) {
-                    my_elem = json::object();
+                    my_elem = ojson::object();
                     add_types(my_elem, item_types);
                 }
             }
@@ -257,7 +257,7 @@ public:
         if (!elem.is_null()) {
             bool clash = false;
             for (const auto& [key, value] : elem.items()) clash = clash || s.contains(key);
-            if (clash) s["allOf"] = json::array({elem});
+            if (clash) s["allOf"] = ojson::array({elem});
             else for (const auto& [key, value] : elem.items()) s[key] = value;
         }
         if (n.any_index) s["items"] = node(*n.any_index, path + "[*]", my_elem);
@@ -284,10 +284,10 @@ private:
 
     // The keys of a table: declared ones as properties (and, in a `nocase` table, as patterns of any
     // case), `*` as additionalProperties, and which must be present.
-    void add_keys(json& s, const schema_node& n, const std::string& path) const {
-        json props = json::object(), patterns = json::object(), required = json::array(), present = json::array();
+    void add_keys(ojson& s, const schema_node& n, const std::string& path) const {
+        ojson props = ojson::object(), patterns = ojson::object(), required = ojson::array(), present = ojson::array();
         for (const auto& [key, child] : n.keys) {
-            json c = node(*child, member_path(path, key_text(key)), json());
+            ojson c = node(*child, member_path(path, key_text(key)), ojson());
             bool any_case_key = n.nocase && has_letter(key);
             std::string pattern = "^" + any_case(key) + "$";
             if (any_case_key) patterns[pattern] = c;
@@ -297,10 +297,10 @@ private:
         }
         if (!props.empty()) s["properties"] = std::move(props);
         if (!patterns.empty()) s["patternProperties"] = std::move(patterns);
-        if (n.any_key) s["additionalProperties"] = node(*n.any_key, member_path(path, "*"), json());
+        if (n.any_key) s["additionalProperties"] = node(*n.any_key, member_path(path, "*"), ojson());
         if (!required.empty()) s["required"] = std::move(required);
         if (present.empty()) return;
-        if (!s.contains("allOf")) s["allOf"] = json::array();
+        if (!s.contains("allOf")) s["allOf"] = ojson::array();
         for (auto& r : present) s["allOf"].push_back(std::move(r));
     }
 };
@@ -371,16 +371,16 @@ std::string render_json_schema(const pack& p) {
         "json-schema'). Keys the schema does not name are allowed; enumerated strings match in any case.";
     if (!ids.empty()) description += fmt::format(" Keys: {}.", fmt::join(ids, "; "));
 
-    json root = json::object();
+    ojson root = ojson::object();
     root["$schema"] = "http://json-schema.org/draft-07/schema#";
     root["title"] = "kblint snapshot";
     root["description"] = description;
     root["type"] = "object";
     if (p.schema) {
-        json body = json_schema_writer(p).node(*p.schema, "");
+        ojson body = json_schema_writer(p).node(*p.schema, "");
         for (const auto& [key, value] : body.items()) root[key] = value;
     }
-    return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
 } // namespace kbl

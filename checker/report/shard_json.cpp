@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/json_fields.hpp"
 #include "checker/report/render_util.hpp"
 #include "common/text.hpp"
 
@@ -15,10 +16,8 @@ namespace kbl {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-ojson name_or_null(const std::string& s) { return s.empty() ? ojson(nullptr) : ojson(s); }
-
-ojson position_field(std::uint32_t v, bool valid) { return valid ? ojson(v) : ojson(nullptr); }
+using render::name_or_null;
+using render::position_field;
 
 std::string_view pass_name(error_place::pass p) {
     switch (p) {
