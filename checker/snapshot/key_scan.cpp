@@ -23,6 +23,14 @@ constexpr std::array<in_scalar, 256> scalar_bytes = [] {
 }();
 in_scalar scalar_byte(char c) { return scalar_bytes[static_cast<unsigned char>(c)]; }
 
+// Per byte value: a byte a one-line string's scan must look at (a quote, a backslash, a line feed).
+constexpr std::array<bool, 256> string_stops = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\"'\\\n")) t[c] = true;
+    return t;
+}();
+bool string_stop(char c) { return string_stops[static_cast<unsigned char>(c)]; }
+
 // Key parts are views into the text (a key the scan takes has no escape), never copies.
 using key_path = std::vector<std::string_view>;
 
@@ -55,7 +63,7 @@ public:
 private:
     [[nodiscard]] char peek(std::size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
     void blanks() {
-        while (peek() == ' ' || peek() == '\t') ++i_;
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t')) ++i_;
     }
     // White space, newlines and comments (inside arrays and inline tables).
     bool gaps() {
@@ -136,7 +144,7 @@ private:
             return one_line_string(out);
         }
         const std::size_t begin = i_;
-        while (detail::bare_key_char(peek())) ++i_;
+        while (i_ < s_.size() && detail::bare_key_char(s_[i_])) ++i_;
         out = s_.substr(begin, i_ - begin);
         return i_ > begin;
     }
@@ -206,15 +214,16 @@ private:
         const char q = peek();
         if (peek(1) != q || peek(2) != q) {
             ++i_;
-            while (i_ < s_.size() && s_[i_] != q) {
-                if (s_[i_] == '\n') return false;
-                if (q == '"' && s_[i_] == '\\' && peek(1) == '\n') exact_ = false;
-                if (q == '"' && s_[i_] == '\\') ++i_;
+            for (;;) {
+                // Past the bytes that can neither end the string nor escape (most of it) first.
+                while (i_ < s_.size() && !string_stop(s_[i_])) ++i_;
+                if (i_ >= s_.size() || s_[i_] == '\n') return false;
+                const char c = s_[i_++];
+                if (c == q) return true;
+                if (c != '\\' || q != '"') continue;
+                if (peek() == '\n') exact_ = false;
                 ++i_;
             }
-            if (i_ >= s_.size()) return false;
-            ++i_;
-            return true;
         }
         i_ += 3;
         while (i_ < s_.size()) {
