@@ -37,14 +37,15 @@ struct fleet_run {
 };
 
 // File `i`, the `k`th of its group, loaded from the bytes the cache read (`read`), else from those
-// the grouping kept, else read now. The kept bytes are taken either way: released with the snapshot.
+// the grouping kept (its scan found them within the limits: not counted again), else read now. The
+// kept bytes are taken either way: released with the snapshot.
 std::optional<snap::snapshot> load_group_file(const fleet_run& run, std::uint32_t i, const group_files* read, std::size_t k,
                                               diagnostics& errs) {
     const std::string& name = (*run.in.files)[i];
     std::optional<std::string> kept = std::exchange(run.plan.kept[i], std::nullopt);
     if (read) return snap::load_snapshot(name, read->bytes[k], run.in.lim, run.in.ci_tables, errs);
     if (!kept) return snap::load_snapshot_file(name, run.in.lim, run.in.ci_tables, errs);
-    return snap::load_snapshot(name, std::move(*kept), run.in.lim, run.in.ci_tables, errs);
+    return snap::load_snapshot(name, std::move(*kept), run.in.lim, run.in.ci_tables, errs, true);
 }
 
 // The snapshots of group `g` that load, normalised; each must be in the cluster the scan put it in.

@@ -51,7 +51,8 @@ void keep_bytes(fleet_plan& plan, std::uint32_t i, std::string&& text, std::atom
 }
 
 // The cluster key of file `i` (empty: a cluster of its own); nullopt when it failed to load.
-// The bytes of a file the scan read for sure are kept within the budget `used`.
+// The bytes of a file the scan read for sure and found within the depth and value limits are kept
+// within the budget `used` (their load skips its own limit scan; any other file is read again).
 std::optional<std::string> file_key(const pack& p, const fleet_files& in, key_mode mode, const std::vector<std::string>& path,
                                     std::uint32_t i, fleet_plan& plan, std::atomic<std::size_t>& used) {
     if (mode == key_mode::none) return std::string();
@@ -66,7 +67,7 @@ std::optional<std::string> file_key(const pack& p, const fleet_files& in, key_mo
     if (mode == key_mode::scan) {
         snap::key_scan k = snap::scan_string_at(r.text, path);
         if (k.outcome != snap::scan_outcome::unsure) {
-            keep_bytes(plan, i, std::move(r.text), used);
+            if (snap::within_limits(k, in.lim)) keep_bytes(plan, i, std::move(r.text), used);
             return k.outcome == snap::scan_outcome::found ? cluster_group_key(k.value) : std::string();
         }
     }

@@ -21,7 +21,8 @@ struct fleet_plan {
     std::vector<diagnostics> errors;                 ///< per file: the errors of loading it
     std::vector<char> failed;                        ///< per file: it failed to load
     /// Per file: the bytes the grouping read, kept for the load within limits::max_kept_scan_bytes
-    /// (nullopt: read again when loaded). The load takes them, which releases them.
+    /// (nullopt: read again when loaded). The load takes them, which releases them. Only bytes the
+    /// scan found within the depth and value limits are kept: their load does not check those again.
     std::vector<std::optional<std::string>> kept;
     /// With `keep_hashes`: per file read by the grouping, its size and content_hash (cache_codec.hpp)
     /// (`hashed` 1), so that the result cache never reads a file again to key its cluster.

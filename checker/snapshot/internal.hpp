@@ -3,6 +3,7 @@
 // positions (positions.cpp), the checks on the bytes before toml++ sees them and the flat scanner
 // (prescan.cpp), toml++'s errors in kblint's words (toml_error.cpp), and the parse by toml++ with
 // the conversion of its tree into one arena of nodes (convert.cpp).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "checker/snapshot/snapshot.hpp"
 #include "common/diagnostic.hpp"
+#include "common/limits.hpp"
 
 namespace kbl::snap::detail {
 
@@ -67,6 +69,10 @@ std::size_t offset_of(std::string_view text, pos p);
 
 // ---------------------------------------------------------------------------------------------
 // Checks before toml++ (prescan.cpp)
+
+/// The depth limit checked: --max-toml-depth, at most limits::hard_max_toml_depth (toml++ and the
+/// loader recurse once per level).
+inline std::uint32_t depth_limit(const load_limits& lim) { return std::min(lim.max_depth, limits::hard_max_toml_depth); }
 
 /// NUL bytes, invalid UTF-8 and lone CRs, located at the offending byte (toml++ reports those a
 /// code point or more off, or as a vague "saw '\u0000'"): an error with check id "toml", or nothing.

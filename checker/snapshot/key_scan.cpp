@@ -1,6 +1,7 @@
 #include "checker/snapshot/key_scan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "checker/snapshot/internal.hpp"
@@ -9,13 +10,26 @@ namespace kbl::snap {
 
 namespace {
 
-// A byte that ends a number, boolean, date or time: white space, a separator or a comment.
-bool scalar_end(char c) {
-    switch (c) {
-    case ' ': case '\t': case '\r': case '\n': case ',': case ']': case '}': case '#': return true;
-    default: return false;
-    }
-}
+// Per byte value, how a number, boolean, date or time meets it: `end` (white space, a separator or a
+// comment), `split` (read on here, but the limit scan of prescan.cpp ends its scalar there and
+// reads on differently), else `part`.
+enum class in_scalar : unsigned char { part, end, split };
+constexpr std::array<in_scalar, 256> scalar_bytes = [] {
+    std::array<in_scalar, 256> t{};
+    for (unsigned char c : std::string_view(" \t\r\n,]}#")) t[c] = in_scalar::end;
+    for (unsigned char c : std::string_view("[{=\"'")) t[c] = in_scalar::split;
+    t[0] = in_scalar::split;
+    return t;
+}();
+in_scalar scalar_byte(char c) { return scalar_bytes[static_cast<unsigned char>(c)]; }
+
+// Per byte value: a byte a one-line string's scan must look at (a quote, a backslash, a line feed).
+constexpr std::array<bool, 256> string_stops = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\"'\\\n")) t[c] = true;
+    return t;
+}();
+bool string_stop(char c) { return string_stops[static_cast<unsigned char>(c)]; }
 
 // Key parts are views into the text (a key the scan takes has no escape), never copies.
 using key_path = std::vector<std::string_view>;
@@ -24,7 +38,14 @@ bool starts_with(const key_path& full, const key_path& prefix) {
     return prefix.size() <= full.size() && std::equal(prefix.begin(), prefix.end(), full.begin());
 }
 
-// One pass over the text; every method returns false when the scan cannot be sure.
+// One pass over the text; every method returns false when the scan cannot be sure. It also bounds
+// the depths the limit scan (prescan.cpp toml_scanner) gives, by the same rules: a key sits at its
+// table's depth plus its segments, an array element one below its array, an inline table's keys
+// count from the table's depth. A header's depth is bounded by twice its segments plus one (each
+// segment and each array of tables among its prefixes adds one, and `[[...]]` one more).
+// `exact_` is cleared where the limit scan would read the bytes otherwise (then it may also reach
+// depths that this scan never sees): a backslash before a line feed in a one-line string, a
+// scalar holding a byte the limit scan stops at, a line feed or comment inside an inline table.
 class key_scanner {
 public:
     key_scanner(std::string_view s, const std::vector<std::string>& target) : s_(s), target_(target) {}
@@ -32,14 +53,17 @@ public:
     key_scan run() {
         while (i_ < s_.size())
             if (!line()) return {};
-        if (found_) return {scan_outcome::found, std::move(value_)};
-        return {scan_outcome::absent, {}};
+        key_scan out{found_ ? scan_outcome::found : scan_outcome::absent, std::move(value_)};
+        out.limits_known = exact_;
+        out.depth = deepest_;
+        out.values = values_;
+        return out;
     }
 
 private:
     [[nodiscard]] char peek(std::size_t ahead = 0) const { return i_ + ahead < s_.size() ? s_[i_ + ahead] : '\0'; }
     void blanks() {
-        while (peek() == ' ' || peek() == '\t') ++i_;
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t')) ++i_;
     }
     // White space, newlines and comments (inside arrays and inline tables).
     bool gaps() {
@@ -78,7 +102,8 @@ private:
         if (peek() != '=') return false;
         ++i_;
         blanks();
-        if (!assigned(reachable_ ? place_of(k) : place::other)) return false;
+        const auto depth = table_depth_ + static_cast<std::uint32_t>(k.size());
+        if (!assigned(reachable_ ? place_of(k) : place::other, depth)) return false;
         return line_end();
     }
 
@@ -94,6 +119,8 @@ private:
         i_ += array ? 2 : 1;
         if (array) arrays_.push_back(k);  // the keys below are in an element of the array: never on a key path
         reachable_ = std::none_of(arrays_.begin(), arrays_.end(), [&](const key_path& a) { return starts_with(k, a); });
+        table_depth_ = 2 * static_cast<std::uint32_t>(k.size()) + 1;
+        deepest_ = std::max(deepest_, table_depth_);
         table_ = std::move(k);
         return line_end();
     }
@@ -117,7 +144,7 @@ private:
             return one_line_string(out);
         }
         const std::size_t begin = i_;
-        while (detail::bare_key_char(peek())) ++i_;
+        while (i_ < s_.size() && detail::bare_key_char(s_[i_])) ++i_;
         out = s_.substr(begin, i_ - begin);
         return i_ > begin;
     }
@@ -148,14 +175,21 @@ private:
         return n == target_.size() ? place::target : place::on_the_way;
     }
 
-    // The value of a key at `where`: the target's string is taken; an inline table on the way to it
-    // could hold it (unsure); any other value is skipped.
-    bool assigned(place where) {
+    // One value at `depth`, as the limit scan counts it.
+    void count(std::uint32_t depth) {
+        ++values_;
+        deepest_ = std::max(deepest_, depth);
+    }
+
+    // The value of a key at `where`, `depth`: the target's string is taken; an inline table on the
+    // way to it could hold it (unsure); any other value is skipped.
+    bool assigned(place where, std::uint32_t depth) {
         const char c = peek();
         const bool quote = c == '"' || c == '\'';
         if (where == place::target) {
             if (found_ || (quote && peek(1) == c && peek(2) == c)) return false;  // twice, or multi-line
             if (quote) {
+                count(depth);
                 found_ = true;
                 std::string_view v;
                 if (!one_line_string(v)) return false;
@@ -164,14 +198,15 @@ private:
             }
         }
         if (where == place::on_the_way && c == '{') return false;
-        return value();
+        return value(depth);
     }
 
-    bool value() {
+    bool value(std::uint32_t depth) {
+        count(depth);
         const char c = peek();
         if (c == '"' || c == '\'') return skip_string();
-        if (c == '[') return array();
-        if (c == '{') return inline_table();
+        if (c == '[') return array(depth);
+        if (c == '{') return inline_table(depth);
         return scalar();
     }
 
@@ -179,14 +214,16 @@ private:
         const char q = peek();
         if (peek(1) != q || peek(2) != q) {
             ++i_;
-            while (i_ < s_.size() && s_[i_] != q) {
-                if (s_[i_] == '\n') return false;
-                if (q == '"' && s_[i_] == '\\') ++i_;
+            for (;;) {
+                // Past the bytes that can neither end the string nor escape (most of it) first.
+                while (i_ < s_.size() && !string_stop(s_[i_])) ++i_;
+                if (i_ >= s_.size() || s_[i_] == '\n') return false;
+                const char c = s_[i_++];
+                if (c == q) return true;
+                if (c != '\\' || q != '"') continue;
+                if (peek() == '\n') exact_ = false;
                 ++i_;
             }
-            if (i_ >= s_.size()) return false;
-            ++i_;
-            return true;
         }
         i_ += 3;
         while (i_ < s_.size()) {
@@ -204,12 +241,12 @@ private:
         return false;
     }
 
-    bool array() {
+    bool array(std::uint32_t depth) {
         ++i_;
         for (;;) {
             if (!gaps()) return false;
             if (peek() == ']') break;
-            if (!value() || !gaps()) return false;
+            if (!value(depth + 1) || !gaps()) return false;
             if (peek() == ',') {
                 ++i_;
                 continue;
@@ -221,10 +258,17 @@ private:
         return true;
     }
 
-    bool inline_table() {
+    // The gaps of an inline table: the limit scan reads its keys only after blanks.
+    bool inline_gaps() {
+        blanks();
+        if (peek() == '\n' || peek() == '\r' || peek() == '#') exact_ = false;
+        return gaps();
+    }
+
+    bool inline_table(std::uint32_t depth) {
         ++i_;
         for (;;) {
-            if (!gaps()) return false;
+            if (!inline_gaps()) return false;
             if (peek() == '}') break;
             key_path& k = inline_key_;
             k.clear();
@@ -233,7 +277,7 @@ private:
             if (peek() != '=') return false;
             ++i_;
             blanks();
-            if (!value() || !gaps()) return false;
+            if (!value(depth + static_cast<std::uint32_t>(k.size())) || !inline_gaps()) return false;
             if (peek() == ',') {
                 ++i_;
                 continue;
@@ -249,7 +293,8 @@ private:
     bool scalar() {
         auto run = [&] {
             const std::size_t begin = i_;
-            while (i_ < s_.size() && !scalar_end(s_[i_])) ++i_;
+            for (in_scalar b; i_ < s_.size() && (b = scalar_byte(s_[i_])) != in_scalar::end; ++i_)
+                if (b == in_scalar::split) exact_ = false;
             return i_ - begin;
         };
         const std::size_t begin = i_;
@@ -272,6 +317,10 @@ private:
     bool reachable_ = true;
     bool found_ = false;
     std::string value_;
+    std::uint32_t table_depth_ = 0;  // at least the limit scan's depth of the current table
+    std::uint32_t deepest_ = 0;
+    std::size_t values_ = 0;
+    bool exact_ = true;
 };
 
 } // namespace
@@ -281,6 +330,11 @@ key_scan scan_string_at(std::string_view text, const std::vector<std::string>& p
     // A byte-order mark is the only thing toml++ accepts before the first line.
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     return key_scanner(text, path).run();
+}
+
+bool within_limits(const key_scan& k, const load_limits& lim) {
+    return k.outcome != scan_outcome::unsure && k.limits_known && k.depth <= detail::depth_limit(lim) &&
+           k.values <= lim.max_values;
 }
 
 } // namespace kbl::snap

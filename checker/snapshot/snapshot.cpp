@@ -17,10 +17,6 @@ namespace kbl::snap {
 
 namespace {
 
-// toml++ recurses once per nesting level (parsing, region ends, destruction) and so do we; past a
-// few thousand levels that overflows the stack, whatever --max-toml-depth says.
-constexpr std::uint32_t hard_max_depth = limits::hard_max_toml_depth;
-
 std::string size_limit_message(std::uintmax_t size, std::size_t limit) {
     return fmt::format("file is {} bytes, larger than the limit of {} (--max-file-size)", size, limit);
 }
@@ -32,16 +28,16 @@ load_limits default_load_limits() {
 }
 
 std::optional<snapshot> load_snapshot(std::string name, std::string text, const load_limits& lim,
-                                      const std::vector<std::string>& ci_tables, diagnostics& errs) {
+                                      const std::vector<std::string>& ci_tables, diagnostics& errs, bool limits_checked) {
     auto file = std::make_shared<const source_file>(std::move(name), std::move(text));
     const std::size_t size = file->text().size();
     if (size > lim.max_file_bytes) {
         errs.push_back(error_at(file, pos{1, 1}, size_limit_message(size, lim.max_file_bytes), check_ids::limit));
         return std::nullopt;
     }
-    const std::uint32_t depth_limit = std::min(lim.max_depth, hard_max_depth);
+    const std::uint32_t depth_limit = detail::depth_limit(lim);
     std::optional<diagnostic> problem = detail::check_bytes(file);
-    if (!problem) problem = detail::check_limits(file, depth_limit, lim);
+    if (!problem && !limits_checked) problem = detail::check_limits(file, depth_limit, lim);
     if (problem) {
         errs.push_back(std::move(*problem));
         return std::nullopt;

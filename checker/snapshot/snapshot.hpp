@@ -70,8 +70,11 @@ load_limits default_load_limits();
 /// located diagnostics (check id "toml", or "limit" for limits) to `errs`.
 /// `ci_tables` lists the dotted paths of tables whose keys are case-insensitive (from the schema),
 /// e.g. {"services", "local_groups", "user_rights"}.
+/// `limits_checked`: a scan of these bytes showed them within the depth and value limits
+/// (key_scan.hpp within_limits), so the load does not count them again.
 std::optional<snapshot> load_snapshot(std::string name, std::string text, const load_limits& lim,
-                                      const std::vector<std::string>& ci_tables, diagnostics& errs);
+                                      const std::vector<std::string>& ci_tables, diagnostics& errs,
+                                      bool limits_checked = false);
 
 /// Read a file from disk and load it; unreadable files are reported as located diagnostics.
 std::optional<snapshot> load_snapshot_file(const std::string& path, const load_limits& lim,
