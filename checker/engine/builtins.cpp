@@ -99,9 +99,9 @@ void check_schema_violations(builtin_types& t) {
 // ---- Implementations ----
 
 // The first argument that is not a string, or null.
-const value* first_non_string(std::span<const value> a) {
-    for (const value& v : a)
-        if (v.k != vkind::string) return &v;
+const value* first_non_string(const builtin_arg_refs& a) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].k != vkind::string) return &a[i];
     return nullptr;
 }
 
@@ -533,13 +533,18 @@ const builtin_def* find_builtin(std::string_view name) {
 
 
 value evaluator::eval_builtin(const cexpr& c, frame& f) {
-    std::array<value, max_builtin_args> a;
-    const std::size_t na = std::min(c.kids.size(), a.size());
-    for (std::size_t i = 0; i < na; ++i) a[i] = eval(*c.kids[i], f);
+    // Arguments that are variables or constants are read in place (eval_operand), the others made
+    // in their operand; each constructed in its place, so that no argument is copied or moved.
+    static_assert(max_builtin_args == 3, "one operand per argument below");
+    const std::size_t na = std::min(c.kids.size(), max_builtin_args);
+    auto arg = [&](std::size_t i) { return i < na ? eval_operand(*c.kids[i], f) : operand{}; };
+    operand a0 = arg(0), a1 = arg(1), a2 = arg(2);
+    const std::array<operand*, max_builtin_args> ops{&a0, &a1, &a2};
+    const std::array<const value*, max_builtin_args> a{&a0.get(), &a1.get(), &a2.get()};
     if (c.fn->missing == missing_args::propagate)
         for (std::size_t i = 0; i < na; ++i)
-            if (a[i].is_missing()) return a[i];
-    return c.fn->impl(builtin_args{std::span<const value>(a.data(), na), c, *this});
+            if (a[i]->is_missing()) return ops[i]->take();
+    return c.fn->impl(builtin_args{builtin_arg_refs(a, na), c, *this});
 }
 
 std::vector<value> evaluator::schema_violations(std::uint32_t snap) {

@@ -124,14 +124,22 @@ private:
         return eval_op(c, f);
     }
     rt::value eval_op(const cexpr& c, frame& f);
-    /// The value of `c` without a copy when `c` is a variable or a constant (a reference into the
-    /// frame or the pack, counted as one step like `eval`); else `tmp`, made to hold it.
-    const rt::value& eval_ref(const cexpr& c, frame& f, rt::value& tmp) {
-        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return tmp = eval(c, f);
+    /// An operand of an expression: read in place when it is a variable or a constant (a reference
+    /// into the frame or the pack), else evaluated into `own`, constructed there rather than assigned.
+    struct operand {
+        rt::value own;
+        const rt::value* in_place = nullptr;
+        [[nodiscard]] const rt::value& get() const { return in_place ? *in_place : own; }
+        /// The operand as a value of its own: copied when read in place, else moved out.
+        [[nodiscard]] rt::value take() { return in_place ? *in_place : std::move(own); }
+    };
+    /// `c` as an operand; read in place, it counts as one step like `eval`.
+    operand eval_operand(const cexpr& c, frame& f) {
+        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return operand{eval(c, f)};
         tick(c.where);
         if (depth_ + 1 > w_.lim.max_depth) too_deep(c.where);
         depth_peak_ = std::max(depth_peak_, depth_ + 1);
-        return c.op == cop::var ? f[c.slot] : c.k;
+        return operand{rt::value{}, c.op == cop::var ? &f[c.slot] : &c.k};
     }
     rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
     /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
