@@ -343,6 +343,7 @@ value evaluator::eval_arith(const cexpr& c, frame& f) {
     if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
     if (add && a.k == vkind::list && b.k == vkind::list) {
         std::vector<value> vs;
+        vs.reserve(a.size() + b.size());
         for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
         for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
         return value::list(std::move(vs), a.org);
