@@ -533,17 +533,25 @@ const builtin_def* find_builtin(std::string_view name) {
 
 
 value evaluator::eval_builtin(const cexpr& c, frame& f) {
-    // Arguments that are variables or constants are read in place (eval_operand), the others made
-    // in their operand; each constructed in its place, so that no argument is copied or moved.
-    static_assert(max_builtin_args == 3, "one operand per argument below");
+    std::array<operand*, max_builtin_args> ops{};
+    return builtin_from(c, f, 0, ops);
+}
+
+// Arguments that are variables or constants are read in place (eval_operand), the others made in
+// their operand. Each argument's operand lives in its own call of this function, so that only the
+// call's arguments are made, each constructed in place: none is copied, moved or made empty.
+value evaluator::builtin_from(const cexpr& c, frame& f, std::size_t i, std::array<operand*, max_builtin_args>& ops) {
     const std::size_t na = std::min(c.kids.size(), max_builtin_args);
-    auto arg = [&](std::size_t i) { return i < na ? eval_operand(*c.kids[i], f) : operand{}; };
-    operand a0 = arg(0), a1 = arg(1), a2 = arg(2);
-    const std::array<operand*, max_builtin_args> ops{&a0, &a1, &a2};
-    const std::array<const value*, max_builtin_args> a{&a0.get(), &a1.get(), &a2.get()};
+    if (i < na) {
+        operand o = eval_operand(*c.kids[i], f);
+        ops[i] = &o;
+        return builtin_from(c, f, i + 1, ops);
+    }
+    std::array<const value*, max_builtin_args> a{};
+    for (std::size_t k = 0; k < na; ++k) a[k] = &ops[k]->get();
     if (c.fn->missing == missing_args::propagate)
-        for (std::size_t i = 0; i < na; ++i)
-            if (a[i]->is_missing()) return ops[i]->take();
+        for (std::size_t k = 0; k < na; ++k)
+            if (a[k]->is_missing()) return ops[k]->take();
     return c.fn->impl(builtin_args{builtin_arg_refs(a, na), c, *this});
 }
 

@@ -193,18 +193,21 @@ value evaluator::eval_nodes() {
 // `.key` and `[i]`, mapped over a spread list.
 value evaluator::eval_member(const cexpr& c, frame& f) {
     const bool drop = std::exchange(drop_missing_, false);
-    operand base_op = eval_operand(*c.kids[0], f);
-    operand idx_op = c.op == cop::index ? eval_operand(*c.kids[1], f) : operand{};
-    const value& base = base_op.get();
-    const value& idx = idx_op.get();
-    value elem_tmp;
-    if (!base.spread) return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
+    operand base = eval_operand(*c.kids[0], f);
+    if (c.op == cop::member) return member_each(c, base.get(), nullptr, drop);
+    operand idx = eval_operand(*c.kids[1], f);
+    return member_each(c, base.get(), &idx.get(), drop);
+}
+
+value evaluator::member_each(const cexpr& c, const value& base, const value* idx, bool drop) {
+    auto one = [&](const value& b) { return idx ? index(b, *idx, c.where) : member(b, c.key, c.where); };
+    if (!base.spread) return one(base);
     // One rule with `map`: an element where the path is missing makes the whole result
     // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
     std::vector<value> out;
+    value elem_tmp;
     for (std::size_t i = 0; i < base.size(); ++i) {
-        const value& e = base.at_ref(i, elem_tmp);
-        value v = c.op == cop::member ? member(e, c.key, c.where) : index(e, idx, c.where);
+        value v = one(base.at_ref(i, elem_tmp));
         if (!v.is_missing()) out.push_back(std::move(v));
         else if (!drop && !optional_by_schema(v.missing_path)) return v;
     }
@@ -434,11 +437,11 @@ value evaluator::eval_compare(const cexpr& c, frame& f) {
     operand b_op = eval_operand(*c.kids[1], f);
     const value& b = b_op.get();
     if (b.is_missing()) return b_op.take();
-    value e_tmp;
     rt::origin o = a.org.valid() ? a.org : b.org;
     auto result = [&](bool r) { return value::boolean(r, o); };
     auto member_of = [&](const value& x, const value& coll) -> value {
         if (coll.k == vkind::list) {
+            value e_tmp;
             for (std::size_t i = 0; i < coll.size(); ++i)
                 if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
             return result(false);

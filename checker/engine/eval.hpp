@@ -3,6 +3,7 @@
 // snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
 // frames and the findings it returns. One evaluator per thread.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "checker/engine/builtins.hpp"
 #include "checker/engine/pack.hpp"
 #include "checker/engine/trace.hpp"
 
@@ -150,9 +152,13 @@ private:
     rt::value eval_context(const cexpr& c);
     rt::value eval_nodes();
     rt::value eval_member(const cexpr& c, frame& f);
+    /// `.key` (no `idx`) or `[idx]` of `base`, mapped over it when it is a spread list; `drop`: elements where it is missing are dropped.
+    rt::value member_each(const cexpr& c, const rt::value& base, const rt::value* idx, bool drop);
     rt::value eval_spread(const cexpr& c, frame& f);
     rt::value eval_optional(const cexpr& c, frame& f);
     rt::value eval_builtin(const cexpr& c, frame& f);  ///< builtins.cpp
+    /// eval_builtin from argument `i` on, the operands of those before it in `ops` (builtins.cpp).
+    rt::value builtin_from(const cexpr& c, frame& f, std::size_t i, std::array<operand*, max_builtin_args>& ops);
     rt::value eval_call(const cexpr& c, frame& f);
     rt::value eval_table_lookup(const cexpr& c, frame& f);
     rt::value eval_neg(const cexpr& c, frame& f);
