@@ -99,9 +99,9 @@ void check_schema_violations(builtin_types& t) {
 // ---- Implementations ----
 
 // The first argument that is not a string, or null.
-const value* first_non_string(std::span<const value> a) {
-    for (const value& v : a)
-        if (v.k != vkind::string) return &v;
+const value* first_non_string(const builtin_arg_refs& a) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].k != vkind::string) return &a[i];
     return nullptr;
 }
 
@@ -533,13 +533,26 @@ const builtin_def* find_builtin(std::string_view name) {
 
 
 value evaluator::eval_builtin(const cexpr& c, frame& f) {
-    std::array<value, max_builtin_args> a;
-    const std::size_t na = std::min(c.kids.size(), a.size());
-    for (std::size_t i = 0; i < na; ++i) a[i] = eval(*c.kids[i], f);
+    std::array<operand*, max_builtin_args> ops{};
+    return builtin_from(c, f, 0, ops);
+}
+
+// Arguments that are variables or constants are read in place (eval_operand), the others made in
+// their operand. Each argument's operand lives in its own call of this function, so that only the
+// call's arguments are made, each constructed in place: none is copied, moved or made empty.
+value evaluator::builtin_from(const cexpr& c, frame& f, std::size_t i, std::array<operand*, max_builtin_args>& ops) {
+    const std::size_t na = std::min(c.kids.size(), max_builtin_args);
+    if (i < na) {
+        operand o = eval_operand(*c.kids[i], f);
+        ops[i] = &o;
+        return builtin_from(c, f, i + 1, ops);
+    }
+    std::array<const value*, max_builtin_args> a{};
+    for (std::size_t k = 0; k < na; ++k) a[k] = &ops[k]->get();
     if (c.fn->missing == missing_args::propagate)
-        for (std::size_t i = 0; i < na; ++i)
-            if (a[i].is_missing()) return a[i];
-    return c.fn->impl(builtin_args{std::span<const value>(a.data(), na), c, *this});
+        for (std::size_t k = 0; k < na; ++k)
+            if (a[k]->is_missing()) return ops[k]->take();
+    return c.fn->impl(builtin_args{builtin_arg_refs(a, na), c, *this});
 }
 
 std::vector<value> evaluator::schema_violations(std::uint32_t snap) {

@@ -3,6 +3,7 @@
 // arity, static result type, implementation). The compiler resolves a call to its row and types it
 // with the row; the evaluator calls the row's implementation. The rows are in builtins.cpp, the
 // implementations in builtins.cpp and builtins_numeric.cpp (builtins_util.hpp).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -20,9 +21,22 @@ struct builtin_types;  // compile_internal.hpp
 /// The most arguments a built-in takes (the evaluator keeps them in a fixed array).
 inline constexpr std::size_t max_builtin_args = 3;
 
+/// The evaluated arguments of one call, by reference: a variable or a constant argument is read in
+/// place (the frame's or the pack's value), not copied for the call.
+class builtin_arg_refs {
+public:
+    builtin_arg_refs(const std::array<const rt::value*, max_builtin_args>& p, std::size_t n) : p_(p), n_(n) {}
+    [[nodiscard]] std::size_t size() const noexcept { return n_; }
+    [[nodiscard]] const rt::value& operator[](std::size_t i) const { return *p_[i]; }
+
+private:
+    const std::array<const rt::value*, max_builtin_args>& p_;
+    std::size_t n_;
+};
+
 /// One call of a built-in being evaluated.
 struct builtin_args {
-    std::span<const rt::value> a;  ///< the evaluated arguments (none missing unless the row sees missing ones)
+    builtin_arg_refs a;            ///< the evaluated arguments (none missing unless the row sees missing ones)
     const cexpr& call;             ///< the compiled call: its name (`key`) and compiled pattern (`re`)
     evaluator& ev;                 ///< the cluster, `self`, the runbook being simulated
 };

@@ -93,15 +93,18 @@ namespace {
 // The least (`less`) or greatest element of a list, or of two arguments.
 value extreme(const builtin_args& x, rt::cmp_result keep) {
     std::vector<value> one;
-    std::span<const value> xs = x.a;
+    std::vector<const value*> xs;
     if (x.a.size() == 1) {
         if (x.a[0].k != vkind::list) return wrong(x, "a list, or two values", x.a[0]);
         for (std::size_t i = 0; i < x.a[0].size(); ++i) one.push_back(x.a[0].at(i));
         if (one.empty()) return value::missing(fmt::format("'{}' of an empty list", x.call.key), {}, x.a[0].org);
-        xs = one;
+        for (const value& v : one) xs.push_back(&v);
+    } else {
+        for (std::size_t i = 0; i < x.a.size(); ++i) xs.push_back(&x.a[i]);
     }
-    const value* best = &xs[0];
-    for (const value& v : xs) {
+    const value* best = xs[0];
+    for (const value* p : xs) {
+        const value& v = *p;
         if (v.is_missing()) return v;
         rt::cmp_result r = rt::compare(v, *best);
         if (r == rt::cmp_result::unordered || r == rt::cmp_result::type_mismatch)

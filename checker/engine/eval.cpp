@@ -193,16 +193,21 @@ value evaluator::eval_nodes() {
 // `.key` and `[i]`, mapped over a spread list.
 value evaluator::eval_member(const cexpr& c, frame& f) {
     const bool drop = std::exchange(drop_missing_, false);
-    value base_tmp, idx_tmp, elem_tmp;
-    const value& base = eval_ref(*c.kids[0], f, base_tmp);
-    const value& idx = c.op == cop::index ? eval_ref(*c.kids[1], f, idx_tmp) : idx_tmp;
-    if (!base.spread) return c.op == cop::member ? member(base, c.key, c.where) : index(base, idx, c.where);
+    operand base = eval_operand(*c.kids[0], f);
+    if (c.op == cop::member) return member_each(c, base.get(), nullptr, drop);
+    operand idx = eval_operand(*c.kids[1], f);
+    return member_each(c, base.get(), &idx.get(), drop);
+}
+
+value evaluator::member_each(const cexpr& c, const value& base, const value* idx, bool drop) {
+    auto one = [&](const value& b) { return idx ? index(b, *idx, c.where) : member(b, c.key, c.where); };
+    if (!base.spread) return one(base);
     // One rule with `map`: an element where the path is missing makes the whole result
     // missing, unless the path is marked optional (`?` here, or `optional` in the schema).
     std::vector<value> out;
+    value elem_tmp;
     for (std::size_t i = 0; i < base.size(); ++i) {
-        const value& e = base.at_ref(i, elem_tmp);
-        value v = c.op == cop::member ? member(e, c.key, c.where) : index(e, idx, c.where);
+        value v = one(base.at_ref(i, elem_tmp));
         if (!v.is_missing()) out.push_back(std::move(v));
         else if (!drop && !optional_by_schema(v.missing_path)) return v;
     }
@@ -213,8 +218,9 @@ value evaluator::eval_member(const cexpr& c, frame& f) {
 
 // `.*` (a table's values) and `[*]` (a list's elements): a spread list that later steps map over.
 value evaluator::eval_spread(const cexpr& c, frame& f) {
-    value base = eval(*c.kids[0], f);
-    if (base.is_missing()) return base;
+    operand base_op = eval_operand(*c.kids[0], f);
+    const value& base = base_op.get();
+    if (base.is_missing()) return base_op.take();
     const bool values = c.op == cop::member_star;
     std::vector<value> out;
     auto spread_one = [&](const value& b) {
@@ -250,8 +256,9 @@ value evaluator::eval_optional(const cexpr& c, frame& f) {
 
 // `t[k]` on a table of the pack: the entry, else the table's default.
 value evaluator::eval_table_lookup(const cexpr& c, frame& f) {
-    value k = eval(*c.kids[0], f);
-    if (k.is_missing()) return k;
+    operand k_op = eval_operand(*c.kids[0], f);
+    const value& k = k_op.get();
+    if (k.is_missing()) return k_op.take();
     if (k.k != vkind::integer && k.k != vkind::string)
         return value::missing(fmt::format("a key of table '{}' must be a string or an int, not a {}", c.table->name,
                                           rt::type_name(k.k)), {}, k.org);
@@ -318,10 +325,12 @@ value evaluator::eval_default(const cexpr& c, frame& f) {
 
 // `+` and `-`: integers (overflow is missing), numbers, and for `+` strings and lists.
 value evaluator::eval_arith(const cexpr& c, frame& f) {
-    value a = eval(*c.kids[0], f);
-    if (a.is_missing()) return a;
-    value b = eval(*c.kids[1], f);
-    if (b.is_missing()) return b;
+    operand a_op = eval_operand(*c.kids[0], f);
+    const value& a = a_op.get();
+    if (a.is_missing()) return a_op.take();
+    operand b_op = eval_operand(*c.kids[1], f);
+    const value& b = b_op.get();
+    if (b.is_missing()) return b_op.take();
     bool add = c.op == cop::add;
     if (a.k == vkind::integer && b.k == vkind::integer) {
         std::int64_t r = 0;
@@ -337,6 +346,7 @@ value evaluator::eval_arith(const cexpr& c, frame& f) {
     if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
     if (add && a.k == vkind::list && b.k == vkind::list) {
         std::vector<value> vs;
+        vs.reserve(a.size() + b.size());
         for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
         for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
         return value::list(std::move(vs), a.org);
@@ -348,10 +358,12 @@ value evaluator::eval_arith(const cexpr& c, frame& f) {
 // `*`, `/` and `%` of two integers (an integer; `/` truncates toward zero, `%` has the sign of the
 // left side; overflow is missing) or of numbers (a float). Dividing by zero is missing.
 value evaluator::eval_product(const cexpr& c, frame& f) {
-    value a = eval(*c.kids[0], f);
-    if (a.is_missing()) return a;
-    value b = eval(*c.kids[1], f);
-    if (b.is_missing()) return b;
+    operand a_op = eval_operand(*c.kids[0], f);
+    const value& a = a_op.get();
+    if (a.is_missing()) return a_op.take();
+    operand b_op = eval_operand(*c.kids[1], f);
+    const value& b = b_op.get();
+    if (b.is_missing()) return b_op.take();
     const char* verb = c.op == cop::mul ? "multiply" : "divide";
     auto number = [](const value& v) { return v.k == vkind::integer || v.k == vkind::floating; };
     if (!number(a) || !number(b))
@@ -374,8 +386,9 @@ value evaluator::eval_product(const cexpr& c, frame& f) {
 }
 
 value evaluator::eval_cond(const cexpr& c, frame& f) {
-    value k = eval(*c.kids[0], f);
-    if (k.is_missing()) return k;
+    operand k_op = eval_operand(*c.kids[0], f);
+    const value& k = k_op.get();
+    if (k.is_missing()) return k_op.take();
     if (k.k != vkind::boolean) return type_missing2("'if'", "a condition", k);
     return eval(*c.kids[k.b ? 1 : 2], f);
 }
@@ -418,15 +431,17 @@ const char* evaluator::trigger_name() const {
 
 value evaluator::eval_compare(const cexpr& c, frame& f) {
     using ast::binop;
-    value a_tmp, b_tmp, e_tmp;
-    const value& a = eval_ref(*c.kids[0], f, a_tmp);
-    if (a.is_missing()) return a;
-    const value& b = eval_ref(*c.kids[1], f, b_tmp);
-    if (b.is_missing()) return b;
+    operand a_op = eval_operand(*c.kids[0], f);
+    const value& a = a_op.get();
+    if (a.is_missing()) return a_op.take();
+    operand b_op = eval_operand(*c.kids[1], f);
+    const value& b = b_op.get();
+    if (b.is_missing()) return b_op.take();
     rt::origin o = a.org.valid() ? a.org : b.org;
     auto result = [&](bool r) { return value::boolean(r, o); };
     auto member_of = [&](const value& x, const value& coll) -> value {
         if (coll.k == vkind::list) {
+            value e_tmp;
             for (std::size_t i = 0; i < coll.size(); ++i)
                 if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
             return result(false);
@@ -477,9 +492,9 @@ value evaluator::eval_compare(const cexpr& c, frame& f) {
 value evaluator::eval_quant(const cexpr& c, frame& f) {
     // The collection may be a variable of an enclosing scope, read in place: its slot is below
     // the quantifier's.
-    value coll_tmp;
-    const value& coll = eval_ref(*c.kids[0], f, coll_tmp);
-    if (coll.is_missing()) return coll;
+    operand coll_op = eval_operand(*c.kids[0], f);
+    const value& coll = coll_op.get();
+    if (coll.is_missing()) return coll_op.take();
     // Elements are made one at a time into the variable's slot, which nested expressions never
     // reuse (a nested quantifier takes the next slot).
     const std::optional<std::size_t> n = element_count(coll);

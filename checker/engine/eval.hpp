@@ -3,6 +3,7 @@
 // snapshots of one cluster. Pure: it reads snapshots and the pack, and writes only its own
 // frames and the findings it returns. One evaluator per thread.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "checker/engine/builtins.hpp"
 #include "checker/engine/pack.hpp"
 #include "checker/engine/trace.hpp"
 
@@ -124,14 +126,22 @@ private:
         return eval_op(c, f);
     }
     rt::value eval_op(const cexpr& c, frame& f);
-    /// The value of `c` without a copy when `c` is a variable or a constant (a reference into the
-    /// frame or the pack, counted as one step like `eval`); else `tmp`, made to hold it.
-    const rt::value& eval_ref(const cexpr& c, frame& f, rt::value& tmp) {
-        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return tmp = eval(c, f);
+    /// An operand of an expression: read in place when it is a variable or a constant (a reference
+    /// into the frame or the pack), else evaluated into `own`, constructed there rather than assigned.
+    struct operand {
+        rt::value own;
+        const rt::value* in_place = nullptr;
+        [[nodiscard]] const rt::value& get() const { return in_place ? *in_place : own; }
+        /// The operand as a value of its own: copied when read in place, else moved out.
+        [[nodiscard]] rt::value take() { return in_place ? *in_place : std::move(own); }
+    };
+    /// `c` as an operand; read in place, it counts as one step like `eval`.
+    operand eval_operand(const cexpr& c, frame& f) {
+        if (trace_ || (c.op != cop::var && c.op != cop::constant)) return operand{eval(c, f)};
         tick(c.where);
         if (depth_ + 1 > w_.lim.max_depth) too_deep(c.where);
         depth_peak_ = std::max(depth_peak_, depth_ + 1);
-        return c.op == cop::var ? f[c.slot] : c.k;
+        return operand{rt::value{}, c.op == cop::var ? &f[c.slot] : &c.k};
     }
     rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
     /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
@@ -142,9 +152,13 @@ private:
     rt::value eval_context(const cexpr& c);
     rt::value eval_nodes();
     rt::value eval_member(const cexpr& c, frame& f);
+    /// `.key` (no `idx`) or `[idx]` of `base`, mapped over it when it is a spread list; `drop`: elements where it is missing are dropped.
+    rt::value member_each(const cexpr& c, const rt::value& base, const rt::value* idx, bool drop);
     rt::value eval_spread(const cexpr& c, frame& f);
     rt::value eval_optional(const cexpr& c, frame& f);
     rt::value eval_builtin(const cexpr& c, frame& f);  ///< builtins.cpp
+    /// eval_builtin from argument `i` on, the operands of those before it in `ops` (builtins.cpp).
+    rt::value builtin_from(const cexpr& c, frame& f, std::size_t i, std::array<operand*, max_builtin_args>& ops);
     rt::value eval_call(const cexpr& c, frame& f);
     rt::value eval_table_lookup(const cexpr& c, frame& f);
     rt::value eval_neg(const cexpr& c, frame& f);

@@ -114,17 +114,17 @@ void evaluator::forget_calls(memo_map& m) {
 value evaluator::eval_call(const cexpr& c, frame& f) {
     const cdef& d = *c.def;
     if (!d.body) return value::missing(fmt::format("'{}' could not be compiled", d.name));
-    // Frames are reused: a call takes one from the pool and gives it back.
+    // Frames are reused: a call takes one from the pool and gives it back. Only the parameters are
+    // set: the other slots belong to quantifiers and `let`, which write a slot before it is read,
+    // so what a former call left there is never seen (and only outlives that call until overwritten).
     frame callee;
     if (!frame_pool_.empty()) {
         callee = std::move(frame_pool_.back());
         frame_pool_.pop_back();
-        callee.clear();
     }
     const std::size_t size = std::max<std::uint32_t>(d.frame_size, d.params);
-    callee.reserve(size);
-    for (std::size_t i = 0; i < c.kids.size() && i < d.params; ++i) callee.push_back(eval(*c.kids[i], f));
-    callee.resize(size);
+    if (callee.size() < size) callee.resize(size);
+    for (std::size_t i = 0; i < d.params; ++i) callee[i] = i < c.kids.size() ? eval(*c.kids[i], f) : value{};
     // A new context (none of whose calls is being evaluated): a new memo, and a new lasting one
     // when a step changed the cluster.
     if (memo_epoch_ != epoch_) {
@@ -136,7 +136,7 @@ value evaluator::eval_call(const cexpr& c, frame& f) {
             lasting_state_ = state_version_;
         }
     }
-    const std::span<const value> args(callee.data(), std::min<std::size_t>(d.params, callee.size()));
+    const std::span<const value> args(callee.data(), d.params);
     memo_map& memo = d.reads_context || trace_ ? memo_ : lasting_;
     const std::optional<std::uint64_t> h = memo_hash(d, args);
     memo_entry* hit = h ? recall(memo, *h, d, args) : nullptr;

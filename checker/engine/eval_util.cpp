@@ -88,6 +88,7 @@ std::string type_text(const ast::type_ref& t) {
 
 // Elements of a collection: list elements, or a table's values.
 bool elements(const value& coll, std::vector<value>& out) {
+    if (const std::optional<std::size_t> n = element_count(coll)) out.reserve(out.size() + *n);
     if (coll.k == vkind::list) {
         for (std::size_t i = 0; i < coll.size(); ++i) out.push_back(coll.at(i));
         return true;
