@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstddef>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -107,19 +108,56 @@ ojson stale_json(const baseline_entry& e) {
     return j;
 }
 
-ojson checked_json(const checked_list& c) {
-    ojson snaps = ojson::array();
-    for (const auto& s : c.snapshots)
-        snaps.push_back(ojson{{"file", s.file}, {"node", s.node}, {"cluster", name_or_null(s.cluster)},
-                              {"taken_at", s.taken_at ? ojson(*s.taken_at) : ojson(nullptr)}});
-    ojson changes = ojson::array();
-    for (const auto& ch : c.changes) {
-        ojson steps = ojson::array();
-        for (const auto& st : ch.steps)
-            steps.push_back(ojson{{"step", st.step}, {"node", st.node}, {"action", st.action}, {"line", st.line}});
-        changes.push_back(ojson{{"file", ch.file}, {"kind", change_kind(ch)}, {"steps", std::move(steps)}});
+ojson checked_snapshot_json(const checked_snapshot& s) {
+    return ojson{{"file", s.file}, {"node", s.node}, {"cluster", name_or_null(s.cluster)},
+                 {"taken_at", s.taken_at ? ojson(*s.taken_at) : ojson(nullptr)}};
+}
+
+ojson checked_change_json(const checked_change& ch) {
+    ojson steps = ojson::array();
+    for (const auto& st : ch.steps)
+        steps.push_back(ojson{{"step", st.step}, {"node", st.node}, {"action", st.action}, {"line", st.line}});
+    return ojson{{"file", ch.file}, {"kind", change_kind(ch)}, {"steps", std::move(steps)}};
+}
+
+std::string dumped(const ojson& v) { return v.dump(2, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// `v` as the report's dump writes it `depth` levels deep: its own dump with every line after the
+// first moved right two spaces a level (a dumped string holds no raw newline).
+void append_dumped(std::string& out, const ojson& v, std::size_t depth) {
+    const std::string pad(2 * depth, ' ');
+    for (char c : dumped(v)) {
+        out += c;
+        if (c == '\n') out += pad;
     }
-    return ojson{{"snapshots", std::move(snaps)}, {"changes", std::move(changes)}};
+}
+
+// An array `depth` levels deep of `n` items made one at a time by `item(i)`, byte for byte as the dump
+// of the whole array: the lists as long as the fleet are never held as one JSON tree.
+template<class F>
+void append_array(std::string& out, std::size_t n, std::size_t depth, F item) {
+    if (n == 0) {
+        out += "[]";
+        return;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i != 0) out += ",\n";
+        out.append(2 * (depth + 1), ' ');
+        append_dumped(out, item(i), depth + 1);
+    }
+    out += '\n';
+    out.append(2 * depth, ' ');
+    out += ']';
+}
+
+// The member `"checked": {...}` of the report's top object.
+void append_checked(std::string& out, const checked_list& c) {
+    out += "\"checked\": {\n    \"snapshots\": ";
+    append_array(out, c.snapshots.size(), 2, [&](std::size_t i) { return checked_snapshot_json(c.snapshots[i]); });
+    out += ",\n    \"changes\": ";
+    append_array(out, c.changes.size(), 2, [&](std::size_t i) { return checked_change_json(c.changes[i]); });
+    out += "\n  }";
 }
 
 ojson finding_refs_json(const std::vector<timeline_finding>& refs) {
@@ -222,16 +260,18 @@ std::string render_json(const report& r) {
         doc["stale_baseline"] = std::move(stale);
     }
     if (r.shard) doc["shard"] = shard_json(r);
+    // The members after these are written one item at a time into the dump, its closing "\n}" taken off.
+    std::string out = dumped(doc);
+    out.resize(out.size() - 2);
     // Added without a new report version: what was checked, last so that no key moves.
-    doc["checked"] = checked_json(r.checked);
+    out += ",\n  ";
+    append_checked(out, r.checked);
     // `--show-runbook` only, last: each change's timeline, its findings by rule and fingerprint.
     if (r.show_runbook) {
-        ojson runbooks = ojson::array();
-        for (const auto& t : r.timelines) runbooks.push_back(timeline_json(t));
-        doc["runbooks"] = std::move(runbooks);
+        out += ",\n  \"runbooks\": ";
+        append_array(out, r.timelines.size(), 1, [&](std::size_t i) { return timeline_json(r.timelines[i]); });
     }
-    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += '\n';
+    out += "\n}\n";
     return out;
 }
 
