@@ -325,64 +325,56 @@ value evaluator::eval_default(const cexpr& c, frame& f) {
 
 // `+` and `-`: integers (overflow is missing), numbers, and for `+` strings and lists.
 value evaluator::eval_arith(const cexpr& c, frame& f) {
-    operand a_op = eval_operand(*c.kids[0], f);
-    const value& a = a_op.get();
-    if (a.is_missing()) return a_op.take();
-    operand b_op = eval_operand(*c.kids[1], f);
-    const value& b = b_op.get();
-    if (b.is_missing()) return b_op.take();
-    bool add = c.op == cop::add;
-    if (a.k == vkind::integer && b.k == vkind::integer) {
-        std::int64_t r = 0;
-        bool over = add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
-        if (over) return value::missing("integer overflow", {}, a.org);
-        return value::integer(r, a.org);
-    }
-    if ((a.k == vkind::integer || a.k == vkind::floating) && (b.k == vkind::integer || b.k == vkind::floating)) {
-        double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
-        double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
-        return value::floating(add ? x + y : x - y, a.org);
-    }
-    if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
-    if (add && a.k == vkind::list && b.k == vkind::list) {
-        std::vector<value> vs;
-        vs.reserve(a.size() + b.size());
-        for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
-        for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
-        return value::list(std::move(vs), a.org);
-    }
-    return value::missing(fmt::format("cannot {} a {} and a {}", add ? "add" : "subtract", rt::type_name(a.k),
-                                      rt::type_name(b.k)), {}, a.org);
+    return with_operands(c, f, [&](const value& a, const value& b) -> value {
+        bool add = c.op == cop::add;
+        if (a.k == vkind::integer && b.k == vkind::integer) {
+            std::int64_t r = 0;
+            bool over = add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r);
+            if (over) return value::missing("integer overflow", {}, a.org);
+            return value::integer(r, a.org);
+        }
+        if ((a.k == vkind::integer || a.k == vkind::floating) && (b.k == vkind::integer || b.k == vkind::floating)) {
+            double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
+            double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
+            return value::floating(add ? x + y : x - y, a.org);
+        }
+        if (add && a.k == vkind::string && b.k == vkind::string) return value::string(a.s + b.s, a.org.valid() ? a.org : b.org);
+        if (add && a.k == vkind::list && b.k == vkind::list) {
+            std::vector<value> vs;
+            vs.reserve(a.size() + b.size());
+            for (std::size_t i = 0; i < a.size(); ++i) vs.push_back(a.at(i));
+            for (std::size_t i = 0; i < b.size(); ++i) vs.push_back(b.at(i));
+            return value::list(std::move(vs), a.org);
+        }
+        return value::missing(fmt::format("cannot {} a {} and a {}", add ? "add" : "subtract", rt::type_name(a.k),
+                                          rt::type_name(b.k)), {}, a.org);
+    });
 }
 
 // `*`, `/` and `%` of two integers (an integer; `/` truncates toward zero, `%` has the sign of the
 // left side; overflow is missing) or of numbers (a float). Dividing by zero is missing.
 value evaluator::eval_product(const cexpr& c, frame& f) {
-    operand a_op = eval_operand(*c.kids[0], f);
-    const value& a = a_op.get();
-    if (a.is_missing()) return a_op.take();
-    operand b_op = eval_operand(*c.kids[1], f);
-    const value& b = b_op.get();
-    if (b.is_missing()) return b_op.take();
-    const char* verb = c.op == cop::mul ? "multiply" : "divide";
-    auto number = [](const value& v) { return v.k == vkind::integer || v.k == vkind::floating; };
-    if (!number(a) || !number(b))
-        return value::missing(fmt::format("cannot {} a {} and a {}", verb, rt::type_name(a.k), rt::type_name(b.k)), {}, a.org);
-    if (c.op != cop::mul && ((b.k == vkind::integer && b.i == 0) || (b.k == vkind::floating && b.f == 0.0)))
-        return value::missing("division by zero", {}, a.org);
-    if (a.k == vkind::integer && b.k == vkind::integer) {
-        std::int64_t r = 0;
-        bool over = c.op == cop::mul ? __builtin_mul_overflow(a.i, b.i, &r)
-                                     : a.i == std::numeric_limits<std::int64_t>::min() && b.i == -1;
-        if (over) return value::missing("integer overflow", {}, a.org);
-        if (c.op == cop::div) r = a.i / b.i;
-        else if (c.op == cop::mod) r = a.i % b.i;
-        return value::integer(r, a.org);
-    }
-    double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
-    double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
-    double r = c.op == cop::mul ? x * y : c.op == cop::div ? x / y : std::fmod(x, y);
-    return value::floating(r, a.org);
+    return with_operands(c, f, [&](const value& a, const value& b) -> value {
+        const char* verb = c.op == cop::mul ? "multiply" : "divide";
+        auto number = [](const value& v) { return v.k == vkind::integer || v.k == vkind::floating; };
+        if (!number(a) || !number(b))
+            return value::missing(fmt::format("cannot {} a {} and a {}", verb, rt::type_name(a.k), rt::type_name(b.k)), {}, a.org);
+        if (c.op != cop::mul && ((b.k == vkind::integer && b.i == 0) || (b.k == vkind::floating && b.f == 0.0)))
+            return value::missing("division by zero", {}, a.org);
+        if (a.k == vkind::integer && b.k == vkind::integer) {
+            std::int64_t r = 0;
+            bool over = c.op == cop::mul ? __builtin_mul_overflow(a.i, b.i, &r)
+                                         : a.i == std::numeric_limits<std::int64_t>::min() && b.i == -1;
+            if (over) return value::missing("integer overflow", {}, a.org);
+            if (c.op == cop::div) r = a.i / b.i;
+            else if (c.op == cop::mod) r = a.i % b.i;
+            return value::integer(r, a.org);
+        }
+        double x = a.k == vkind::integer ? static_cast<double>(a.i) : a.f;
+        double y = b.k == vkind::integer ? static_cast<double>(b.i) : b.f;
+        double r = c.op == cop::mul ? x * y : c.op == cop::div ? x / y : std::fmod(x, y);
+        return value::floating(r, a.org);
+    });
 }
 
 value evaluator::eval_cond(const cexpr& c, frame& f) {
@@ -431,62 +423,58 @@ const char* evaluator::trigger_name() const {
 
 value evaluator::eval_compare(const cexpr& c, frame& f) {
     using ast::binop;
-    operand a_op = eval_operand(*c.kids[0], f);
-    const value& a = a_op.get();
-    if (a.is_missing()) return a_op.take();
-    operand b_op = eval_operand(*c.kids[1], f);
-    const value& b = b_op.get();
-    if (b.is_missing()) return b_op.take();
-    rt::origin o = a.org.valid() ? a.org : b.org;
-    auto result = [&](bool r) { return value::boolean(r, o); };
-    auto member_of = [&](const value& x, const value& coll) -> value {
-        if (coll.k == vkind::list) {
-            value e_tmp;
-            for (std::size_t i = 0; i < coll.size(); ++i)
-                if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
-            return result(false);
+    return with_operands(c, f, [&](const value& a, const value& b) -> value {
+        rt::origin o = a.org.valid() ? a.org : b.org;
+        auto result = [&](bool r) { return value::boolean(r, o); };
+        auto member_of = [&](const value& x, const value& coll) -> value {
+            if (coll.k == vkind::list) {
+                value e_tmp;
+                for (std::size_t i = 0; i < coll.size(); ++i)
+                    if (rt::compare(x, coll.at_ref(i, e_tmp)) == rt::cmp_result::equal) return result(true);
+                return result(false);
+            }
+            if (coll.k == vkind::string && x.k == vkind::string) return result(coll.s.find(x.s) != std::string::npos);
+            if (coll.k == vkind::table && x.k == vkind::string && coll.node) return result(coll.node->find(x.s) != nullptr);
+            return value::missing(fmt::format("'in' needs a list, a string or a table, but '{}' is a {}", rt::display(coll),
+                                              rt::type_name(coll.k)), {}, coll.org);
+        };
+        switch (c.bop) {
+        case binop::in:
+        case binop::not_in: {
+            value r = member_of(a, b);
+            if (c.bop == binop::not_in && r.k == vkind::boolean) r.b = !r.b;
+            return r;
         }
-        if (coll.k == vkind::string && x.k == vkind::string) return result(coll.s.find(x.s) != std::string::npos);
-        if (coll.k == vkind::table && x.k == vkind::string && coll.node) return result(coll.node->find(x.s) != nullptr);
-        return value::missing(fmt::format("'in' needs a list, a string or a table, but '{}' is a {}", rt::display(coll),
-                                          rt::type_name(coll.k)), {}, coll.org);
-    };
-    switch (c.bop) {
-    case binop::in:
-    case binop::not_in: {
-        value r = member_of(a, b);
-        if (c.bop == binop::not_in && r.k == vkind::boolean) r.b = !r.b;
-        return r;
-    }
-    case binop::contains: return member_of(b, a);
-    case binop::matches:
-        if (a.k != vkind::string) return type_missing2("'matches'", "a string", a);
-        if (!c.re) return value::missing("invalid regular expression", {}, a.org);
-        return result(RE2::PartialMatch(a.s, *c.re));
-    case binop::ci_eq:
-        if (a.k == vkind::list && b.k == vkind::list) return result(rt::same_set_ci(a, b));
-        [[fallthrough]];
-    default: break;
-    }
-    rt::cmp_result r = rt::compare(a, b, c.bop == binop::ci_eq);
-    if (r == rt::cmp_result::type_mismatch)
-        return value::missing(fmt::format("cannot compare {} '{}' with {} '{}'", rt::type_name(a.k), rt::display(a),
-                                          rt::type_name(b.k), rt::display(b)), {}, o);
-    switch (c.bop) {
-    case binop::eq:
-    case binop::ci_eq: return result(r == rt::cmp_result::equal);
-    case binop::ne: return result(r != rt::cmp_result::equal);
-    default: break;
-    }
-    if (r == rt::cmp_result::unordered)
-        return value::missing(fmt::format("'{}' and '{}' cannot be ordered", rt::display(a), rt::display(b)), {}, o);
-    switch (c.bop) {
-    case binop::lt: return result(r == rt::cmp_result::less);
-    case binop::le: return result(r != rt::cmp_result::greater);
-    case binop::gt: return result(r == rt::cmp_result::greater);
-    case binop::ge: return result(r != rt::cmp_result::less);
-    default: return result(false);
-    }
+        case binop::contains: return member_of(b, a);
+        case binop::matches:
+            if (a.k != vkind::string) return type_missing2("'matches'", "a string", a);
+            if (!c.re) return value::missing("invalid regular expression", {}, a.org);
+            return result(RE2::PartialMatch(a.s, *c.re));
+        case binop::ci_eq:
+            if (a.k == vkind::list && b.k == vkind::list) return result(rt::same_set_ci(a, b));
+            [[fallthrough]];
+        default: break;
+        }
+        rt::cmp_result r = rt::compare(a, b, c.bop == binop::ci_eq);
+        if (r == rt::cmp_result::type_mismatch)
+            return value::missing(fmt::format("cannot compare {} '{}' with {} '{}'", rt::type_name(a.k), rt::display(a),
+                                              rt::type_name(b.k), rt::display(b)), {}, o);
+        switch (c.bop) {
+        case binop::eq:
+        case binop::ci_eq: return result(r == rt::cmp_result::equal);
+        case binop::ne: return result(r != rt::cmp_result::equal);
+        default: break;
+        }
+        if (r == rt::cmp_result::unordered)
+            return value::missing(fmt::format("'{}' and '{}' cannot be ordered", rt::display(a), rt::display(b)), {}, o);
+        switch (c.bop) {
+        case binop::lt: return result(r == rt::cmp_result::less);
+        case binop::le: return result(r != rt::cmp_result::greater);
+        case binop::gt: return result(r == rt::cmp_result::greater);
+        case binop::ge: return result(r != rt::cmp_result::less);
+        default: return result(false);
+        }
+    });
 }
 
 value evaluator::eval_quant(const cexpr& c, frame& f) {

@@ -143,6 +143,16 @@ private:
         depth_peak_ = std::max(depth_peak_, depth_ + 1);
         return operand{rt::value{}, c.op == cop::var ? &f[c.slot] : &c.k};
     }
+    /// `op(a, b)` of the two operands of binary `c`, read left to right; a missing operand is the
+    /// result (the right one is then not evaluated).
+    template <class Op>
+    rt::value with_operands(const cexpr& c, frame& f, Op&& op) {
+        operand a = eval_operand(*c.kids[0], f);
+        if (a.get().is_missing()) return a.take();
+        operand b = eval_operand(*c.kids[1], f);
+        if (b.get().is_missing()) return b.take();
+        return op(a.get(), b.get());
+    }
     rt::value eval_traced(const cexpr& c, frame& f);  ///< trace.cpp's recorder is set: record `c` and its value
     /// Tracing: start the trace of the current rule on the current node (or cluster, or step) and
     /// end it with what the evaluation gave (findings and skips after the marks).
