@@ -35,6 +35,17 @@ inline constexpr std::array<bool, 256> bare_key_chars = [] {
 /// A character of a TOML bare key: A-Z a-z 0-9 _ - (one table lookup: the scanners' inner loop).
 constexpr bool bare_key_char(char c) { return bare_key_chars[static_cast<unsigned char>(c)]; }
 
+/// Per byte value: true for a byte a one-line string's scan must look at (a quote, a backslash, a
+/// line feed); the scanners skip every other byte of a string.
+inline constexpr std::array<bool, 256> string_stops = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\"'\\\n")) t[c] = true;
+    return t;
+}();
+
+/// A byte a one-line string's scan must look at: a quote, a backslash or a line feed.
+constexpr bool string_stop(char c) { return string_stops[static_cast<unsigned char>(c)]; }
+
 // ---------------------------------------------------------------------------------------------
 // Positions (positions.cpp)
 

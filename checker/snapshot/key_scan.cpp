@@ -23,13 +23,6 @@ constexpr std::array<in_scalar, 256> scalar_bytes = [] {
 }();
 in_scalar scalar_byte(char c) { return scalar_bytes[static_cast<unsigned char>(c)]; }
 
-// Per byte value: a byte a one-line string's scan must look at (a quote, a backslash, a line feed).
-constexpr std::array<bool, 256> string_stops = [] {
-    std::array<bool, 256> t{};
-    for (unsigned char c : std::string_view("\"'\\\n")) t[c] = true;
-    return t;
-}();
-bool string_stop(char c) { return string_stops[static_cast<unsigned char>(c)]; }
 
 // Key parts are views into the text (a key the scan takes has no escape), never copies.
 using key_path = std::vector<std::string_view>;
@@ -216,7 +209,7 @@ private:
             ++i_;
             for (;;) {
                 // Past the bytes that can neither end the string nor escape (most of it) first.
-                while (i_ < s_.size() && !string_stop(s_[i_])) ++i_;
+                while (i_ < s_.size() && !detail::string_stop(s_[i_])) ++i_;
                 if (i_ >= s_.size() || s_[i_] == '\n') return false;
                 const char c = s_[i_++];
                 if (c == q) return true;

@@ -88,9 +88,6 @@ bool scalar_char(char c) {
     }
 }
 
-// A byte a one-line string's scan must look at: a quote, a backslash or a newline.
-bool string_stop(char c) { return c == '"' || c == '\'' || c == '\\' || c == '\n'; }
-
 // A header segment as a name (quotes removed when it holds no escape), to match array-of-tables paths.
 std::string_view key_name(std::string_view raw) {
     if (raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'') && raw.find('\\') == std::string_view::npos)
